@@ -1,0 +1,125 @@
+"""The ``infoint`` command: run the bot, migrate the database."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.config import Config, ConfigError, load_config, load_dotenv_file
+from bot.services import Services
+from storage.db import Database
+
+log = logging.getLogger("infoint")
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"infoint: {message}", file=sys.stderr)
+    return code
+
+
+def _open_database(config: Config, *, migrate_sqlite: bool) -> Database:
+    db = Database(config.database_url)
+    if db.dialect == "sqlite" and migrate_sqlite:
+        db.upgrade()
+    elif db.current_revision() != db.head_revision():
+        db.dispose()
+        raise ConfigError(
+            "the database schema is not up to date: run `infoint db upgrade` first "
+            "(DATABASE_URL points at it)."
+        )
+    return db
+
+
+def cmd_db_upgrade(_args: argparse.Namespace) -> int:
+    config = load_config(need_slack=False)
+    db = Database(config.database_url)
+    try:
+        revision = db.upgrade()
+    finally:
+        db.dispose()
+    print(f"infoint: database at revision {revision} ({db.dialect})")
+    return 0
+
+
+def cmd_run(_args: argparse.Namespace) -> int:
+    config = load_config()
+    db = _open_database(config, migrate_sqlite=True)
+    services = Services(db)
+
+    from bot.app import WebApp, create_app, make_client
+
+    client = make_client(config)
+    app = create_app(config, services, client)
+    stop = threading.Event()
+
+    def _stop(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    if config.socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        assert config.app_token is not None
+        handler = SocketModeHandler(app, config.app_token, web_client=client)
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+        handler.connect()
+        log.info("infoint is running in Socket Mode")
+        stop.wait()
+        handler.close()
+    else:
+        from waitress.server import create_server
+
+        server = create_server(WebApp(app, services), host="0.0.0.0", port=config.port, threads=8)
+
+        def _close(_signum: int, _frame: FrameType | None) -> None:
+            server.close()
+
+        signal.signal(signal.SIGTERM, _close)
+        signal.signal(signal.SIGINT, _close)
+        log.info("infoint is listening on port %s: POST /slack/events, GET /healthz", config.port)
+        with contextlib.suppress(OSError):  # the socket closed by a signal
+            server.run()
+    db.dispose()
+    log.info("infoint stopped")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="infoint", description="infoint: the informational-interview method, in Slack."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="start the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT)")
+    run.set_defaults(func=cmd_run)
+    db = sub.add_parser("db", help="database commands")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    upgrade = db_sub.add_parser("upgrade", help="apply the database migrations")
+    upgrade.set_defaults(func=cmd_db_upgrade)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    load_dotenv_file()
+    try:
+        return int(args.func(args))
+    except ConfigError as problem:
+        return _fail(str(problem))
+    except SQLAlchemyError as problem:
+        reason = str(problem.__cause__ or problem).splitlines()[0]
+        return _fail(f"the database at DATABASE_URL could not be used: {reason}", code=1)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

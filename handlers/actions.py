@@ -1,0 +1,108 @@
+"""Button clicks (block_actions)."""
+
+from __future__ import annotations
+
+import json
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import blocks
+from bot.services import ActionRefused, Services
+from handlers.common import parse_contact_value, team_of
+
+BAD_BUTTON = "That button doesn't carry a contact I can read. Open your list with `/infoint list`."
+
+
+def _message_location(body: dict) -> tuple[str, str] | None:
+    container = body.get("container") or {}
+    if container.get("type") == "message" and container.get("channel_id") and container.get("message_ts"):
+        return container["channel_id"], container["message_ts"]
+    return None
+
+
+def register(app: App, services: Services) -> None:
+    @app.action("request_sent")
+    def request_sent(
+        ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ) -> None:
+        ack()
+        team_id, user_id = team_of(context), body["user"]["id"]
+        parsed = parse_contact_value(action.get("value"))
+        if parsed is None:
+            respond(blocks.notice(BAD_BUTTON))
+            return
+        contact_id, version = parsed
+        where = _message_location(body)
+        try:
+            card = services.request_sent(team_id, user_id, contact_id, version)
+        except ActionRefused as refusal:
+            respond(blocks.notice(blocks.esc(str(refusal))))
+            _refresh(services, client, team_id, user_id, contact_id, where)
+            return
+        headline = (
+            "✅ Request recorded."
+            if card.attempts == 1
+            else f"✅ Follow-up recorded (attempt {card.attempts})."
+        )
+        if where:
+            client.chat_update(channel=where[0], ts=where[1], **blocks.contact_message(card, headline))
+        else:
+            respond(blocks.notice(headline))
+
+    @app.action("schedule_interview")
+    def schedule_interview(
+        ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ) -> None:
+        ack()
+        team_id, user_id = team_of(context), body["user"]["id"]
+        parsed = parse_contact_value(action.get("value"))
+        if parsed is None:
+            respond(blocks.notice(BAD_BUTTON))
+            return
+        contact_id, version = parsed
+        try:
+            card = services.contact_card(team_id, user_id, contact_id)
+        except ActionRefused as refusal:
+            respond(blocks.notice(blocks.esc(str(refusal))))
+            return
+        where = _message_location(body)
+        metadata = {"contact": contact_id, "version": version}
+        if where:
+            metadata |= {"channel": where[0], "ts": where[1]}
+        client.views_open(
+            trigger_id=body["trigger_id"], view=blocks.schedule_modal(card.name, json.dumps(metadata))
+        )
+
+    @app.action("open_log_modal")
+    def open_log_modal(ack: Ack, body: dict, client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=blocks.log_contact_modal())
+
+    @app.action("open_pipeline")
+    def open_pipeline(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+        ack()
+        cards = services.pipeline(team_of(context), body["user"]["id"])
+        client.views_open(trigger_id=body["trigger_id"], view=blocks.pipeline_modal(cards))
+
+
+def _refresh(
+    services: Services,
+    client: WebClient,
+    team_id: str,
+    user_id: str,
+    contact_id: int,
+    where: tuple[str, str] | None,
+) -> None:
+    """Redraw a stale DM with the contact as it is now, so its buttons tell the truth."""
+    if where is None:
+        return
+    try:
+        card = services.contact_card(team_id, user_id, contact_id)
+    except ActionRefused:
+        return
+    client.chat_update(
+        channel=where[0],
+        ts=where[1],
+        **blocks.contact_message(card, f"Where things stand with {blocks.esc(card.name)}:"),
+    )

@@ -1,0 +1,144 @@
+"""Block Kit building: escaping, clipping and staying inside Slack's limits, however much there is."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from fakeslack import validate_message_blocks, validate_view
+
+from bot import blocks
+from bot.blocks import ContactCard, DueItem
+from bot.domain.pipeline import Degree, Stage
+
+HOSTILE = "<!channel> <@U123|boss> & <https://evil.example|click> <#C1> <!subteam^S1>"
+
+
+def card(i: int = 1, name: str = "Ada", stage: Stage = Stage.TARGET, **kw: object) -> ContactCard:
+    return ContactCard(id=i, version=1, name=name, stage=stage, degree=Degree.FIRST, **kw)  # type: ignore[arg-type]
+
+
+def all_text(payload: object) -> str:
+    """Every string inside a payload, joined: what Slack would parse."""
+    if isinstance(payload, dict):
+        return " ".join(all_text(v) for v in payload.values())
+    if isinstance(payload, list):
+        return " ".join(all_text(v) for v in payload)
+    return payload if isinstance(payload, str) else ""
+
+
+def test_esc_order_and_characters() -> None:
+    assert blocks.esc("a & <b> &amp;") == "a &amp; &lt;b&gt; &amp;amp;"
+
+
+def test_clip_never_cuts_an_escape() -> None:
+    text = blocks.esc("x" * 8 + "&&&")
+    clipped = blocks.clip(text, 12)
+    assert clipped.endswith("…") and len(clipped) <= 12
+    assert "&" not in clipped or clipped.count("&") == clipped.count(";")
+
+
+def test_clip_leaves_short_text() -> None:
+    assert blocks.clip("short", 10) == "short"
+
+
+@pytest.mark.parametrize(
+    "render",
+    [
+        lambda c: blocks.contact_message(c, "Saved"),
+        lambda c: blocks.pipeline_message([c]),
+        lambda c: blocks.pipeline_modal([c]),
+    ],
+)
+def test_user_text_is_escaped_everywhere(render) -> None:  # type: ignore[no-untyped-def]
+    hostile = card(
+        name=HOSTILE,
+        company=HOSTILE,
+        role=HOSTILE,
+        industry=HOSTILE,
+        introducer=HOSTILE,
+        learning_goal=HOSTILE,
+    )
+    text = all_text(render(hostile))
+    for raw in ("<!channel>", "<@U123", "<https://evil", "<#C1>", "<!subteam"):
+        assert raw not in text
+    assert "&lt;!channel&gt;" in text
+
+
+def test_home_escapes_due_items() -> None:
+    view = blocks.home_view(
+        {s: 0 for s in Stage}, [DueItem(f"Follow up with {HOSTILE}", datetime.now(UTC), True)]
+    )
+    text = all_text(view)
+    assert "<!channel>" not in text and "&lt;!channel&gt;" in text
+    assert not validate_view(view)
+
+
+def test_unknown_subcommand_is_escaped_and_clipped() -> None:
+    message = blocks.unknown_subcommand_message("<!here> " + "y" * 500)
+    text = all_text(message)
+    assert "<!here>" not in text and "y" * 100 not in text
+
+
+@pytest.mark.parametrize("count", [0, 1, 49, 50, 51, 500, 5000])
+def test_pipeline_message_fits_any_length(count: int) -> None:
+    cards = [
+        card(i, name=f"Person {i} " + "é" * 90, stage=list(Stage)[i % len(Stage)], company="C" * 100)
+        for i in range(count)
+    ]
+    message = blocks.pipeline_message(cards)
+    assert not validate_message_blocks(message["blocks"], message["text"])
+    assert len(message["blocks"]) <= blocks.MAX_MESSAGE_BLOCKS
+    shown = all_text(message)
+    bullets = shown.count("• *Person ")
+    more = re.search(r"…and (\d+) more contacts not shown", shown)
+    assert bullets + (int(more.group(1)) if more else 0) == count
+    if count <= 10:
+        assert more is None
+
+
+@pytest.mark.parametrize("count", [0, 30, 3000])
+def test_pipeline_modal_fits_any_length(count: int) -> None:
+    view = blocks.pipeline_modal([card(i, name="N" * 100) for i in range(count)])
+    assert not validate_view(view)
+
+
+def test_fit_lines_respects_section_size_and_block_budget() -> None:
+    lines = ["z" * 1000] * 100
+    packed = [b.to_dict() for b in blocks.fit_lines(lines, max_blocks=5)]
+    assert len(packed) <= 5
+    assert all(len(b["text"]["text"]) <= blocks.MAX_SECTION_TEXT for b in packed if b["type"] == "section")
+    assert all_text(packed[-1]).startswith("…and ")
+
+
+def test_modals_are_valid() -> None:
+    assert not validate_view(blocks.log_contact_modal())
+    assert not validate_view(blocks.schedule_modal(HOSTILE * 40, '{"contact": 1, "version": 1}'))
+    assert "&lt;!channel&gt;" in all_text(blocks.schedule_modal(HOSTILE, "{}"))
+
+
+def test_contact_buttons_follow_the_stage() -> None:
+    def action_ids(stage: Stage) -> list[str]:
+        message = blocks.contact_message(card(stage=stage), "x")
+        return [e["action_id"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+
+    assert action_ids(Stage.TARGET) == ["request_sent", "schedule_interview"]
+    assert action_ids(Stage.REQUESTED) == ["request_sent", "schedule_interview"]
+    assert action_ids(Stage.AGREED) == ["schedule_interview"]
+    assert action_ids(Stage.SCHEDULED) == []
+    assert action_ids(Stage.NO_RESPONSE) == []
+
+
+def test_button_value_carries_id_and_version() -> None:
+    message = blocks.contact_message(ContactCard(7, 3, "A", Stage.TARGET, Degree.COLD), "x")
+    values = {e["value"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]}
+    assert values == {"7:3"}
+
+
+def test_slack_date_has_a_fallback() -> None:
+    when = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    assert (
+        blocks.slack_date(when)
+        == f"<!date^{int(when.timestamp())}^{{date_short_pretty}} at {{time}}|2026-03-02 09:30 UTC>"
+    )
