@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -23,6 +24,7 @@ from slack_sdk.models.blocks import (
     InputBlock,
     MarkdownTextObject,
     Option,
+    OverflowMenuElement,
     PlainTextInputElement,
     PlainTextObject,
     RadioButtonsElement,
@@ -32,7 +34,9 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.domain import pipeline as core
+from bot.domain.drafts import Draft
 from bot.domain.forms import LIMITS, Standing
+from bot.domain.nudges import NudgeKind
 
 # Slack's limits (SLACK_FACTS.md).
 MAX_MESSAGE_BLOCKS = 50
@@ -181,6 +185,10 @@ def notice(text: str) -> dict[str, Any]:
 
 LOG_CONTACT = "log_contact"
 SCHEDULE_INTERVIEW = "schedule_interview"
+DRAFT_VIEW = "nudge_draft"
+NOTES_VIEW = "interview_notes"
+REFERRALS_VIEW = "add_referrals"
+SETTINGS_VIEW = "settings"
 
 
 def _text_input(
@@ -472,3 +480,240 @@ def home_view(counts: dict[core.Stage, int], due: Sequence[DueItem]) -> dict[str
         blocks.append(SectionBlock(text=md("Nothing due. Log a contact to get going.")))
     blocks.append(ContextBlock(elements=[md("Updated whenever you open this tab.")]))
     return View(type="home", blocks=blocks).to_dict()
+
+
+# Nudges ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeeklySummary:
+    requests_sent: int
+    requests_goal: int
+    interviews: int
+    interviews_goal: int
+    targets: int
+    due: tuple[tuple[str, datetime], ...] = ()
+
+
+@dataclass(frozen=True)
+class NudgeItem:
+    """One reminder in a nudge DM, with what it shows; ``resolution`` (safe mrkdwn) replaces its buttons."""
+
+    nudge_id: int
+    kind: NudgeKind
+    contact_name: str = ""
+    company: str = ""
+    role: str = ""
+    learning_goal: str = ""
+    introducer: str = ""
+    attempts: int = 0
+    interview_at: datetime | None = None
+    interview_minutes: int = 0
+    interview_place: str = ""
+    draft: Draft | None = None
+    step: int = 1
+    next_target: str = ""
+    resolution: str | None = None
+    weekly: WeeklySummary | None = None
+
+
+SNOOZES = (("1d", "1 day"), ("3d", "3 days"), ("1w", "1 week"))
+REPLIES = (("yes", "They said yes"), ("no", "They said no"), ("later", "They said later"))
+
+
+def _who(item: NudgeItem) -> str:
+    name = f"*{esc(clip(item.contact_name, 100))}*"
+    where = " at ".join(p for p in (esc(clip(item.role, 80)), esc(clip(item.company, 80))) if p)
+    return f"{name} ({where})" if where else name
+
+
+def _nudge_text(item: NudgeItem) -> str:
+    who = _who(item)
+    kind = item.kind
+    if kind is NudgeKind.FOLLOW_UP:
+        return (
+            f"📨 No reply from {who} yet. A week of silence is normal: send a short, polite follow-up "
+            "that restates your request."
+        )
+    if kind is NudgeKind.PHONE_CALL:
+        return (
+            f"📞 Still nothing from {who} after {item.attempts} tries. Try one phone call; if you get "
+            "voicemail, say your name, why you're calling and your number, slowly, and repeat the number."
+        )
+    if kind is NudgeKind.MOVE_ON:
+        following = f" Next on your list: *{esc(clip(item.next_target, 100))}*." if item.next_target else ""
+        return (
+            f"🚪 {who} hasn't answered {item.attempts} tries. Assume it's a no, close it, and move on."
+            f"{following}"
+        )
+    if kind is NudgeKind.PREPARE:
+        when = slack_date(item.interview_at) if item.interview_at else "soon"
+        goal = (
+            f"\n*Your objective:* {esc(clip(item.learning_goal, 500))}"
+            if item.learning_goal
+            else "\n*Your objective:* decide what you most want to learn from them."
+        )
+        return (
+            f"📝 Interview with {who} {when} ({item.interview_minutes} min). Research them and their "
+            "organisation, and prepare your questions: their path, the company, the role's typical day, "
+            f"the field's trends, their advice. Bring your résumé.{goal}"
+        )
+    if kind is NudgeKind.WRAP_UP:
+        return f"🗣 How did it go with {who}? Note what you learned while it's fresh."
+    if kind is NudgeKind.THANK_YOU:
+        lead = {
+            1: f"💌 Send {who} a thank-you today, while it's fresh.",
+            2: f"💌 Reminder: thank {who}. A day has passed.",
+        }.get(item.step, f"⚠️ *Overdue:* your thank-you to {who}. 48 hours have passed; it still matters.")
+        preview = (
+            f"\n>{esc(clip(item.draft.body, 900)).replace(chr(10), chr(10) + '>')}" if item.draft else ""
+        )
+        return lead + preview
+    if kind is NudgeKind.REFERRALS:
+        return (
+            f"🔗 Did {who} suggest other people to talk to? Aim for at least two referrals: add them and "
+            "they join your list, introduced by them."
+        )
+    if kind is NudgeKind.THANK_INTRODUCER:
+        introducer = (
+            f"*{esc(clip(item.introducer, 100))}*" if item.introducer else "the person who introduced you"
+        )
+        return f"🙏 Thank {introducer} for introducing you to {who}, and tell them what came of it."
+    if kind is NudgeKind.KEEP_IN_TOUCH:
+        return (
+            f"👋 It's been a while since you were in touch with {who}. Send a short progress update: "
+            "what you did with their advice."
+        )
+    return ""
+
+
+def _weekly_text(summary: WeeklySummary) -> str:
+    def mark(done: int, goal: int) -> str:
+        return "✅" if done >= goal else "▫️"
+
+    lines = [
+        "🗓 *Your week*",
+        f"{mark(summary.requests_sent, summary.requests_goal)} New requests: *{summary.requests_sent}* "
+        f"of {summary.requests_goal}",
+        f"{mark(summary.interviews, summary.interviews_goal)} Interviews: *{summary.interviews}* "
+        f"of {summary.interviews_goal}",
+    ]
+    if summary.due:
+        lines.append("*Due this week:*")
+        lines += [f"• {esc(clip(text, 200))}: {slack_date(when)}" for text, when in summary.due]
+    elif summary.targets:
+        lines.append(f"You have {summary.targets} target(s) waiting for a first request.")
+    else:
+        lines.append("Nothing due. Add people to your target list with `/infoint log`.")
+    return "\n".join(lines)
+
+
+def _overflow(action_id: str, nudge_id: int, pairs: Iterable[tuple[str, str]]) -> OverflowMenuElement:
+    return OverflowMenuElement(
+        action_id=action_id,
+        options=[
+            Option(value=f"{nudge_id}:{value}", text=plain(label, MAX_OPTION_TEXT)) for value, label in pairs
+        ],
+    )
+
+
+def _nudge_buttons(item: NudgeItem) -> list[Any]:
+    value = str(item.nudge_id)
+    kind = item.kind
+    done_label = {
+        NudgeKind.FOLLOW_UP: "Sent the follow-up",
+        NudgeKind.PHONE_CALL: "Called",
+        NudgeKind.PREPARE: "I'm prepared",
+        NudgeKind.THANK_YOU: "Sent it",
+        NudgeKind.REFERRALS: "Done",
+        NudgeKind.THANK_INTRODUCER: "Thanked them",
+        NudgeKind.KEEP_IN_TOUCH: "Sent an update",
+    }
+    elements: list[Any] = []
+    if kind is NudgeKind.WRAP_UP:
+        return [
+            _button("Add notes", "nudge_notes", value, style="primary"),
+            _button("Rescheduled", "nudge_reschedule", value),
+            _button("Didn't happen", "nudge_missed", value),
+        ]
+    if kind is NudgeKind.REFERRALS:
+        elements.append(_button("Add referrals", "nudge_referrals", value, style="primary"))
+    if kind in done_label:
+        style = None if kind is NudgeKind.REFERRALS else "primary"
+        elements.append(_button(done_label[kind], "nudge_done", value, style=style))
+    if kind is NudgeKind.MOVE_ON:
+        elements.append(_button("Close it and move on", "nudge_move_on", value, style="primary"))
+    if kind in (
+        NudgeKind.FOLLOW_UP,
+        NudgeKind.PHONE_CALL,
+        NudgeKind.MOVE_ON,
+        NudgeKind.THANK_YOU,
+        NudgeKind.THANK_INTRODUCER,
+        NudgeKind.KEEP_IN_TOUCH,
+    ):
+        elements.append(_button("Show draft", "nudge_draft", value))
+    if kind in (NudgeKind.FOLLOW_UP, NudgeKind.PHONE_CALL, NudgeKind.MOVE_ON):
+        elements.append(_overflow("nudge_reply", item.nudge_id, REPLIES))
+    if kind in (NudgeKind.FOLLOW_UP, NudgeKind.PHONE_CALL):
+        elements.append(_button("Move on", "nudge_move_on", value))
+    elements.append(
+        _overflow("nudge_snooze", item.nudge_id, [(v, f"Snooze {label}") for v, label in SNOOZES])
+    )
+    return elements
+
+
+def nudge_message(items: Sequence[NudgeItem]) -> dict[str, Any]:
+    """One DM with every item due for a user; each item has its own buttons (or what became of it)."""
+    blocks: list[Block] = []
+    open_items = [i for i in items if i.resolution is None]
+    if len(items) > 1:
+        blocks.append(SectionBlock(text=md(f"*{len(items)} things on your informational-interview list:*")))
+    for item in items:
+        if item.kind is NudgeKind.WEEKLY_PLAN and item.weekly:
+            blocks.append(SectionBlock(block_id=f"nudge:{item.nudge_id}", text=md(_weekly_text(item.weekly))))
+            continue
+        blocks.append(SectionBlock(block_id=f"nudge:{item.nudge_id}", text=md(_nudge_text(item))))
+        if item.resolution:
+            blocks.append(ContextBlock(elements=[md(item.resolution)]))
+        elif item.kind is not NudgeKind.WEEKLY_PLAN:
+            blocks.append(
+                ActionsBlock(block_id=f"nudge_actions:{item.nudge_id}", elements=_nudge_buttons(item))
+            )
+        if len(items) > 1:
+            blocks.append(DividerBlock())
+    if blocks and isinstance(blocks[-1], DividerBlock):
+        blocks.pop()
+    names = [i.contact_name for i in open_items if i.contact_name][:3]
+    summary = f"{len(open_items)} thing(s) to do" + (f": {', '.join(names)}" if names else "")
+    return {"text": clip(esc(f"infoint: {summary}"), 3000), "blocks": _dicts(blocks[:MAX_MESSAGE_BLOCKS])}
+
+
+def draft_modal(title: str, draft: Draft, private_metadata: str, email: str = "") -> dict[str, Any]:
+    """An editable draft; with an email address, a button that opens the mail program with it."""
+    blocks: list[Block] = [
+        InputBlock(
+            block_id="draft",
+            label=plain(clip(draft.subject, 150) or "Draft"),
+            element=PlainTextInputElement(
+                action_id="draft", multiline=True, max_length=3000, initial_value=draft.body[:3000]
+            ),
+            hint=plain("Edit it, copy it, send it from your own mail or LinkedIn. Then press “Sent it”."),
+        )
+    ]
+    if email:
+        link = mailto(email, draft)
+        if len(link) <= 3000:
+            blocks.append(ActionsBlock(elements=[_button("Open in my mail app", "open_mailto", url=link)]))
+    return View(
+        type="modal",
+        callback_id=DRAFT_VIEW,
+        title=plain(clip(title, 24), 24),
+        submit=plain("Sent it", 24),
+        close=plain("Close", 24),
+        private_metadata=private_metadata,
+        blocks=blocks,
+    ).to_dict()
+
+
+def mailto(email: str, draft: Draft) -> str:
+    return f"mailto:{quote(email, safe='@')}?subject={quote(draft.subject)}&body={quote(draft.body)}"

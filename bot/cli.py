@@ -11,6 +11,8 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Config, ConfigError, load_config, load_dotenv_file
@@ -38,6 +40,24 @@ def _open_database(config: Config, *, migrate_sqlite: bool) -> Database:
     return db
 
 
+def check_bot_token(client: WebClient) -> None:
+    """Ask Slack who we are (auth.test): a refused token stops here, with a clear line."""
+    try:
+        identity = client.auth_test()
+    except SlackApiError as error:
+        reason = error.response.get("error")
+        if reason in ("invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"):
+            raise ConfigError(
+                f"SLACK_BOT_TOKEN was refused by Slack ({reason}): copy the current Bot User OAuth Token "
+                "from 'OAuth & Permissions' at https://api.slack.com/apps."
+            ) from None
+        log.warning("auth.test failed (%s); starting anyway", reason)
+    except OSError as error:
+        log.warning("could not reach Slack at SLACK_API_URL (%s); starting anyway", error)
+    else:
+        log.info("connected to workspace %s as %s", identity.get("team"), identity.get("user"))
+
+
 def cmd_db_upgrade(_args: argparse.Namespace) -> int:
     config = load_config(need_slack=False)
     db = Database(config.database_url)
@@ -57,6 +77,7 @@ def cmd_run(_args: argparse.Namespace) -> int:
     from bot.app import WebApp, create_app, make_client
 
     client = make_client(config)
+    check_bot_token(client)
     app = create_app(config, services, client)
     stop = threading.Event()
 
@@ -70,14 +91,25 @@ def cmd_run(_args: argparse.Namespace) -> int:
         handler = SocketModeHandler(app, config.app_token, web_client=client)
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
-        handler.connect()
+        try:
+            handler.connect()
+        except SlackApiError as error:
+            raise ConfigError(
+                f"SLACK_APP_TOKEN was refused by Slack ({error.response.get('error')}): create an app-level "
+                "token with connections:write under 'Basic Information' → 'App-Level Tokens'."
+            ) from None
         log.info("infoint is running in Socket Mode")
         stop.wait()
         handler.close()
     else:
         from waitress.server import create_server
 
-        server = create_server(WebApp(app, services), host="0.0.0.0", port=config.port, threads=8)
+        try:
+            server = create_server(WebApp(app, services), host="0.0.0.0", port=config.port, threads=8)
+        except OSError as error:
+            raise ConfigError(
+                f"PORT {config.port} can't be used ({error.strerror}): set PORT to a free port."
+            ) from None
 
         def _close(_signum: int, _frame: FrameType | None) -> None:
             server.close()

@@ -127,6 +127,6 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     raw = _get(env, name)
     if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
         raise ConfigError(f"{name} must be a whole number from {low} to {high} (it is '{raw[:40]}').")
     return int(raw)

@@ -71,6 +71,11 @@ class User(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     preferences: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     dm_channel: Mapped[str | None] = mapped_column(String(32))
+    # Set when Slack says the user can't get DMs any more (left, deactivated): nudges stop.
+    unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    unreachable_reason: Mapped[str | None] = mapped_column(String(64))
+    # When the weekly-plan rule next needs a look (indexed: the sweep reads only what is due).
+    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -101,6 +106,10 @@ class Contact(Base):
     stage_changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Bumped on every change: a button carries the version it was drawn for, so stale clicks are caught.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The last logged touch (thank-you, check-in…); keep-in-touch nudges count from it.
+    last_touch_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the nudge rules next need to look at this contact; set to "now" on every change.
+    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -139,6 +148,9 @@ class Interview(Base):
     format: Mapped[str] = mapped_column(String(16), default="video")
     place: Mapped[str] = mapped_column(String(400), default="")
     status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    thank_you_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    introducer_thanked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     contact: Mapped[Contact] = relationship(back_populates="interviews")
@@ -159,26 +171,43 @@ class Note(Base):
 
 
 class Nudge(Base):
-    """The nudge log: one row per reminder the app decided to send, so none goes out twice."""
+    """The nudge log: one row per reminder situation (its key), so none goes out twice.
+
+    Life of a row: ``pending`` (due at ``due_at``; after a failed delivery not before ``retry_at``)
+    → ``sending`` (claimed by one sweep until ``claimed_until``) → ``sent`` (DM ``channel``/``message_ts``)
+    → ``resolved`` (``resolution`` says how: done, moved on…). Snoozing puts it back to ``pending``.
+    ``obsolete``: the situation changed before delivery; ``expired``: too late to be useful;
+    ``failed``: Slack said the user can't be reached.
+    """
 
     __tablename__ = "nudges"
     __table_args__ = (
-        UniqueConstraint("team_id", "user_id", "dedupe_key", name="uq_nudges_team_user_key"),
+        UniqueConstraint("team_id", "user_id", "key", name="uq_nudges_team_user_key"),
         Index("ix_nudges_status_due", "status", "due_at"),
+        Index("ix_nudges_message", "team_id", "channel", "message_ts"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    interview_id: Mapped[int | None] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(32))
-    dedupe_key: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(200))
+    step: Mapped[int] = mapped_column(Integer, default=1)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(16), default="pending")
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    delivery_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claim_token: Mapped[str | None] = mapped_column(String(64), index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     channel: Mapped[str | None] = mapped_column(String(32))
     message_ts: Mapped[str | None] = mapped_column(String(32))
+    resolution: Mapped[str | None] = mapped_column(String(32))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -3,7 +3,8 @@
 `FakeSlack` runs a small HTTP server (stdlib ``ThreadingHTTPServer``) on 127.0.0.1 in a daemon
 thread.  Point a ``slack_sdk.WebClient`` at it with ``base_url=fake.api_url``; every request is
 recorded as a `Call`, answered like Slack would answer it (including Block Kit validation errors),
-and failures (429 / 5xx / ``{"ok": false}``) can be injected for retry tests.
+and failures (429 / 5xx / ``{"ok": false}``) can be injected for retry tests.  `drop_response_next`
+simulates a call Slack carried out whose answer never arrived (the connection is closed instead).
 
 The Block Kit validator is also exposed as pure functions, `validate_message_blocks` and
 `validate_view`, so tests can check bodies that the app returns directly in HTTP ack responses.
@@ -13,11 +14,15 @@ Only loopback traffic; nothing here talks to slack.com.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import contextlib
 import copy
 import itertools
 import json
 import math
 import re
+import socket
 import socketserver
 import threading
 import time
@@ -26,6 +31,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -36,6 +42,7 @@ from zoneinfo import ZoneInfo
 __all__ = [
     "MAX_BLOCKS_MESSAGE",
     "MAX_BLOCKS_VIEW",
+    "MAX_HISTORY_LIMIT",
     "MESSAGE_TEXT_LIMIT",
     "MSG_BLOCKS_TEXT_LIMIT",
     "Call",
@@ -635,6 +642,12 @@ _JSON_FIELDS = frozenset(
     {"attachments", "blocks", "files", "metadata", "unfurls", "user_auth_blocks", "view"}
 )
 
+#: ``conversations.history``: default and largest ``limit``.
+DEFAULT_HISTORY_LIMIT = 100
+MAX_HISTORY_LIMIT = 999
+_EVENT_TYPE_RE = re.compile(r"[A-Za-z0-9_]{1,255}")
+_CURSOR_PREFIX = "next_ts:"  # Slack's history cursors are base64("next_ts:<ts digits>") too
+
 
 @dataclass
 class Call:
@@ -645,7 +658,8 @@ class Call:
     headers: dict[str, str]  # lower-cased names
     at: float  # time.monotonic() when the request arrived
     injected: bool = False  # answered by fail_next()
-    status: int = 200  # HTTP status answered
+    dropped: bool = False  # processed, but drop_response_next() closed the connection unanswered
+    status: int = 200  # HTTP status answered (for a dropped call: the one that would have been)
     response: Any = None  # decoded JSON answered (None for plain-text answers)
     body: bytes = b""  # raw request body
 
@@ -674,6 +688,7 @@ class _Reply:
     data: Any = None  # JSON body
     text: str = ""  # plain body when data is None
     headers: dict[str, str] = field(default_factory=dict)
+    drop: bool = False  # close the connection instead of answering
 
     def encode(self) -> tuple[bytes, str]:
         if self.data is not None:
@@ -745,6 +760,47 @@ def _truthy(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("1", "true", "yes")
     return bool(value)
+
+
+def _parse_metadata(value: Any) -> dict[str, Any] | None:
+    """Message ``metadata`` (an object, or its JSON text) -> ``{"event_type", "event_payload"}``;
+    None when Slack would answer ``invalid_metadata_format``."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    if not isinstance(value, dict):
+        return None
+    event_type, payload = value.get("event_type"), value.get("event_payload")
+    if not isinstance(event_type, str) or not _EVENT_TYPE_RE.fullmatch(event_type):
+        return None
+    if not isinstance(payload, dict):
+        return None
+    return {"event_type": event_type, "event_payload": copy.deepcopy(payload)}
+
+
+def _parse_ts(value: str) -> Decimal | None:
+    """A message timestamp (``"1700000000.000100"``, ``"0"``...) as a comparable number."""
+    try:
+        number = Decimal(value.strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() and number >= 0 else None
+
+
+def _encode_cursor(ts: str) -> str:
+    return base64.b64encode(f"{_CURSOR_PREFIX}{ts}".encode()).decode("ascii")
+
+
+def _decode_cursor(cursor: str) -> Decimal | None:
+    try:
+        text = base64.b64decode(cursor.encode("ascii"), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeError, ValueError):
+        return None
+    if not text.startswith(_CURSOR_PREFIX):
+        return None
+    return _parse_ts(text[len(_CURSOR_PREFIX) :])
 
 
 def _maybe_json(key: str, value: str) -> Any:
@@ -865,6 +921,7 @@ class FakeSlack:
         self._thread: threading.Thread | None = None
         self._calls: list[Call] = []
         self._failures: dict[str, deque[_Failure]] = {}
+        self._drops: dict[str, int] = {}  # method -> how many answers drop_response_next() drops
         self._users: dict[str, _User] = {}
         self._rate_limits: _RateLimits | None = None
         self._ts_counter = itertools.count(1_700_000_000_000_100, 100)  # microseconds
@@ -878,6 +935,7 @@ class FakeSlack:
             "chat.delete": self._m_chat_delete,
             "chat.postEphemeral": self._m_chat_post_ephemeral,
             "conversations.open": self._m_conversations_open,
+            "conversations.history": self._m_conversations_history,
             "views.open": self._m_views_open,
             "views.push": self._m_views_push,
             "views.update": self._m_views_update,
@@ -893,6 +951,8 @@ class FakeSlack:
         self._users = {self.BOT_USER_ID: _User(self.BOT_USER_ID, real_name=self.BOT_USER_NAME, is_bot=True)}
         self._rate_limits = None
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
+        #: Channels a message was posted to (or opened with conversations.open), even if deleted since.
+        self._channels_seen: set[str] = set()
         self.ephemeral_messages: list[dict[str, Any]] = []
         self.views: dict[str, dict[str, Any]] = {}
         self.home_views: dict[str, str] = {}  # user id -> view id
@@ -999,6 +1059,22 @@ class FakeSlack:
                 _Failure(status, int(retry_after), error, times)
             )
 
+    def drop_response_next(self, method: str, times: int = 1) -> None:
+        """Simulate "Slack did it, but the answer never arrived": the next ``times`` calls to
+        ``method`` are processed and recorded as usual (a posted message IS stored; the `Call` has
+        ``dropped=True``), then the connection is closed without any HTTP response, so the client
+        fails at once (slack_sdk: ``http.client.RemoteDisconnected`` or ``URLError``).
+
+        Applies to whatever the call would have been answered, including errors and failures
+        injected with `fail_next`.  ``method`` may also be ``"response_url:<name>"``,
+        ``"response_url"``, ``"upload:<file_id>"`` or ``"upload"``.  Note that slack_sdk's default
+        retry handler (``ConnectionErrorRetryHandler``) retries such a call once: posting twice.
+        """
+        if times < 1:
+            raise ValueError("times must be at least 1")
+        with self._lock:
+            self._drops[method] = self._drops.get(method, 0) + times
+
     def enforce_rate_limits(
         self,
         per_channel_per_second: float = 1.0,
@@ -1009,7 +1085,9 @@ class FakeSlack:
         """Rate-limit ``chat.postMessage`` with token buckets: one per channel (``burst`` tokens,
         refilled at ``per_channel_per_second``) and one for the workspace (``workspace_burst``
         tokens, default ``workspace_per_minute``, refilled at ``workspace_per_minute / 60`` per
-        second).  Over a limit: HTTP 429, ``Retry-After`` = whole seconds until a token (>= 1)."""
+        second).  Over a limit: HTTP 429, ``Retry-After`` = whole seconds until a token (>= 1).
+        The channel bucket is the resolved channel: a user id (``U42``) and its DM (``D42``) share one.
+        Every call that passes the token check takes a token, even one then answered with an error."""
         if per_channel_per_second <= 0 or workspace_per_minute <= 0 or burst < 1:
             raise ValueError("rates must be positive and burst at least 1")
         ws_burst = int(workspace_per_minute) if workspace_burst is None else workspace_burst
@@ -1038,6 +1116,7 @@ class FakeSlack:
         with self._lock:
             self._calls.clear()
             self._failures.clear()
+            self._drops.clear()
             self._reset_state()
 
     # -- inspection -------------------------------------------------------------------------------
@@ -1100,7 +1179,7 @@ class FakeSlack:
             args = repr({k: v for k, v in call.args.items() if k != "token"})
             if len(args) > 160:
                 args = args[:157] + "..."
-            flag = " [injected]" if call.injected else ""
+            flag = (" [injected]" if call.injected else "") + (" [dropped]" if call.dropped else "")
             lines.append(f"  +{call.at - start:.3f}s {call.method} -> {call.status} {outcome}{flag} {args}")
         return "\n".join(lines)
 
@@ -1126,6 +1205,12 @@ class FakeSlack:
             with self._lock:
                 self.internal_errors.append(trace)
             reply = _Reply(500, text=f"FakeSlack internal error:\n{trace}")
+        if reply.drop:
+            # No status line, no headers: close now so the client sees a disconnect, not a timeout.
+            handler.close_connection = True
+            with contextlib.suppress(OSError):  # the client may have gone already
+                handler.connection.shutdown(socket.SHUT_RDWR)
+            return
         payload, content_type = reply.encode()
         handler.send_response(reply.status)
         handler.send_header("Content-Type", content_type)
@@ -1136,10 +1221,23 @@ class FakeSlack:
         handler.wfile.write(payload)
 
     def _record(self, call: Call, reply: _Reply) -> _Reply:
+        if self._take_drop(call.method):
+            call.dropped = reply.drop = True
         call.status = reply.status
         call.response = reply.data
         self._calls.append(call)
         return reply
+
+    def _take_drop(self, method: str) -> bool:
+        for key in dict.fromkeys((method, method.partition(":")[0])):
+            left = self._drops.get(key, 0)
+            if left > 0:
+                if left == 1:
+                    del self._drops[key]
+                else:
+                    self._drops[key] = left - 1
+                return True
+        return False
 
     def _take_failure(self, *keys: str) -> _Reply | None:
         for key in keys:
@@ -1185,7 +1283,7 @@ class FakeSlack:
             if method == "chat.postMessage" and self._rate_limits is not None:
                 channel = _str_arg(args, "channel")
                 if channel is not None:
-                    retry_after = self._rate_limits.check(self._dm_channel(channel), arrived)
+                    retry_after = self._rate_limits.check(channel, arrived)
                     if retry_after is not None:
                         reply = _Reply(
                             429, data=_error("ratelimited"), headers={"Retry-After": str(retry_after)}
@@ -1308,12 +1406,22 @@ class FakeSlack:
         problem = self._check_message(args)
         if problem is not None:
             return problem
+        metadata = None
+        if args.get("metadata") is not None:
+            metadata = _parse_metadata(args["metadata"])
+            if metadata is None:
+                return _error("invalid_metadata_format")
         if channel[:1] in ("U", "W") and not self._user(channel).exists:
             return _error("channel_not_found")
         channel_id = self._dm_channel(channel)
         ts = self._next_ts()
         message = self._message_echo(args, ts)
-        self.messages[(channel_id, ts)] = {**message, "channel": channel_id}
+        if metadata is not None:
+            message["metadata"] = metadata
+        if "thread_ts" in message and _truthy(args.get("reply_broadcast")):
+            message["subtype"] = "thread_broadcast"
+        self.messages[(channel_id, ts)] = {**copy.deepcopy(message), "channel": channel_id}
+        self._channels_seen.add(channel_id)
         return {"ok": True, "channel": channel_id, "ts": ts, "message": message}
 
     def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -1328,12 +1436,19 @@ class FakeSlack:
         problem = self._check_message(args)
         if problem is not None:
             return problem
+        metadata = None
+        if args.get("metadata") is not None:
+            metadata = _parse_metadata(args["metadata"])
+            if metadata is None:
+                return _error("invalid_metadata_format")
         stored = self.messages[(channel, ts)]
         if isinstance(args.get("text"), str):
             stored["text"] = args["text"][:MESSAGE_TEXT_LIMIT]
-        for key in ("blocks", "attachments", "metadata"):
+        for key in ("blocks", "attachments"):
             if key in args:  # omitted: previous value kept; [] removes
                 stored[key] = copy.deepcopy(args[key])
+        if metadata is not None:  # omitted: previous metadata kept
+            stored["metadata"] = metadata
         stored["edited"] = {"user": self.BOT_USER_ID, "ts": self._next_ts()}
         message = {k: copy.deepcopy(v) for k, v in stored.items() if k != "channel"}
         return {"ok": True, "channel": channel, "ts": ts, "text": stored["text"], "message": message}
@@ -1390,7 +1505,76 @@ class FakeSlack:
         else:
             digest = sum(ord(ch) * (i + 1) for i, ch in enumerate(",".join(sorted(users))))
             info = {"id": f"G{digest:09d}"}
+        self._channels_seen.add(info["id"])
         return {"ok": True, "channel": info}
+
+    def _known_channel(self, channel: str) -> bool:
+        """Posted to (or opened) before, or the DM of a user that exists."""
+        if channel in self._channels_seen or any(chan == channel for chan, _ in self.messages):
+            return True
+        if channel[:1] == "D" and len(channel) > 1:
+            return all(self._user(prefix + channel[1:]).exists for prefix in ("U", "W"))
+        return False
+
+    def _m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = _str_arg(args, "channel")
+        if channel is None or not self._known_channel(channel):
+            return _error("channel_not_found")
+        bounds: dict[str, Decimal | None] = {}
+        for key in ("oldest", "latest"):
+            raw = _str_arg(args, key)
+            bounds[key] = None if raw is None else _parse_ts(raw)
+            if raw is not None and bounds[key] is None:
+                return _error(f"invalid_ts_{key}")
+        oldest, latest = bounds["oldest"], bounds["latest"]
+        limit_arg = args.get("limit")
+        if limit_arg is None or limit_arg == "":
+            limit = DEFAULT_HISTORY_LIMIT
+        else:
+            try:
+                limit = int(str(limit_arg).strip())
+            except ValueError:
+                return _invalid_arguments("limit must be an integer [json-pointer:/limit]")
+            limit = DEFAULT_HISTORY_LIMIT if limit < 1 else min(limit, MAX_HISTORY_LIMIT)
+        cursor_arg = _str_arg(args, "cursor")
+        cursor = None if cursor_arg is None else _decode_cursor(cursor_arg)
+        if cursor_arg is not None and cursor is None:
+            return _error("invalid_cursor")
+        inclusive = _truthy(args.get("inclusive"))
+        with_metadata = _truthy(args.get("include_all_metadata"))
+
+        selected: list[tuple[Decimal, dict[str, Any]]] = []
+        for (chan, ts), stored in self.messages.items():
+            number = _parse_ts(ts)
+            if chan != channel or number is None:
+                continue
+            thread_ts = stored.get("thread_ts")
+            if thread_ts not in (None, ts) and stored.get("subtype") != "thread_broadcast":
+                continue  # thread replies are only in conversations.replies
+            if oldest is not None and (number < oldest or (number == oldest and not inclusive)):
+                continue
+            if latest is not None and (number > latest or (number == latest and not inclusive)):
+                continue
+            if cursor is not None and number > cursor:
+                continue
+            selected.append((number, stored))
+        selected.sort(key=lambda item: item[0], reverse=True)
+        page = selected[:limit]
+        messages = []
+        for _, stored in page:
+            message = {k: copy.deepcopy(v) for k, v in stored.items() if k != "channel"}
+            if not with_metadata:
+                message.pop("metadata", None)
+            messages.append(message)
+        answer: dict[str, Any] = {
+            "ok": True,
+            "messages": messages,
+            "has_more": len(selected) > limit,
+            "pin_count": 0,
+        }
+        if len(selected) > limit:
+            answer["response_metadata"] = {"next_cursor": _encode_cursor(selected[limit][1]["ts"])}
+        return answer
 
     def _view_arg(self, args: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
         view = args.get("view")

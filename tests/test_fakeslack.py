@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import threading
@@ -15,7 +16,12 @@ import pytest
 from fakeslack import FakeSlack, validate_message_blocks, validate_view
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 from slack_sdk.webhook import WebhookClient
 
 TOKEN = "xoxb-test-token"
@@ -187,6 +193,192 @@ def test_post_ephemeral(fake: FakeSlack, client: WebClient) -> None:
     with pytest.raises(SlackApiError) as info:
         client.api_call("chat.postEphemeral", json={"channel": "C1", "text": "x"})
     assert info.value.response["error"] == "user_not_found"
+
+
+# -- message metadata ------------------------------------------------------------------------------
+
+META = {"event_type": "contact_card_posted", "event_payload": {"contact": 7, "version": 2}}
+
+
+def test_post_message_stores_metadata(fake: FakeSlack, client: WebClient) -> None:
+    posted = client.chat_postMessage(channel="C1", text="card", metadata=META)
+    assert fake.message("C1", posted["ts"])["metadata"] == META  # type: ignore[index]
+    form = client.api_call(
+        "chat.postMessage", data={"channel": "C1", "text": "form", "metadata": json.dumps(META)}
+    )
+    assert fake.message("C1", form["ts"])["metadata"] == META  # type: ignore[index]
+    longest = {"event_type": "e" * 255, "event_payload": {}}
+    assert client.chat_postMessage(channel="C1", text="x", metadata=longest)["ok"] is True
+    plain = client.chat_postMessage(channel="C1", text="no metadata")
+    assert "metadata" not in fake.message("C1", plain["ts"])  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        pytest.param({"event_payload": {"a": 1}}, id="no-event-type"),
+        pytest.param({"event_type": "", "event_payload": {}}, id="empty-event-type"),
+        pytest.param({"event_type": "e" * 256, "event_payload": {}}, id="event-type-256"),
+        pytest.param({"event_type": "has space", "event_payload": {}}, id="event-type-space"),
+        pytest.param({"event_type": "card-posted", "event_payload": {}}, id="event-type-dash"),
+        pytest.param({"event_type": 5, "event_payload": {}}, id="event-type-int"),
+        pytest.param({"event_type": "card_posted"}, id="no-payload"),
+        pytest.param({"event_type": "card_posted", "event_payload": [1]}, id="payload-list"),
+        pytest.param({"event_type": "card_posted", "event_payload": "{}"}, id="payload-string"),
+        pytest.param(["card_posted"], id="array"),
+        pytest.param("{not json", id="bad-json-string"),
+    ],
+)
+def test_invalid_metadata_is_rejected(fake: FakeSlack, client: WebClient, metadata: Any) -> None:
+    with pytest.raises(SlackApiError) as info:
+        client.api_call("chat.postMessage", json={"channel": "C1", "text": "x", "metadata": metadata})
+    assert info.value.response["error"] == "invalid_metadata_format"
+    assert fake.messages == {}
+
+
+def test_form_encoded_invalid_metadata_is_rejected(fake: FakeSlack, client: WebClient) -> None:
+    bad = json.dumps({"event_type": "a b", "event_payload": {}})
+    with pytest.raises(SlackApiError) as info:
+        client.api_call("chat.postMessage", data={"channel": "C1", "text": "x", "metadata": bad})
+    assert info.value.response["error"] == "invalid_metadata_format"
+    assert fake.messages == {}
+
+
+def test_update_replaces_or_keeps_metadata(fake: FakeSlack, client: WebClient) -> None:
+    posted = client.chat_postMessage(channel="C1", text="v1", metadata=META)
+    client.chat_update(channel="C1", ts=posted["ts"], text="v2")
+    assert fake.message("C1", posted["ts"])["metadata"] == META  # type: ignore[index]
+    newer = {"event_type": "contact_card_posted", "event_payload": {"contact": 7, "version": 3}}
+    client.chat_update(channel="C1", ts=posted["ts"], text="v3", metadata=newer)
+    assert fake.message("C1", posted["ts"])["metadata"] == newer  # type: ignore[index]
+    with pytest.raises(SlackApiError) as info:
+        client.chat_update(channel="C1", ts=posted["ts"], text="v4", metadata={"event_type": "x"})
+    assert info.value.response["error"] == "invalid_metadata_format"
+    stored = fake.message("C1", posted["ts"])
+    assert stored is not None
+    assert (stored["text"], stored["metadata"]) == ("v3", newer)  # a rejected update changes nothing
+
+
+# -- conversations.history -------------------------------------------------------------------------
+
+
+def test_history_newest_first_with_message_fields(fake: FakeSlack, client: WebClient) -> None:
+    first = client.chat_postMessage(channel="C1", text="first", blocks=[section("first")], metadata=META)
+    second = client.chat_postMessage(channel="C1", text="second")
+    client.chat_postMessage(channel="C2", text="elsewhere")
+    history = client.conversations_history(channel="C1")
+    assert history["has_more"] is False
+    assert "response_metadata" not in history.data  # type: ignore[operator]
+    messages = history["messages"]
+    assert [m["ts"] for m in messages] == [second["ts"], first["ts"]]
+    newest, oldest = messages
+    assert oldest["text"] == "first"
+    assert oldest["blocks"] == [section("first")]
+    assert {m["type"] for m in messages} == {"message"}
+    assert {m["user"] for m in messages} == {"UBOT"}
+    assert {m["bot_id"] for m in messages} == {"B0001"}
+    assert "metadata" not in oldest  # only with include_all_metadata
+    assert "channel" not in newest
+    with_meta = client.conversations_history(channel="C1", include_all_metadata=True)["messages"]
+    assert with_meta[1]["metadata"] == META
+    assert "metadata" not in with_meta[0]
+
+
+def test_history_unknown_channel_dms_and_deletes(fake: FakeSlack, client: WebClient) -> None:
+    with pytest.raises(SlackApiError) as unknown:
+        client.conversations_history(channel="C404")
+    assert unknown.value.response["error"] == "channel_not_found"
+    with pytest.raises(SlackApiError) as missing:
+        client.api_call("conversations.history", http_verb="GET", params={})
+    assert missing.value.response["error"] == "channel_not_found"
+
+    assert client.conversations_history(channel="D77")["messages"] == []  # a DM always exists
+    fake.set_user("UGONE", exists=False)
+    with pytest.raises(SlackApiError) as gone:
+        client.conversations_history(channel="DGONE")
+    assert gone.value.response["error"] == "channel_not_found"
+
+    dm = client.chat_postMessage(channel="U42", text="to a user")
+    assert [m["text"] for m in client.conversations_history(channel="D42")["messages"]] == ["to a user"]
+
+    posted = client.chat_postMessage(channel="C9", text="short-lived")
+    client.chat_delete(channel="C9", ts=posted["ts"])
+    assert client.conversations_history(channel="C9")["messages"] == []  # still a known channel
+    client.chat_delete(channel="D42", ts=dm["ts"])
+    assert client.conversations_history(channel="D42")["messages"] == []
+
+
+def test_history_shows_updates_and_hides_thread_replies(client: WebClient) -> None:
+    parent = client.chat_postMessage(channel="C1", text="parent")
+    client.chat_postMessage(channel="C1", text="reply", thread_ts=parent["ts"])
+    broadcast = client.chat_postMessage(
+        channel="C1", text="broadcast", thread_ts=parent["ts"], reply_broadcast=True
+    )
+    client.chat_update(channel="C1", ts=parent["ts"], text="parent (edited)")
+    messages = client.conversations_history(channel="C1")["messages"]
+    assert [m["text"] for m in messages] == ["broadcast", "parent (edited)"]
+    assert messages[0]["ts"] == broadcast["ts"]
+    assert messages[0]["subtype"] == "thread_broadcast"
+    assert "edited" in messages[1]
+
+
+def test_history_oldest_latest_and_inclusive(client: WebClient) -> None:
+    ts = [client.chat_postMessage(channel="C1", text=str(i))["ts"] for i in range(5)]
+
+    def texts(**kwargs: Any) -> list[str]:
+        return [m["text"] for m in client.conversations_history(channel="C1", **kwargs)["messages"]]
+
+    assert texts() == ["4", "3", "2", "1", "0"]
+    assert texts(oldest=ts[1]) == ["4", "3", "2"]
+    assert texts(latest=ts[3]) == ["2", "1", "0"]
+    assert texts(oldest=ts[1], latest=ts[3]) == ["2"]
+    assert texts(oldest=ts[1], latest=ts[3], inclusive=True) == ["3", "2", "1"]
+    assert texts(oldest="0", latest="9999999999") == ["4", "3", "2", "1", "0"]
+    assert texts(oldest=ts[4]) == []
+    for key in ("oldest", "latest"):
+        with pytest.raises(SlackApiError) as info:
+            client.conversations_history(channel="C1", **{key: "yesterday"})
+        assert info.value.response["error"] == f"invalid_ts_{key}"
+
+
+def test_history_limit_and_cursor_paging(fake: FakeSlack, client: WebClient) -> None:
+    ts = [client.chat_postMessage(channel="C1", text=str(i))["ts"] for i in range(5)]
+    first = client.conversations_history(channel="C1", limit=2)
+    assert [m["text"] for m in first["messages"]] == ["4", "3"]
+    assert first["has_more"] is True
+    cursor = first["response_metadata"]["next_cursor"]
+    client.chat_postMessage(channel="C1", text="newer")  # does not shift the pages
+    second = client.conversations_history(channel="C1", limit=2, cursor=cursor)
+    assert [m["text"] for m in second["messages"]] == ["2", "1"]
+    last = client.conversations_history(
+        channel="C1", limit=2, cursor=second["response_metadata"]["next_cursor"]
+    )
+    assert [m["text"] for m in last["messages"]] == ["0"]
+    assert last["has_more"] is False
+    bounded = client.conversations_history(channel="C1", limit=1, oldest=ts[2])
+    assert [m["text"] for m in bounded["messages"]] == ["newer"]
+    assert bounded["has_more"] is True
+    with pytest.raises(SlackApiError) as info:
+        client.conversations_history(channel="C1", cursor="not-a-cursor")
+    assert info.value.response["error"] == "invalid_cursor"
+
+    # slack_sdk's iteration follows next_cursor (it reuses one response object: read it per page)
+    sizes = [len(page["messages"]) for page in client.conversations_history(channel="C1", limit=4)]
+    assert sizes == [4, 2]
+
+
+def test_history_limit_default_and_maximum(fake: FakeSlack, client: WebClient) -> None:
+    with fake._lock:  # seed directly: 1,200 HTTP posts would be slow
+        for i in range(1200):
+            ts = f"1600000000.{i:06d}"
+            fake.messages[("C1", ts)] = {"type": "message", "text": str(i), "ts": ts, "channel": "C1"}
+    default = client.conversations_history(channel="C1")
+    assert len(default["messages"]) == 100
+    assert default["messages"][0]["text"] == "1199"
+    assert default["has_more"] is True
+    capped = client.conversations_history(channel="C1", limit=5000)
+    assert len(capped["messages"]) == 999
+    assert capped["messages"][-1]["text"] == "201"
 
 
 # -- Block Kit validation --------------------------------------------------------------------------
@@ -622,6 +814,18 @@ def test_enforced_rate_limits_per_channel(fake: FakeSlack, client: WebClient) ->
     assert client.chat_postMessage(channel="C1", text="4")["ok"] is True
 
 
+def test_rate_limit_user_id_and_its_dm_share_a_bucket(fake: FakeSlack, client: WebClient) -> None:
+    fake.enforce_rate_limits(per_channel_per_second=0.1, burst=2)
+    assert client.chat_postMessage(channel="U42", text="1")["channel"] == "D42"
+    client.chat_postMessage(channel="D42", text="2")
+    for channel in ("U42", "D42"):
+        with pytest.raises(SlackApiError) as info:
+            client.chat_postMessage(channel=channel, text="3")
+        assert info.value.response.status_code == 429
+    assert client.chat_postMessage(channel="U43", text="another user")["ok"] is True
+    assert len(fake.messages_in("D42")) == 2
+
+
 def test_enforced_workspace_limit(fake: FakeSlack, client: WebClient) -> None:
     fake.enforce_rate_limits(per_channel_per_second=10, burst=10, workspace_per_minute=60, workspace_burst=3)
     for i in range(3):
@@ -629,6 +833,67 @@ def test_enforced_workspace_limit(fake: FakeSlack, client: WebClient) -> None:
     with pytest.raises(SlackApiError) as info:
         client.chat_postMessage(channel="C9", text="x")
     assert info.value.response.status_code == 429
+
+
+# -- dropped responses ----------------------------------------------------------------------------
+
+
+def test_dropped_response_raises_promptly_but_message_is_posted(fake: FakeSlack) -> None:
+    client = WebClient(token=TOKEN, base_url=fake.api_url, timeout=2, retry_handlers=[])
+    fake.drop_response_next("chat.postMessage")
+    start = time.monotonic()
+    with pytest.raises((urllib.error.URLError, http.client.HTTPException, ConnectionError)) as info:
+        client.chat_postMessage(channel="U42", text="lost answer", metadata=META)
+    assert time.monotonic() - start < 1.0  # a disconnect, not the 2 s timeout
+    assert not isinstance(info.value, TimeoutError)
+
+    history = client.conversations_history(channel="D42", include_all_metadata=True)["messages"]
+    assert [(m["text"], m["metadata"]) for m in history] == [("lost answer", META)]
+    call = fake.calls_to("chat.postMessage")[0]
+    assert call.dropped is True
+    assert call.response["ok"] is True
+    assert "[dropped]" in fake.describe_calls()
+
+    again = client.chat_postMessage(channel="U42", text="answered")  # only the next call is dropped
+    assert again["ok"] is True
+    assert fake.calls_to("chat.postMessage")[1].dropped is False
+
+
+def test_drop_response_times_and_other_methods(fake: FakeSlack) -> None:
+    client = WebClient(token=TOKEN, base_url=fake.api_url, timeout=2, retry_handlers=[])
+    posted = client.chat_postMessage(channel="C1", text="v1")
+    fake.drop_response_next("chat.update", times=2)
+    for text in ("v2", "v3"):
+        with pytest.raises((urllib.error.URLError, http.client.HTTPException, ConnectionError)):
+            client.chat_update(channel="C1", ts=posted["ts"], text=text)
+    assert fake.message("C1", posted["ts"])["text"] == "v3"  # type: ignore[index]
+    assert client.chat_update(channel="C1", ts=posted["ts"], text="v4")["ok"] is True
+    assert [c.dropped for c in fake.calls_to("chat.update")] == [True, True, False]
+
+    fake.drop_response_next("response_url")
+    with pytest.raises((urllib.error.URLError, http.client.HTTPException, ConnectionError)):
+        urllib.request.urlopen(
+            urllib.request.Request(
+                fake.response_url("r9"),
+                data=json.dumps({"text": "hi"}).encode(),
+                headers={"Content-Type": "application/json"},
+            ),
+            timeout=2,
+        )
+    assert fake.calls_to("response_url:r9")[0].dropped is True
+
+    fake.drop_response_next("auth.test")
+    fake.reset()  # forgets queued drops
+    assert client.auth_test()["ok"] is True
+
+
+def test_default_connection_retry_posts_a_dropped_message_twice(fake: FakeSlack) -> None:
+    # slack_sdk's default retry handler retries on a disconnect, so a lost answer means a duplicate.
+    retry = ConnectionErrorRetryHandler(interval_calculator=FixedValueRetryIntervalCalculator(0.0))
+    client = WebClient(token=TOKEN, base_url=fake.api_url, timeout=2, retry_handlers=[retry])
+    fake.drop_response_next("chat.postMessage")
+    assert client.chat_postMessage(channel="C1", text="once?")["ok"] is True
+    assert [m["text"] for m in client.conversations_history(channel="C1")["messages"]] == ["once?"] * 2
 
 
 # -- response_url, files, wait_for -----------------------------------------------------------------

@@ -182,6 +182,7 @@ class PipelineSettings:
     follow_up_after: timedelta = timedelta(days=7)
     max_attempts: int = 3
     keep_in_touch_after: timedelta = timedelta(weeks=6)
+    later_follow_up_after: timedelta = timedelta(days=14)
     thank_you_within: timedelta = timedelta(hours=48)
     referrals_wanted: int = 2
 
@@ -194,6 +195,7 @@ class Attempt:
     sent_at: datetime
     channel: OutreachChannel
     outcome: AttemptOutcome = AttemptOutcome.PENDING
+    replied_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,292 @@
+"""The nudge rules: which reminders apply to a contact or a user, and from when.
+
+Pure functions of (facts, now, settings). Each nudge has a key that names the situation it is about
+(the contact, the number of attempts, the interview and its start time…): the nudge log stores one
+row per key, which is what makes a reminder go out once however often the rules are asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from bot.domain.pipeline import (
+    DEFAULT_SETTINGS,
+    Attempt,
+    AttemptOutcome,
+    InterviewStatus,
+    PipelineSettings,
+    Stage,
+    unanswered_attempts,
+)
+from bot.domain.window import WorkingWindow, is_open, local_time, week_start, working_day_before, zone
+
+
+class NudgeKind(StrEnum):
+    FOLLOW_UP = "follow_up"
+    PHONE_CALL = "phone_call"
+    MOVE_ON = "move_on"
+    PREPARE = "prepare"
+    WRAP_UP = "wrap_up"
+    THANK_YOU = "thank_you"
+    REFERRALS = "referrals"
+    THANK_INTRODUCER = "thank_introducer"
+    KEEP_IN_TOUCH = "keep_in_touch"
+    WEEKLY_PLAN = "weekly_plan"
+
+
+@dataclass(frozen=True)
+class NudgeSettings:
+    """Everything the rules may be tuned by, per user."""
+
+    pipeline: PipelineSettings = DEFAULT_SETTINGS
+    window: WorkingWindow = field(default_factory=WorkingWindow)
+    timezone: str | None = None
+    weekly_requests: int = 2
+    weekly_interviews: int = 1
+
+
+@dataclass(frozen=True)
+class InterviewFacts:
+    id: int
+    starts_at: datetime
+    duration_minutes: int
+    status: InterviewStatus
+    done_at: datetime | None = None
+    thank_you_at: datetime | None = None
+    introducer_thanked_at: datetime | None = None
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def finished_at(self) -> datetime:
+        """When the conversation was over: its scheduled end, or when it was marked done if later."""
+        return max(self.ends_at, self.done_at) if self.done_at else self.ends_at
+
+
+@dataclass(frozen=True)
+class ContactFacts:
+    id: int
+    name: str
+    stage: Stage
+    created_at: datetime
+    has_introducer: bool = False
+    attempts: Sequence[Attempt] = ()
+    interviews: Sequence[InterviewFacts] = ()
+    last_touch_at: datetime | None = None
+    referrals: int = 0
+
+
+@dataclass(frozen=True)
+class Nudge:
+    kind: NudgeKind
+    key: str
+    due_at: datetime
+    contact_id: int | None = None
+    interview_id: int | None = None
+    expires_at: datetime | None = None
+    # Reminders in a series (thank-you: same day, 24 h, 48 h overdue): only the latest due one goes out.
+    series: str | None = None
+    step: int = 1
+
+    @property
+    def overdue(self) -> bool:
+        return self.kind is NudgeKind.THANK_YOU and self.step >= 3
+
+
+@dataclass(frozen=True)
+class Plan:
+    due: tuple[Nudge, ...]
+    """Nudges due at ``now`` and not expired."""
+    next_check: datetime | None
+    """The earliest instant a further nudge could fall due; None when nothing is ahead."""
+    keys: frozenset[str] = frozenset()
+    """Every key that applies to the current state, due or not: a logged nudge whose key is not
+    here any more is obsolete (the student acted on it another way)."""
+
+
+def _epoch(instant: datetime) -> int:
+    return int(instant.timestamp())
+
+
+def _attempt_nudges(contact: ContactFacts, settings: NudgeSettings) -> list[Nudge]:
+    if contact.stage is not Stage.REQUESTED or not contact.attempts:
+        return []
+    rules = settings.pipeline
+    attempts = sorted(contact.attempts, key=lambda a: a.sent_at)
+    count = len(attempts)
+    last = attempts[-1]
+    tries = unanswered_attempts(attempts)
+    if tries == 0:
+        # They answered "later": ask again after a longer pause.
+        replied = max(a.replied_at or a.sent_at for a in attempts if a.outcome is AttemptOutcome.LATER)
+        return [
+            Nudge(
+                NudgeKind.FOLLOW_UP,
+                f"follow_up:{contact.id}:{count}:later",
+                replied + rules.later_follow_up_after,
+                contact.id,
+            )
+        ]
+    due = last.sent_at + rules.follow_up_after
+    if tries >= rules.max_attempts:
+        return [Nudge(NudgeKind.MOVE_ON, f"move_on:{contact.id}:{count}", due, contact.id)]
+    kind = NudgeKind.PHONE_CALL if tries == rules.max_attempts - 1 else NudgeKind.FOLLOW_UP
+    return [Nudge(kind, f"follow_up:{contact.id}:{count}", due, contact.id)]
+
+
+def _interview_nudges(contact: ContactFacts, settings: NudgeSettings) -> list[Nudge]:
+    tz = zone(settings.timezone)
+    nudges: list[Nudge] = []
+    for interview in contact.interviews:
+        stamp = _epoch(interview.starts_at)
+        if interview.status is InterviewStatus.SCHEDULED:
+            nudges.append(
+                Nudge(
+                    NudgeKind.PREPARE,
+                    f"prepare:{interview.id}:{stamp}",
+                    working_day_before(interview.starts_at, tz, settings.window),
+                    contact.id,
+                    interview.id,
+                    expires_at=interview.starts_at,
+                )
+            )
+            nudges.append(
+                Nudge(
+                    NudgeKind.WRAP_UP,
+                    f"wrap_up:{interview.id}:{stamp}",
+                    interview.ends_at,
+                    contact.id,
+                    interview.id,
+                )
+            )
+        elif interview.status is InterviewStatus.DONE:
+            finished = interview.finished_at
+            if interview.thank_you_at is None:
+                for step, delay in enumerate(
+                    (timedelta(0), timedelta(hours=24), timedelta(hours=48)), start=1
+                ):
+                    nudges.append(
+                        Nudge(
+                            NudgeKind.THANK_YOU,
+                            f"thank_you:{interview.id}:{step}",
+                            finished + delay,
+                            contact.id,
+                            interview.id,
+                            series=f"thank_you:{interview.id}",
+                            step=step,
+                        )
+                    )
+            if contact.referrals < settings.pipeline.referrals_wanted:
+                nudges.append(
+                    Nudge(
+                        NudgeKind.REFERRALS, f"referrals:{interview.id}", finished, contact.id, interview.id
+                    )
+                )
+            if contact.has_introducer and interview.introducer_thanked_at is None:
+                nudges.append(
+                    Nudge(
+                        NudgeKind.THANK_INTRODUCER,
+                        f"thank_introducer:{interview.id}",
+                        finished,
+                        contact.id,
+                        interview.id,
+                    )
+                )
+    return nudges
+
+
+def last_touch(contact: ContactFacts) -> datetime | None:
+    """The last time the student was in touch with someone they interviewed."""
+    moments: list[datetime] = []
+    for interview in contact.interviews:
+        if interview.status is InterviewStatus.DONE:
+            moments.append(interview.finished_at)
+            if interview.thank_you_at:
+                moments.append(interview.thank_you_at)
+    if contact.last_touch_at:
+        moments.append(contact.last_touch_at)
+    return max(moments, default=None)
+
+
+def _keep_in_touch(contact: ContactFacts, settings: NudgeSettings) -> list[Nudge]:
+    if contact.stage is not Stage.INTERVIEWED:
+        return []
+    touched = last_touch(contact)
+    if touched is None:
+        return []
+    return [
+        Nudge(
+            NudgeKind.KEEP_IN_TOUCH,
+            f"keep_in_touch:{contact.id}:{_epoch(touched)}",
+            touched + settings.pipeline.keep_in_touch_after,
+            contact.id,
+        )
+    ]
+
+
+def contact_nudges(contact: ContactFacts, settings: NudgeSettings) -> list[Nudge]:
+    """Every nudge that applies to the contact as it is, with the instant each falls due."""
+    return [
+        *_attempt_nudges(contact, settings),
+        *_interview_nudges(contact, settings),
+        *_keep_in_touch(contact, settings),
+    ]
+
+
+def weekly_plan_nudges(now: datetime, settings: NudgeSettings) -> list[Nudge]:
+    """This week's plan (the first working day's opening, usually Monday 09:00) and next week's."""
+    tz = zone(settings.timezone)
+    nudges = []
+    for weeks in (0, 1):
+        monday: date = week_start(now, tz) + timedelta(weeks=weeks)
+        first_day = min(
+            (monday + timedelta(days=d) for d in range(7) if d in settings.window.days), key=lambda d: d
+        )
+        nudges.append(
+            Nudge(
+                NudgeKind.WEEKLY_PLAN,
+                f"weekly_plan:{monday.isoformat()}",
+                local_time(first_day, settings.window.start, tz),
+                expires_at=local_time(first_day, settings.window.end, tz),
+            )
+        )
+    return nudges
+
+
+def plan(candidates: Iterable[Nudge], now: datetime) -> Plan:
+    """Which of the candidates are due at ``now``, and when to look again."""
+    candidates = list(candidates)
+    live = [n for n in candidates if n.expires_at is None or n.expires_at > now]
+    due = [n for n in live if n.due_at <= now]
+    latest_in_series: dict[str, Nudge] = {}
+    for nudge in due:
+        if nudge.series is None:
+            continue
+        best = latest_in_series.get(nudge.series)
+        if best is None or nudge.step > best.step:
+            latest_in_series[nudge.series] = nudge
+    due = [n for n in due if n.series is None or latest_in_series[n.series] is n]
+    ahead = [n.due_at for n in live if n.due_at > now]
+    return Plan(
+        due=tuple(sorted(due, key=lambda n: (n.due_at, n.key))),
+        next_check=min(ahead, default=None),
+        keys=frozenset(n.key for n in live),
+    )
+
+
+def plan_contact(contact: ContactFacts, now: datetime, settings: NudgeSettings) -> Plan:
+    return plan(contact_nudges(contact, settings), now)
+
+
+def plan_weekly(now: datetime, settings: NudgeSettings) -> Plan:
+    return plan(weekly_plan_nudges(now, settings), now)
+
+
+def may_deliver(now: datetime, settings: NudgeSettings) -> bool:
+    """Nobody is pinged at night: DMs go out only inside the user's working window."""
+    return is_open(now, zone(settings.timezone), settings.window)

@@ -1,0 +1,177 @@
+"""Reading what a nudge DM shows (its items) from the records, for the sweep and for button clicks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.blocks import NudgeItem, WeeklySummary
+from bot.domain import drafts
+from bot.domain import pipeline as core
+from bot.domain.nudges import NudgeKind
+from bot.domain.preferences import nudge_settings
+from bot.domain.window import week_start, zone
+from storage.models import Contact, Interview, Note, Nudge, OutreachAttempt, User
+from storage.repository import snapshot
+
+
+def _note(session: Session, contact_id: int, kind: str) -> str:
+    body = session.scalar(
+        select(Note.body)
+        .where(Note.contact_id == contact_id, Note.kind == kind)
+        .order_by(Note.created_at.desc(), Note.id.desc())
+        .limit(1)
+    )
+    return body or ""
+
+
+def draft_facts(session: Session, contact: Contact, student_name: str = "") -> drafts.DraftFacts:
+    return drafts.DraftFacts(
+        contact_name=contact.name,
+        company=contact.company,
+        role=contact.role,
+        learning_goal=contact.learning_goal,
+        introducer=contact.introducer_name,
+        takeaway=_note(session, contact.id, "takeaway"),
+        action_item=_note(session, contact.id, "action_item"),
+        student_name=student_name,
+    )
+
+
+DRAFTS = {
+    NudgeKind.FOLLOW_UP: drafts.follow_up,
+    NudgeKind.PHONE_CALL: drafts.voicemail,
+    NudgeKind.MOVE_ON: drafts.follow_up,
+    NudgeKind.THANK_YOU: drafts.thank_you,
+    NudgeKind.THANK_INTRODUCER: drafts.thank_introducer,
+    NudgeKind.KEEP_IN_TOUCH: drafts.keep_in_touch,
+}
+
+
+def draft_for(session: Session, nudge: Nudge) -> drafts.Draft | None:
+    make = DRAFTS.get(NudgeKind(nudge.kind))
+    contact = session.get(Contact, nudge.contact_id) if nudge.contact_id else None
+    if make is None or contact is None:
+        return None
+    return make(draft_facts(session, contact))
+
+
+def _next_target(session: Session, contact: Contact) -> str:
+    name = session.scalar(
+        select(Contact.name)
+        .where(
+            Contact.team_id == contact.team_id,
+            Contact.owner_id == contact.owner_id,
+            Contact.stage == core.Stage.TARGET.value,
+            Contact.id != contact.id,
+        )
+        .order_by(Contact.created_at, Contact.id)
+        .limit(1)
+    )
+    return name or ""
+
+
+def weekly_summary(session: Session, user: User, now: datetime) -> WeeklySummary:
+    settings = nudge_settings(user.preferences, user.timezone)
+    tz = zone(user.timezone)
+    monday = week_start(now, tz)
+    start = datetime.combine(monday, datetime.min.time(), tzinfo=tz)
+    end = start + timedelta(days=7)
+    mine = (Contact.team_id == user.team_id, Contact.owner_id == user.id)
+    requests = session.scalar(
+        select(func.count())
+        .select_from(OutreachAttempt)
+        .join(Contact, OutreachAttempt.contact_id == Contact.id)
+        .where(
+            *mine,
+            OutreachAttempt.number == 1,
+            OutreachAttempt.sent_at >= start,
+            OutreachAttempt.sent_at < end,
+        )
+    )
+    interviews = session.scalar(
+        select(func.count())
+        .select_from(Interview)
+        .join(Contact, Interview.contact_id == Contact.id)
+        .where(
+            *mine,
+            Interview.status.in_([core.InterviewStatus.SCHEDULED.value, core.InterviewStatus.DONE.value]),
+            Interview.starts_at >= start,
+            Interview.starts_at < end,
+        )
+    )
+    contacts = session.scalars(select(Contact).where(*mine)).all()
+    steps = core.upcoming_steps((snapshot(c) for c in contacts), now, settings.pipeline, limit=50)
+    due = [(s.text, s.due_at) for s in steps if s.due_at < end][:10]
+    return WeeklySummary(
+        requests_sent=requests or 0,
+        requests_goal=settings.weekly_requests,
+        interviews=interviews or 0,
+        interviews_goal=settings.weekly_interviews,
+        targets=sum(1 for c in contacts if c.stage == core.Stage.TARGET.value),
+        due=tuple(due),
+    )
+
+
+def load_items(session: Session, user: User, nudges: Sequence[Nudge], now: datetime) -> list[NudgeItem]:
+    items: list[NudgeItem] = []
+    for nudge in nudges:
+        kind = NudgeKind(nudge.kind)
+        if kind is NudgeKind.WEEKLY_PLAN:
+            items.append(
+                NudgeItem(
+                    nudge.id, kind, weekly=weekly_summary(session, user, now), resolution=_resolution(nudge)
+                )
+            )
+            continue
+        contact = session.get(Contact, nudge.contact_id) if nudge.contact_id else None
+        if contact is None:
+            continue
+        interview = session.get(Interview, nudge.interview_id) if nudge.interview_id else None
+        draft = draft_for(session, nudge) if kind in (NudgeKind.THANK_YOU,) else None
+        items.append(
+            NudgeItem(
+                nudge_id=nudge.id,
+                kind=kind,
+                contact_name=contact.name,
+                company=contact.company,
+                role=contact.role,
+                learning_goal=contact.learning_goal,
+                introducer=contact.introducer_name,
+                attempts=len(contact.attempts),
+                interview_at=interview.starts_at if interview else None,
+                interview_minutes=interview.duration_minutes if interview else 0,
+                interview_place=interview.place if interview else "",
+                draft=draft,
+                step=nudge.step,
+                next_target=_next_target(session, contact) if kind is NudgeKind.MOVE_ON else "",
+                resolution=_resolution(nudge),
+            )
+        )
+    return items
+
+
+RESOLUTIONS = {
+    "done": "✅ Done.",
+    "moved_on": "🚪 Closed as no response. On to the next one.",
+    "replied_yes": "🎉 They said yes: book a time that suits them.",
+    "replied_no": "🙏 They said no. Closed politely; it's not personal.",
+    "replied_later": "⏳ They'll get back to you later. I'll check again in two weeks.",
+    "notes": "📝 Notes saved. Interview marked as done.",
+    "missed": "🕳 Marked as didn't happen. Book a new time when you can.",
+    "rescheduled": "📅 Rescheduled.",
+    "referrals": "🔗 Referrals added to your list.",
+    "obsolete": "This reminder is out of date.",
+}
+
+
+def _resolution(nudge: Nudge) -> str | None:
+    if nudge.status == "pending" and nudge.resolution == "snoozed":
+        until = int(nudge.due_at.timestamp())
+        return f"⏰ Snoozed until <!date^{until}^{{date_short_pretty}} at {{time}}|later>."
+    if nudge.status in ("resolved", "obsolete", "expired"):
+        return RESOLUTIONS.get(nudge.resolution or nudge.status, "✅ Done.")
+    return None

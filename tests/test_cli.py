@@ -1,0 +1,407 @@
+"""The ``infoint`` command, run the way a new user runs it: as a separate process.
+
+Every run gets its own working directory (a pytest ``tmp_path``, where ``.env`` and the default
+``infoint.db`` are looked up) and an environment without any SLACK_*, INFOINT_*, DATABASE_URL or
+PORT variable of the machine running the tests, plus what the test sets.  Every subprocess call has
+a timeout, so a hanging command fails the test instead of hanging the suite.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from fakeslack import FakeSlack
+from slackwire import SIGNING_SECRET, SlackSender
+
+from storage.db import Database, normalise_url
+
+CLI = [sys.executable, "-m", "bot.cli"]
+BOT_TOKEN = "xoxb-test-token"
+APPS_PAGE = "https://api.slack.com/apps"
+TABLES = {"contacts", "users", "interviews", "outreach_attempts", "nudges", "alembic_version"}
+#: How long a command that should stop at once (bad configuration) may take.
+QUICK = 30.0
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """os.environ without the variables infoint reads, plus ``extra``."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("SLACK_", "INFOINT_")) and name not in ("DATABASE_URL", "PORT")
+    }
+    env.update(extra)
+    return env
+
+
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str], timeout: float = QUICK
+) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(
+            [*CLI, *args],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as expired:
+        pytest.fail(
+            f"`infoint {' '.join(args)}` did not exit within {timeout} s (killed).\n"
+            f"stderr:\n{_text(expired.stderr)}"
+        )
+
+
+def _text(output: str | bytes | None) -> str:
+    if isinstance(output, bytes):
+        return output.decode("utf-8", "replace")
+    return output or ""
+
+
+def describe(result: subprocess.CompletedProcess[str]) -> str:
+    return f"exit code {result.returncode}\n--- stdout:\n{result.stdout}\n--- stderr:\n{result.stderr}"
+
+
+def error_line(result: subprocess.CompletedProcess[str], *, only_line: bool) -> str:
+    """The one ``infoint: …`` line of a failed run (exit 2, no traceback).
+
+    ``only_line``: stderr must be that line and nothing else (configuration errors, found before any
+    logging); otherwise log lines may come before it, but exactly one line is infoint's own verdict.
+    """
+    assert result.returncode == 2, describe(result)
+    assert "Traceback" not in result.stdout + result.stderr, describe(result)
+    if only_line:
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1, describe(result)
+    else:
+        lines = [line for line in result.stderr.splitlines() if line.startswith("infoint: ")]
+        assert len(lines) == 1, describe(result)
+    assert lines[0].startswith("infoint: "), describe(result)
+    return lines[0]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def sqlite_tables(path: Path) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def sqlite_revision(path: Path) -> str | None:
+    with sqlite3.connect(path) as conn:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    return row[0] if row else None
+
+
+@pytest.fixture(scope="module")
+def head() -> str:
+    db = Database("sqlite://")
+    try:
+        revision = db.head_revision()
+    finally:
+        db.dispose()
+    assert revision
+    return revision
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    with FakeSlack(bot_token=BOT_TOKEN) as server:
+        yield server
+
+
+# -- the console script ---------------------------------------------------------------------------
+
+
+def test_console_script_is_installed_and_shows_help(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "infoint"
+    assert script.is_file(), f"the `infoint` console script is missing beside {sys.executable}"
+    result = subprocess.run(
+        [str(script), "--help"],
+        cwd=tmp_path,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=QUICK,
+        check=False,
+    )
+    assert result.returncode == 0, describe(result)
+    assert result.stdout.startswith("usage: infoint"), describe(result)
+    assert "run" in result.stdout and "db" in result.stdout, describe(result)
+    assert "Traceback" not in result.stderr
+
+
+# -- configuration errors: one line, exit 2 -------------------------------------------------------
+
+
+def test_run_without_any_token_says_where_to_get_one(tmp_path: Path) -> None:
+    result = run_cli("run", cwd=tmp_path, env=clean_env())
+    line = error_line(result, only_line=True)
+    assert line.startswith("infoint: SLACK_BOT_TOKEN is not set"), line
+    assert APPS_PAGE in line, line
+    assert not (tmp_path / "infoint.db").exists(), "a run that stops on configuration left a database"
+
+
+GOOD_HTTP = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        pytest.param({"SLACK_BOT_TOKEN": "abc"}, "SLACK_BOT_TOKEN", id="bot-token-not-xoxb"),
+        pytest.param({"SLACK_BOT_TOKEN": BOT_TOKEN}, "SLACK_SIGNING_SECRET", id="http-without-secret"),
+        pytest.param(
+            {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": "xoxb-wrong"},
+            "SLACK_APP_TOKEN",
+            id="app-token-not-xapp",
+        ),
+        pytest.param({**GOOD_HTTP, "PORT": "notaport"}, "PORT", id="port-not-a-number"),
+        pytest.param({**GOOD_HTTP, "PORT": "70000"}, "PORT", id="port-too-big"),
+        pytest.param({**GOOD_HTTP, "PORT": "²"}, "PORT", id="port-unicode-digit"),
+        pytest.param({**GOOD_HTTP, "DATABASE_URL": "mysql://x@y/z"}, "DATABASE_URL", id="db-mysql"),
+        pytest.param({**GOOD_HTTP, "DATABASE_URL": "::nonsense"}, "DATABASE_URL", id="db-not-a-url"),
+        pytest.param({**GOOD_HTTP, "SLACK_API_URL": "ftp://x"}, "SLACK_API_URL", id="api-url-ftp"),
+        pytest.param({**GOOD_HTTP, "INFOINT_SWEEP_SECONDS": "0"}, "INFOINT_SWEEP_SECONDS", id="sweep-zero"),
+    ],
+)
+def test_malformed_configuration_is_one_line_naming_the_variable(
+    tmp_path: Path, env: dict[str, str], variable: str
+) -> None:
+    result = run_cli("run", cwd=tmp_path, env=clean_env(**env))
+    line = error_line(result, only_line=True)
+    assert line.startswith(f"infoint: {variable} "), line
+    assert not (tmp_path / "infoint.db").exists(), "a run that stops on configuration left a database"
+
+
+def test_dotenv_in_the_working_directory_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"SLACK_BOT_TOKEN={BOT_TOKEN}\n", encoding="utf-8")
+    result = run_cli("run", cwd=tmp_path, env=clean_env())
+    line = error_line(result, only_line=True)
+    # Past the bot token (which only .env has): now it's the signing secret that is missing.
+    assert line.startswith("infoint: SLACK_SIGNING_SECRET is not set"), line
+
+
+def test_process_environment_wins_over_dotenv(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=not-a-bot-token\nPORT=3001\n", encoding="utf-8")
+    result = run_cli("run", cwd=tmp_path, env=clean_env(SLACK_BOT_TOKEN=BOT_TOKEN))
+    line = error_line(result, only_line=True)
+    assert "SLACK_BOT_TOKEN" not in line, line
+    assert line.startswith("infoint: SLACK_SIGNING_SECRET is not set"), line
+
+
+# -- db upgrade -----------------------------------------------------------------------------------
+
+
+def test_db_upgrade_creates_the_schema_and_can_run_twice(tmp_path: Path, head: str) -> None:
+    path = tmp_path / "x.db"
+    env = clean_env(DATABASE_URL=f"sqlite:///{path}")
+    for attempt in (1, 2):
+        result = run_cli("db", "upgrade", cwd=tmp_path, env=env)
+        assert result.returncode == 0, f"attempt {attempt}: {describe(result)}"
+        assert "Traceback" not in result.stdout + result.stderr, describe(result)
+        assert any(f"revision {head}" in line for line in result.stdout.splitlines()), describe(result)
+        assert path.is_file()
+        assert not TABLES - sqlite_tables(path), "missing tables"
+        assert sqlite_revision(path) == head
+    assert not (tmp_path / "infoint.db").exists(), "DATABASE_URL was set: no default file expected"
+
+
+def test_db_upgrade_without_database_url_uses_infoint_db_here(tmp_path: Path, head: str) -> None:
+    result = run_cli("db", "upgrade", cwd=tmp_path, env=clean_env())
+    assert result.returncode == 0, describe(result)
+    assert f"revision {head}" in result.stdout, describe(result)
+    path = tmp_path / "infoint.db"
+    assert path.is_file(), describe(result)
+    assert not TABLES - sqlite_tables(path), "missing tables"
+    assert sqlite_revision(path) == head
+
+
+# -- run, against the fake Slack ------------------------------------------------------------------
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_run_http_mode_serves_slack_and_stops_on_sigterm(tmp_path: Path, fake: FakeSlack, head: str) -> None:
+    port = free_port()
+    env = clean_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake.api_url,
+        PORT=str(port),
+    )
+    base = f"http://127.0.0.1:{port}"
+    log_path = tmp_path.parent / f"{tmp_path.name}-run.log"
+    with log_path.open("w+", encoding="utf-8", errors="replace") as log:
+        process = subprocess.Popen([*CLI, "run"], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+        def output() -> str:
+            log.flush()
+            return log_path.read_text(encoding="utf-8", errors="replace")
+
+        try:
+            deadline = time.monotonic() + 20
+            health: tuple[int, bytes] | None = None
+            while time.monotonic() < deadline:
+                if process.poll() is not None:
+                    pytest.fail(f"infoint run exited early with {process.returncode}:\n{output()}")
+                try:
+                    health = _get(f"{base}/healthz")
+                except OSError:
+                    health = None
+                if health is not None and health[0] == 200:
+                    break
+                time.sleep(0.1)
+            assert health is not None and health[0] == 200, f"/healthz never answered 200:\n{output()}"
+            body = json.loads(health[1])
+            assert body["ok"] is True, body
+
+            checks = fake.calls_to("auth.test")
+            assert checks, fake.describe_calls()
+            assert checks[0].response["ok"] is True
+
+            sender = SlackSender(f"{base}/slack/events", fake.response_url(""), fake.trigger_id)
+            reply = sender.command("help")
+            assert reply.status == 200, reply
+            assert "/infoint log" in reply.body.decode(), reply.body
+
+            forged = SlackSender(
+                f"{base}/slack/events", fake.response_url(""), fake.trigger_id, secret="f" * 32
+            ).command("help")
+            assert forged.status == 401, forged
+
+            database = tmp_path / "infoint.db"
+            assert database.is_file(), "run did not create infoint.db in the working directory"
+            assert sqlite_revision(database) == head
+
+            process.send_signal(signal.SIGTERM)
+            try:
+                code = process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pytest.fail(f"infoint run did not stop within 10 s of SIGTERM:\n{output()}")
+            assert code == 0, output()
+            assert "Traceback" not in output(), output()
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def test_run_with_a_refused_bot_token_stops(tmp_path: Path) -> None:
+    with FakeSlack(bot_token="xoxb-the-real-token") as other:
+        env = clean_env(
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_URL=other.api_url,
+            PORT=str(free_port()),
+        )
+        result = run_cli("run", cwd=tmp_path, env=env)
+        answers = [call.response["error"] for call in other.calls_to("auth.test")]
+    line = error_line(result, only_line=False)
+    assert "SLACK_BOT_TOKEN" in line and "refused" in line, line
+    assert answers == ["invalid_auth"], answers
+
+
+def test_run_socket_mode_with_a_refused_app_token_stops(tmp_path: Path, fake: FakeSlack) -> None:
+    env = clean_env(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN="xapp-1-bad", SLACK_API_URL=fake.api_url)
+    result = run_cli("run", cwd=tmp_path, env=env, timeout=20)
+    line = error_line(result, only_line=False)
+    assert "SLACK_APP_TOKEN" in line, line
+    assert fake.calls_to("apps.connections.open"), fake.describe_calls()
+
+
+def test_run_on_a_port_already_in_use_says_so(tmp_path: Path, fake: FakeSlack) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("0.0.0.0", 0))
+        busy.listen()
+        env = clean_env(
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_URL=fake.api_url,
+            PORT=str(busy.getsockname()[1]),
+        )
+        result = run_cli("run", cwd=tmp_path, env=env, timeout=20)
+    line = error_line(result, only_line=False)
+    assert "PORT" in line, line
+
+
+# -- PostgreSQL -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def postgres_schema_url() -> Iterator[str]:
+    """A DATABASE_URL for an empty schema of our own on INFOINT_TEST_DATABASE_URL's server."""
+    server = os.environ.get("INFOINT_TEST_DATABASE_URL", "")
+    if not server.startswith("postgres"):
+        pytest.skip("set INFOINT_TEST_DATABASE_URL=postgresql://… to test against PostgreSQL")
+    schema = f"t_cli_{uuid.uuid4().hex[:12]}"
+    # psycopg wants plain postgresql:// (no +driver, no SQLAlchemy-only spellings).
+    conninfo = "postgresql://" + normalise_url(server).split("://", 1)[1]
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in server else "?"
+    try:
+        yield normalise_url(server) + f"{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def test_run_against_an_unmigrated_postgres_asks_for_db_upgrade(
+    tmp_path: Path, postgres_schema_url: str, head: str
+) -> None:
+    env = clean_env(
+        DATABASE_URL=postgres_schema_url,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL="http://127.0.0.1:9/api/",  # never reached: the schema check comes first
+        PORT=str(free_port()),
+    )
+    result = run_cli("run", cwd=tmp_path, env=env, timeout=20)
+    line = error_line(result, only_line=False)
+    assert "infoint db upgrade" in line, line
+
+    upgraded = run_cli("db", "upgrade", cwd=tmp_path, env=env)
+    assert upgraded.returncode == 0, describe(upgraded)
+    assert f"revision {head}" in upgraded.stdout, describe(upgraded)
+    assert "postgresql" in upgraded.stdout, describe(upgraded)
+    db = Database(postgres_schema_url)
+    try:
+        assert db.current_revision() == head
+        with db.engine.connect() as conn:
+            tables = set(
+                conn.exec_driver_sql(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                ).scalars()
+            )
+    finally:
+        db.dispose()
+    assert not TABLES - tables, f"missing tables in the schema: {TABLES - tables}"
+    assert not (tmp_path / "infoint.db").exists(), "DATABASE_URL was PostgreSQL: no SQLite file expected"
