@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    CheckboxesElement,
     ContextBlock,
     DateTimePickerElement,
     DividerBlock,
@@ -30,6 +31,7 @@ from slack_sdk.models.blocks import (
     RadioButtonsElement,
     SectionBlock,
     StaticSelectElement,
+    TimePickerElement,
 )
 from slack_sdk.models.views import View
 
@@ -143,6 +145,7 @@ def fit_lines(
 SUBCOMMANDS: list[tuple[str, str]] = [
     ("/infoint log", "Log a contact: who they are, how you know them, where things stand."),
     ("/infoint list", "Your pipeline, grouped by stage."),
+    ("/infoint settings", "Your working hours for reminders, follow-up timing and weekly goals."),
     ("/infoint help", "This message."),
 ]
 
@@ -189,6 +192,7 @@ DRAFT_VIEW = "nudge_draft"
 NOTES_VIEW = "interview_notes"
 REFERRALS_VIEW = "add_referrals"
 SETTINGS_VIEW = "settings"
+RESCHEDULE_VIEW = "reschedule_interview"
 
 
 def _text_input(
@@ -226,12 +230,15 @@ def _select(
     )
 
 
-def _radio(field: str, label: str, pairs: list[tuple[str, str]], initial: str | None) -> Block:
+def _radio(
+    field: str, label: str, pairs: list[tuple[str, str]], initial: str | None, optional: bool = False
+) -> Block:
     options = _options(pairs)
     chosen = next((o for o in options if o.value == initial), None)
     return InputBlock(
         block_id=field,
         label=plain(label, 2000),
+        optional=optional,
         element=RadioButtonsElement(action_id=field, options=options, initial_option=chosen),
     )
 
@@ -291,7 +298,9 @@ def log_contact_modal(private_metadata: str = "") -> dict[str, Any]:
     return view.to_dict()
 
 
-def schedule_modal(contact_name: str, private_metadata: str) -> dict[str, Any]:
+def schedule_modal(
+    contact_name: str, private_metadata: str, callback_id: str = SCHEDULE_INTERVIEW
+) -> dict[str, Any]:
     durations = [("15", "15 minutes"), ("20", "20 minutes"), ("30", "30 minutes")]
     formats = [(f.value, f.label) for f in core.InterviewFormat]
     blocks: list[Block] = [
@@ -307,8 +316,8 @@ def schedule_modal(contact_name: str, private_metadata: str) -> dict[str, Any]:
     ]
     view = View(
         type="modal",
-        callback_id=SCHEDULE_INTERVIEW,
-        title=plain("Schedule interview", 24),
+        callback_id=callback_id,
+        title=plain("Schedule interview" if callback_id == SCHEDULE_INTERVIEW else "Reschedule", 24),
         submit=plain("Schedule", 24),
         close=plain("Cancel", 24),
         private_metadata=private_metadata,
@@ -717,3 +726,131 @@ def draft_modal(title: str, draft: Draft, private_metadata: str, email: str = ""
 
 def mailto(email: str, draft: Draft) -> str:
     return f"mailto:{quote(email, safe='@')}?subject={quote(draft.subject)}&body={quote(draft.body)}"
+
+
+def notes_modal(contact_name: str, private_metadata: str) -> dict[str, Any]:
+    def area(field: str, label: str, placeholder: str) -> InputBlock:
+        return InputBlock(
+            block_id=field,
+            label=plain(label),
+            optional=True,
+            element=PlainTextInputElement(
+                action_id=field, multiline=True, max_length=2000, placeholder=plain(placeholder, 150)
+            ),
+        )
+
+    blocks: list[Block] = [
+        SectionBlock(text=md(f"What did you learn from *{esc(clip(contact_name, 100))}*?")),
+        area("takeaways", "Takeaways", "What surprised you, what you learned about the field or the role"),
+        area("advice", "Their advice", "Their biggest tip for someone starting out"),
+        area("action_items", "Action items", "What you will do next because of this conversation"),
+        _radio(
+            "talk_again",
+            "Happy to talk again?",
+            [("yes", "Yes"), ("maybe", "Maybe"), ("no", "No")],
+            None,
+            True,
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=NOTES_VIEW,
+        title=plain("Interview notes", 24),
+        submit=plain("Save notes", 24),
+        close=plain("Cancel", 24),
+        private_metadata=private_metadata,
+        blocks=blocks,
+    ).to_dict()
+
+
+REFERRAL_SLOTS = 3
+
+
+def referrals_modal(contact_name: str, private_metadata: str) -> dict[str, Any]:
+    blocks: list[Block] = [
+        SectionBlock(
+            text=md(
+                f"Who did *{esc(clip(contact_name, 100))}* suggest you talk to? Each becomes a 2nd-degree "
+                "contact on your list, introduced by them."
+            )
+        )
+    ]
+    for n in range(1, REFERRAL_SLOTS + 1):
+        for field, label in (("name", "Name"), ("company", "Company"), ("role", "Role")):
+            blocks.append(
+                InputBlock(
+                    block_id=f"referral_{n}_{field}",
+                    label=plain(f"{label} ({n})" if field != "name" else f"Person {n}: name"),
+                    optional=not (n == 1 and field == "name"),
+                    element=PlainTextInputElement(
+                        action_id=f"referral_{n}_{field}", max_length=LIMITS[field]
+                    ),
+                )
+            )
+    return View(
+        type="modal",
+        callback_id=REFERRALS_VIEW,
+        title=plain("Add referrals", 24),
+        submit=plain("Add them", 24),
+        close=plain("Cancel", 24),
+        private_metadata=private_metadata,
+        blocks=blocks,
+    ).to_dict()
+
+
+def settings_modal(prefs: dict[str, Any], timezone: str | None) -> dict[str, Any]:
+    day_options = _options((str(i), name) for i, name in enumerate(WEEKDAY_NAMES))
+    chosen = [o for o in day_options if int(o.value) in prefs["window_days"]]
+
+    def number(field: str, label: str, hint: str) -> InputBlock:
+        return InputBlock(
+            block_id=field,
+            label=plain(label),
+            hint=plain(hint),
+            element=PlainTextInputElement(action_id=field, max_length=3, initial_value=str(prefs[field])),
+        )
+
+    zone_text = esc(timezone) if timezone else "not known yet (UTC is used)"
+    blocks: list[Block] = [
+        SectionBlock(
+            text=md(
+                f"Reminders reach you only inside your working window, in your Slack timezone: *{zone_text}*."
+            )
+        ),
+        InputBlock(
+            block_id="window_days",
+            label=plain("Working days"),
+            element=CheckboxesElement(
+                action_id="window_days", options=day_options, initial_options=chosen or None
+            ),
+        ),
+        InputBlock(
+            block_id="window_start",
+            label=plain("From"),
+            element=TimePickerElement(action_id="window_start", initial_time=prefs["window_start"]),
+        ),
+        InputBlock(
+            block_id="window_end",
+            label=plain("Until"),
+            element=TimePickerElement(action_id="window_end", initial_time=prefs["window_end"]),
+        ),
+        number(
+            "follow_up_days", "Follow up after (days)", "Silence this long after a request means a follow-up."
+        ),
+        number(
+            "keep_in_touch_weeks", "Keep in touch every (weeks)", "After an interview, a check-in this often."
+        ),
+        number("weekly_requests", "Weekly goal: new requests", "Counted in your Monday plan."),
+        number("weekly_interviews", "Weekly goal: interviews", "Counted in your Monday plan."),
+    ]
+    return View(
+        type="modal",
+        callback_id=SETTINGS_VIEW,
+        title=plain("Your settings", 24),
+        submit=plain("Save", 24),
+        close=plain("Cancel", 24),
+        blocks=blocks,
+    ).to_dict()
+
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

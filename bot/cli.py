@@ -9,7 +9,9 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -18,6 +20,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.config import Config, ConfigError, load_config, load_dotenv_file
 from bot.services import Services
 from storage.db import Database
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from bot.sweep import Sweeper
 
 log = logging.getLogger("infoint")
 
@@ -80,6 +87,9 @@ def cmd_run(_args: argparse.Namespace) -> int:
     check_bot_token(client)
     app = create_app(config, services, client)
     stop = threading.Event()
+    from bot.sweep import Sweeper
+
+    scheduler = start_scheduler(Sweeper(db, client), config.sweep_seconds)
 
     def _stop(_signum: int, _frame: FrameType | None) -> None:
         stop.set()
@@ -119,9 +129,64 @@ def cmd_run(_args: argparse.Namespace) -> int:
         log.info("infoint is listening on port %s: POST /slack/events, GET /healthz", config.port)
         with contextlib.suppress(OSError):  # the socket closed by a signal
             server.run()
+    scheduler.shutdown(wait=True)
     db.dispose()
     log.info("infoint stopped")
     return 0
+
+
+def parse_instant(text: str) -> datetime:
+    """An ISO-8601 instant; one without an offset is taken as UTC."""
+    try:
+        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(
+            f"--at must be an ISO-8601 date and time such as 2026-03-10T09:30:00+01:00 (got '{text[:60]}')."
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    now = parse_instant(args.at) if args.at else datetime.now(UTC)
+    config = load_config(need_slack=not args.dry_run, need_signing=False)
+    db = _open_database(config, migrate_sqlite=True)
+    try:
+        from bot.app import make_client
+        from bot.sweep import Sweeper
+
+        client = None if args.dry_run else make_client(config)
+        report = Sweeper(db, client).run(now, dry_run=args.dry_run)
+    finally:
+        db.dispose()
+    for line in report.previews:
+        print(f"  {line}")
+    print(report.summary())
+    return 0
+
+
+def start_scheduler(sweeper: Sweeper, seconds: int) -> BackgroundScheduler:
+    """Run the sweep every ``seconds`` in this process. Each process has its own scheduler and job
+    store; several processes may sweep one database: the nudge log's row claims keep DMs unique."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    def sweep() -> None:
+        report = sweeper.run(datetime.now(UTC))
+        if report.dms or report.failed or report.retrying:
+            log.info(report.summary())
+
+    scheduler = BackgroundScheduler(timezone=UTC)
+    scheduler.add_job(
+        sweep,
+        IntervalTrigger(seconds=seconds),
+        id="sweep",
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=seconds,
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.start()
+    return scheduler
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -135,11 +200,18 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     upgrade = db_sub.add_parser("upgrade", help="apply the database migrations")
     upgrade.set_defaults(func=cmd_db_upgrade)
+    sweep = sub.add_parser("sweep", help="one pass of the nudge sweep: log what is due and DM it")
+    sweep.add_argument("--at", metavar="ISO-8601", help="sweep as of this instant (default: now)")
+    sweep.add_argument(
+        "--dry-run", action="store_true", help="print what would be sent; send and save nothing"
+    )
+    sweep.set_defaults(func=cmd_sweep)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
     load_dotenv_file()
     try:

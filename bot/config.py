@@ -72,8 +72,14 @@ def database_url_from(env: Mapping[str, str]) -> str:
     return url
 
 
-def load_config(env: Mapping[str, str] | None = None, *, need_slack: bool = True) -> Config:
-    """Read and check every variable; raise ConfigError on the first problem."""
+def load_config(
+    env: Mapping[str, str] | None = None, *, need_slack: bool = True, need_signing: bool = True
+) -> Config:
+    """Read and check every variable; raise ConfigError on the first problem.
+
+    ``need_slack``: a bot token is required (everything but migrations); ``need_signing``: so is a way
+    to receive Slack's requests (a signing secret, or an app token for Socket Mode).
+    """
     env = os.environ if env is None else env
     bot_token = _get(env, "SLACK_BOT_TOKEN")
     app_token = _get(env, "SLACK_APP_TOKEN")
@@ -94,7 +100,7 @@ def load_config(env: Mapping[str, str] | None = None, *, need_slack: bool = True
                 "SLACK_APP_TOKEN must be an app-level token starting with xapp- with the connections:write "
                 f"scope ('Basic Information' → 'App-Level Tokens' at {APPS_PAGE}); unset it for HTTP mode."
             )
-        if app_token is None and signing_secret is None:
+        if need_signing and app_token is None and signing_secret is None:
             raise ConfigError(
                 "SLACK_SIGNING_SECRET is not set: copy the Signing Secret from your app's "
                 f"'Basic Information' page at {APPS_PAGE} into .env (or set SLACK_APP_TOKEN for Socket Mode)."

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from bot.blocks import ContactCard, DueItem
 from bot.domain import pipeline as core
 from bot.domain.forms import ContactInput, InterviewInput, Standing
+from bot.domain.preferences import current
 from storage.db import Database
 from storage.models import Contact
 from storage.repository import Repository, StaleVersion, snapshot
@@ -49,6 +51,21 @@ class Services:
                 changes["dm_channel"] = dm_channel
             if changes:
                 repo.update_user(user, **changes)
+
+    def preferences(self, team_id: str, slack_user_id: str) -> tuple[dict[str, Any], str | None]:
+        """The user's preferences with defaults filled in, and their timezone."""
+        with self.db.session() as session:
+            user = Repository(session, team_id).find_user(slack_user_id)
+            return current(user.preferences if user else None), user.timezone if user else None
+
+    def save_preferences(self, team_id: str, slack_user_id: str, prefs: dict[str, Any]) -> None:
+        """Store new preferences; every rule is re-checked at the next sweep with them."""
+        now = self.clock()
+        with self.db.session() as session:
+            repo = Repository(session, team_id)
+            user = repo.get_or_create_user(slack_user_id, now)
+            repo.update_user(user, preferences=dict(prefs), next_check_at=now)
+            repo.recheck_contacts(user, now)
 
     def knows_timezone(self, team_id: str, slack_user_id: str) -> bool:
         with self.db.session() as session:

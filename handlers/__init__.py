@@ -5,9 +5,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.services import Services
-from handlers import actions, commands, events, views
+from handlers import actions, commands, events, nudges, settings, views
 
 
 def register_all(app: App, services: Services) -> None:
-    for module in (commands, actions, views, events):
+    for module in (commands, actions, views, events, nudges, settings):
         module.register(app, services)

@@ -22,6 +22,10 @@ def register(app: App, services: Services) -> None:
         elif sub == "log":
             ack()
             client.views_open(trigger_id=command["trigger_id"], view=blocks.log_contact_modal())
+        elif sub == "settings":
+            ack()
+            prefs, timezone = services.preferences(team_of(context), command["user_id"])
+            client.views_open(trigger_id=command["trigger_id"], view=blocks.settings_modal(prefs, timezone))
         elif sub == "list":
             cards = services.pipeline(team_of(context), command["user_id"])
             ack(blocks.pipeline_message(cards))

@@ -112,6 +112,15 @@ class Repository:
             .order_by(Contact.created_at, Contact.id)
         ).all()
 
+    def recheck_contacts(self, owner: User, now: datetime) -> None:
+        """Have the sweep look at every contact of ``owner`` again (after their settings changed)."""
+        self.session.execute(
+            update(Contact)
+            .where(Contact.team_id == self.team_id, Contact.owner_id == owner.id)
+            .values(next_check_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
     def stage_counts(self, owner: User) -> dict[core.Stage, int]:
         rows = self.session.execute(
             select(Contact.stage, func.count())

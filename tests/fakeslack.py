@@ -1283,7 +1283,7 @@ class FakeSlack:
             if method == "chat.postMessage" and self._rate_limits is not None:
                 channel = _str_arg(args, "channel")
                 if channel is not None:
-                    retry_after = self._rate_limits.check(channel, arrived)
+                    retry_after = self._rate_limits.check(self._dm_channel(channel), arrived)
                     if retry_after is not None:
                         reply = _Reply(
                             429, data=_error("ratelimited"), headers={"Retry-After": str(retry_after)}

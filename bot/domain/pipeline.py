@@ -77,6 +77,7 @@ class AttemptOutcome(StrEnum):
     YES = "yes"
     NO = "no"
     LATER = "later"
+    NO_RESPONSE = "no_response"
 
 
 class InterviewStatus(StrEnum):

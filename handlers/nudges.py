@@ -1,0 +1,207 @@
+"""The buttons on nudge DMs and the modals they open."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import blocks
+from bot.domain.forms import LIMITS, clean_text, validate_interview
+from bot.nudge_actions import NotesInput, NudgeActions, Outcome, Referral
+from bot.services import ActionRefused, Services
+from handlers.common import form_values, team_of
+
+log = logging.getLogger(__name__)
+
+BAD_BUTTON = "That button doesn't carry a reminder I can read."
+
+
+def _nudge_id(raw: str | None) -> int | None:
+    if raw and raw.isascii() and raw.isdigit() and len(raw) < 19:
+        return int(raw)
+    return None
+
+
+def _show(client: WebClient, outcome: Outcome, user_id: str) -> None:
+    if outcome.message and outcome.channel and outcome.ts:
+        client.chat_update(channel=outcome.channel, ts=outcome.ts, **outcome.message)
+    if outcome.follow_up:
+        client.chat_postMessage(channel=user_id, **outcome.follow_up)
+
+
+def _metadata(view: dict[str, Any]) -> int | None:
+    try:
+        return int(json.loads(view.get("private_metadata") or "{}")["nudge"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def register(app: App, services: Services) -> None:
+    actions = NudgeActions(services.db, services.clock)
+
+    def refuse(
+        client: WebClient, respond: Respond, team_id: str, user_id: str, nudge_id: int, why: str
+    ) -> None:
+        respond(blocks.notice(blocks.esc(why)))
+        redrawn = actions.redraw(team_id, user_id, nudge_id)
+        if redrawn is not None:
+            _show(client, redrawn, user_id)
+
+    def clicked(
+        run: Callable[[str, str, int, str | None, str], Outcome],
+    ) -> Callable[..., None]:
+        """A listener for a button (value = nudge id) or an overflow (value = "<nudge id>:<choice>")."""
+
+        def listener(
+            ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+        ) -> None:
+            ack()
+            team_id, user_id = team_of(context), body["user"]["id"]
+            raw = (action.get("selected_option") or {}).get("value") or action.get("value") or ""
+            raw_id, _, choice = raw.partition(":")
+            nudge_id = _nudge_id(raw_id)
+            if nudge_id is None:
+                respond(blocks.notice(BAD_BUTTON))
+                return
+            ts = (body.get("container") or {}).get("message_ts")
+            try:
+                outcome = run(team_id, user_id, nudge_id, ts, choice)
+            except ActionRefused as refusal:
+                refuse(client, respond, team_id, user_id, nudge_id, str(refusal))
+                return
+            _show(client, outcome, user_id)
+
+        return listener
+
+    app.action("nudge_done")(clicked(lambda t, u, n, ts, _c: actions.done(t, u, n, ts)))
+    app.action("nudge_move_on")(clicked(lambda t, u, n, ts, _c: actions.move_on(t, u, n, ts)))
+    app.action("nudge_missed")(clicked(lambda t, u, n, ts, _c: actions.missed(t, u, n, ts)))
+    app.action("nudge_snooze")(clicked(actions.snooze))
+    app.action("nudge_reply")(clicked(actions.reply))
+
+    def opener(make_view: Callable[[int, str, str], dict[str, Any]]) -> Callable[..., None]:
+        """A button that opens a modal about its nudge (checked first, so a stale one says why)."""
+
+        def listener(
+            ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+        ) -> None:
+            ack()
+            team_id, user_id = team_of(context), body["user"]["id"]
+            nudge_id = _nudge_id(action.get("value"))
+            if nudge_id is None:
+                respond(blocks.notice(BAD_BUTTON))
+                return
+            try:
+                view = make_view(nudge_id, team_id, user_id)
+            except ActionRefused as refusal:
+                refuse(client, respond, team_id, user_id, nudge_id, str(refusal))
+                return
+            client.views_open(trigger_id=body["trigger_id"], view=view)
+
+        return listener
+
+    def draft_view(nudge_id: int, team_id: str, user_id: str) -> dict[str, Any]:
+        draft, email, title = actions.draft(team_id, user_id, nudge_id)
+        return blocks.draft_modal(title, draft, json.dumps({"nudge": nudge_id}), email=email)
+
+    def notes_view(nudge_id: int, team_id: str, user_id: str) -> dict[str, Any]:
+        name, _ = actions.interview_of(team_id, user_id, nudge_id)
+        return blocks.notes_modal(name, json.dumps({"nudge": nudge_id}))
+
+    def reschedule_view(nudge_id: int, team_id: str, user_id: str) -> dict[str, Any]:
+        name, _ = actions.interview_of(team_id, user_id, nudge_id)
+        return blocks.schedule_modal(
+            name, json.dumps({"nudge": nudge_id}), callback_id=blocks.RESCHEDULE_VIEW
+        )
+
+    def referrals_view(nudge_id: int, team_id: str, user_id: str) -> dict[str, Any]:
+        draft_for_name, _ = actions.interview_of(team_id, user_id, nudge_id)
+        return blocks.referrals_modal(draft_for_name, json.dumps({"nudge": nudge_id}))
+
+    app.action("nudge_draft")(opener(draft_view))
+    app.action("nudge_notes")(opener(notes_view))
+    app.action("nudge_reschedule")(opener(reschedule_view))
+    app.action("nudge_referrals")(opener(referrals_view))
+
+    @app.action("open_mailto")
+    def open_mailto(ack: Ack) -> None:
+        ack()  # a link button: Slack opens the URL; the click still needs an answer
+
+    def submitted(
+        check: Callable[[dict[str, str | None]], Any],
+        run: Callable[[str, str, int, Any], Outcome],
+        error_block: str,
+    ) -> Callable[..., None]:
+        """A modal about a nudge: check the form, act, close, redraw the DM."""
+
+        def listener(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
+            team_id, user_id = team_of(context), body["user"]["id"]
+            nudge_id = _metadata(view)
+            if nudge_id is None:
+                ack(
+                    response_action="errors",
+                    errors={error_block: "This form is out of date. Close it and try again."},
+                )
+                return
+            checked = check(form_values(view))
+            if isinstance(checked, dict):
+                ack(response_action="errors", errors=checked)
+                return
+            try:
+                outcome = run(team_id, user_id, nudge_id, checked)
+            except ActionRefused as refusal:
+                ack(response_action="errors", errors={error_block: str(refusal)[:150]})
+                return
+            ack()
+            _show(client, outcome, user_id)
+
+        return listener
+
+    def check_notes(values: dict[str, str | None]) -> NotesInput | dict[str, str]:
+        errors: dict[str, str] = {}
+        texts = {
+            f: clean_text(values.get(f), multiline=True) for f in ("takeaways", "advice", "action_items")
+        }
+        for field, text in texts.items():
+            if len(text) > 2000:
+                errors[field] = "Keep it under 2000 characters."
+        if not any(texts.values()):
+            errors["takeaways"] = "Write down at least one thing you learned."
+        talk_again = values.get("talk_again") or ""
+        if talk_again not in ("", "yes", "maybe", "no"):
+            errors["talk_again"] = "Choose yes, maybe or no."
+        return errors or NotesInput(texts["takeaways"], texts["advice"], texts["action_items"], talk_again)
+
+    def check_referrals(values: dict[str, str | None]) -> list[Referral] | dict[str, str]:
+        people: list[Referral] = []
+        errors: dict[str, str] = {}
+        for n in range(1, blocks.REFERRAL_SLOTS + 1):
+            fields = {f: clean_text(values.get(f"referral_{n}_{f}")) for f in ("name", "company", "role")}
+            for field, text in fields.items():
+                if len(text) > LIMITS[field]:
+                    errors[f"referral_{n}_{field}"] = f"Keep it under {LIMITS[field]} characters."
+            if fields["name"]:
+                people.append(Referral(fields["name"], fields["company"], fields["role"]))
+            elif fields["company"] or fields["role"]:
+                errors[f"referral_{n}_name"] = "Add the person's name too."
+        if not people and not errors:
+            errors["referral_1_name"] = "Give at least one name."
+        return errors or people
+
+    def check_draft(values: dict[str, str | None]) -> bool:
+        return True
+
+    def check_schedule(values: dict[str, str | None]) -> Any:
+        return validate_interview(values, services.clock())
+
+    app.view(blocks.NOTES_VIEW)(submitted(check_notes, actions.notes, "takeaways"))
+    app.view(blocks.REFERRALS_VIEW)(submitted(check_referrals, actions.referrals, "referral_1_name"))
+    app.view(blocks.RESCHEDULE_VIEW)(submitted(check_schedule, actions.reschedule, "starts_at"))
+    app.view(blocks.DRAFT_VIEW)(
+        submitted(check_draft, lambda t, u, n, _ok: actions.done(t, u, n, None), "draft")
+    )
