@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
+from slack_sdk.http_retry import RetryHandler
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -29,17 +30,20 @@ SORRY = "Something went wrong on my side and nothing was changed. Please try aga
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 
-def make_client(config: Config) -> WebClient:
-    """The Web API client every Slack call goes through: SLACK_API_URL, with retries on 429 and 5xx."""
+def make_client(config: Config, *, retry_connection_errors: bool = True) -> WebClient:
+    """The Web API client every Slack call goes through: SLACK_API_URL, with retries on 429 and 5xx.
+
+    The sweep's client does not retry connection errors by itself: a post whose answer was lost may
+    have reached Slack, and resending it blindly could DM twice; the sweep checks first.
+    """
+    handlers: list[RetryHandler] = [
+        RateLimitErrorRetryHandler(max_retry_count=3),
+        ServerErrorRetryHandler(max_retry_count=2),
+    ]
+    if retry_connection_errors:
+        handlers.insert(0, ConnectionErrorRetryHandler(max_retry_count=2))
     return WebClient(
-        token=config.bot_token,
-        base_url=config.slack_api_url,
-        timeout=10,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=2),
-        ],
+        token=config.bot_token, base_url=config.slack_api_url, timeout=10, retry_handlers=handlers
     )
 
 

@@ -89,7 +89,8 @@ def cmd_run(_args: argparse.Namespace) -> int:
     stop = threading.Event()
     from bot.sweep import Sweeper
 
-    scheduler = start_scheduler(Sweeper(db, client), config.sweep_seconds)
+    sweeper = Sweeper(db, make_client(config, retry_connection_errors=False))
+    scheduler = start_scheduler(sweeper, config.sweep_seconds)
 
     def _stop(_signum: int, _frame: FrameType | None) -> None:
         stop.set()
@@ -154,7 +155,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         from bot.app import make_client
         from bot.sweep import Sweeper
 
-        client = None if args.dry_run else make_client(config)
+        client = None if args.dry_run else make_client(config, retry_connection_errors=False)
         report = Sweeper(db, client).run(now, dry_run=args.dry_run)
     finally:
         db.dispose()

@@ -276,8 +276,9 @@ class Sweeper:
         except SlackApiError as error:
             self._failed(token, now, str(error.response.get("error") or "error"), report)
             return
-        except OSError as error:  # network failure after the retries
-            self._failed(token, now, f"network: {error}"[:200], report)
+        except OSError as error:
+            # The answer was lost, but the DM may have reached Slack: look before sending it again.
+            self._unsure(user_id, token, now, f"network: {error}"[:200], report)
             return
         with self.db.session() as session:
             store = SweepStore(session)
@@ -292,27 +293,45 @@ class Sweeper:
         report.items += len(claimed)
         log.info("nudged %s/%s with %d item(s)", team_id, slack_user, len(claimed))
 
-    def _failed(self, token: str, now: datetime, reason: str, report: SweepReport) -> None:
+    def _unsure(self, user_id: int, token: str, now: datetime, reason: str, report: SweepReport) -> None:
         with self.db.session() as session:
+            user = session.get(User, user_id)
+            found = self._find_delivered(user, token) if user is not None else None
+            if found is None:
+                self._failed(token, now, reason, report, session=session)
+                return
             claimed = SweepStore(session).claimed(token)
-            if not claimed:
-                return
-            user = session.get(User, claimed[0].user_id)
-            if reason in UNREACHABLE:
-                if user is not None:
-                    user.unreachable_since, user.unreachable_reason = now, reason
-                for nudge in claimed:
-                    nudge.status, nudge.error, nudge.claim_token = "failed", reason, None
-                report.failed += len(claimed)
-                log.warning(
-                    "user %s can't be reached (%s): nudges stopped", user and user.slack_user_id, reason
-                )
-                return
             for nudge in claimed:
-                nudge.status, nudge.claim_token, nudge.error = "pending", None, reason[:200]
-                nudge.retry_at = now + _backoff(nudge.delivery_attempts)
-            report.retrying += len(claimed)
-            log.warning("DM to %s failed (%s); will retry", user and user.slack_user_id, reason)
+                nudge.status, nudge.sent_at = "sent", now
+                nudge.channel, nudge.message_ts = found
+                nudge.claimed_until = None
+            report.dms += 1
+            report.items += len(claimed)
+
+    def _failed(
+        self, token: str, now: datetime, reason: str, report: SweepReport, session: Session | None = None
+    ) -> None:
+        if session is None:
+            with self.db.session() as own:
+                self._failed(token, now, reason, report, session=own)
+            return
+        claimed = SweepStore(session).claimed(token)
+        if not claimed:
+            return
+        user = session.get(User, claimed[0].user_id)
+        if reason in UNREACHABLE:
+            if user is not None:
+                user.unreachable_since, user.unreachable_reason = now, reason
+            for nudge in claimed:
+                nudge.status, nudge.error, nudge.claim_token = "failed", reason, None
+            report.failed += len(claimed)
+            log.warning("user %s can't be reached (%s): nudges stopped", user and user.slack_user_id, reason)
+            return
+        for nudge in claimed:
+            nudge.status, nudge.claim_token, nudge.error = "pending", None, reason[:200]
+            nudge.retry_at = now + _backoff(nudge.delivery_attempts)
+        report.retrying += len(claimed)
+        log.warning("DM to %s failed (%s); will retry", user and user.slack_user_id, reason)
 
     # Dry run ---------------------------------------------------------------------------------------------
 
