@@ -374,14 +374,21 @@ def _contact_summary(card: ContactCard) -> str:
     return "\n".join(lines)
 
 
-def _contact_buttons(card: ContactCard) -> list[ButtonElement]:
+def _contact_buttons(card: ContactCard) -> list[ButtonElement | OverflowMenuElement]:
     value = contact_value(card)
-    buttons: list[ButtonElement] = []
+    buttons: list[ButtonElement | OverflowMenuElement] = []
     if card.stage in (core.Stage.TARGET, core.Stage.REQUESTED):
         label = "Request sent" if card.stage is core.Stage.TARGET else "Follow-up sent"
         buttons.append(_button(label, "request_sent", value, style="primary"))
     if card.stage in (core.Stage.TARGET, core.Stage.REQUESTED, core.Stage.AGREED):
         buttons.append(_button("Schedule interview", "schedule_interview", value))
+    if card.stage is core.Stage.REQUESTED:
+        buttons.append(
+            OverflowMenuElement(
+                action_id="contact_reply",
+                options=[Option(value=f"{value}:{answer}", text=plain(label)) for answer, label in REPLIES],
+            )
+        )
     return buttons
 
 

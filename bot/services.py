@@ -14,7 +14,7 @@ from typing import Any
 from bot.blocks import ContactCard, DueItem
 from bot.domain import pipeline as core
 from bot.domain.forms import ContactInput, InterviewInput, Standing
-from bot.domain.preferences import current
+from bot.domain.preferences import current, nudge_settings
 from storage.db import Database
 from storage.models import Contact
 from storage.repository import Repository, StaleVersion, snapshot
@@ -131,6 +131,37 @@ class Services:
             session.refresh(contact)
             return _card(contact)
 
+    def reply(
+        self, team_id: str, slack_user_id: str, contact_id: int, version: int, answer: str
+    ) -> ContactCard:
+        """They answered the request: yes (to schedule), no (closed politely) or later."""
+        events = {
+            "yes": core.Event.REPLIED_YES,
+            "no": core.Event.REPLIED_NO,
+            "later": core.Event.REPLIED_LATER,
+        }
+        if answer not in events:
+            raise ActionRefused("Choose yes, no or later.")
+        now = self.clock()
+        with self.db.session() as session:
+            repo = Repository(session, team_id)
+            contact = self._own_contact(repo, slack_user_id, contact_id)
+            if contact.version != version:
+                raise ActionRefused(_stale_message(contact))
+            try:
+                new_stage = core.transition(core.Stage(contact.stage), events[answer])
+                repo.advance(contact, version, new_stage, now)
+            except core.TransitionError as refusal:
+                raise ActionRefused(str(refusal)) from None
+            except StaleVersion:
+                raise ActionRefused(_stale_message(contact)) from None
+            latest = max(contact.attempts, key=lambda a: a.sent_at, default=None)
+            if latest is not None:
+                latest.outcome, latest.outcome_at = answer, now
+            session.flush()
+            session.refresh(contact)
+            return _card(contact)
+
     def schedule_interview(
         self, team_id: str, slack_user_id: str, contact_id: int, version: int, data: InterviewInput
     ) -> ContactCard:
@@ -170,7 +201,8 @@ class Services:
             if owner is None:
                 return dict.fromkeys(core.Stage, 0), []
             counts = repo.stage_counts(owner)
-            steps = core.upcoming_steps((snapshot(c) for c in repo.contacts_of(owner)), now, self.settings)
+            rules = nudge_settings(owner.preferences, owner.timezone).pipeline
+            steps = core.upcoming_steps((snapshot(c) for c in repo.contacts_of(owner)), now, rules)
         return counts, [DueItem(s.text, s.due_at, s.is_due(now)) for s in steps]
 
     @staticmethod

@@ -50,6 +50,36 @@ def register(app: App, services: Services) -> None:
         else:
             respond(blocks.notice(headline))
 
+    @app.action("contact_reply")
+    def contact_reply(
+        ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ) -> None:
+        ack()
+        team_id, user_id = team_of(context), body["user"]["id"]
+        raw = (action.get("selected_option") or {}).get("value") or ""
+        value, _, answer = raw.rpartition(":")
+        parsed = parse_contact_value(value)
+        if parsed is None:
+            respond(blocks.notice(BAD_BUTTON))
+            return
+        where = _message_location(body)
+        try:
+            card = services.reply(team_id, user_id, parsed[0], parsed[1], answer)
+        except ActionRefused as refusal:
+            respond(blocks.notice(blocks.esc(str(refusal))))
+            _refresh(services, client, team_id, user_id, parsed[0], where)
+            return
+        name = f"*{blocks.esc(card.name)}*"
+        headline = {
+            "yes": f"🎉 {name} said yes. Book the slot that suits them.",
+            "no": f"🙏 {name} said no. Closed politely: it's not personal. On to the next one.",
+            "later": f"⏳ {name} will get back to you later. I'll remind you in two weeks.",
+        }[answer]
+        if where:
+            client.chat_update(channel=where[0], ts=where[1], **blocks.contact_message(card, headline))
+        else:
+            respond(blocks.notice(headline))
+
     @app.action("schedule_interview")
     def schedule_interview(
         ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond

@@ -273,6 +273,50 @@ class TestRequestSent:
         assert "Already done" in texts(notice.args)
         assert count(running_app, OutreachAttempt) == 1
 
+    @pytest.mark.parametrize(
+        ("answer", "stage"), [("yes", "agreed"), ("no", "declined"), ("later", "requested")]
+    )
+    def test_they_replied_from_the_dm(
+        self, running_app: RunningApp, slack: FakeSlack, answer: str, stage: str
+    ) -> None:
+        dm = log_contact(running_app, slack, name="Ada", standing="request_sent")
+        overflow = next(
+            e
+            for b in dm["blocks"]
+            if b["type"] == "actions"
+            for e in b["elements"]
+            if e["action_id"] == "contact_reply"
+        )
+        chosen = next(o["value"] for o in overflow["options"] if o["value"].endswith(f":{answer}"))
+        payload = {
+            "type": "block_actions",
+            "team": {"id": TEAM},
+            "user": {"id": STUDENT, "team_id": TEAM},
+            "container": {"type": "message", "channel_id": dm["channel"], "message_ts": dm["ts"]},
+            "trigger_id": running_app.sender.trigger_id(),
+            "response_url": slack.response_url(f"act-{STUDENT}"),
+            "actions": [
+                {
+                    "type": "overflow",
+                    "action_id": "contact_reply",
+                    "block_id": "b",
+                    "selected_option": {"value": chosen},
+                }
+            ],
+        }
+        assert running_app.sender.interaction(payload).status == 200
+        slack.wait_for("chat.update")
+        with running_app.services.db.session() as session:
+            assert session.scalars(select(Contact.stage)).one() == stage
+            assert session.scalars(select(OutreachAttempt.outcome)).one() == answer
+        updated = slack.message(dm["channel"], dm["ts"])
+        assert updated is not None and {"yes": "said yes", "no": "said no", "later": "later"}[
+            answer
+        ] in texts(updated)
+        # The same choice again is stale: nothing changes.
+        running_app.sender.interaction({**payload, "trigger_id": running_app.sender.trigger_id()})
+        assert "Already done" in texts(slack.wait_for(f"response_url:act-{STUDENT}")[-1].args)
+
     def test_double_click_at_once_records_one(self, running_app: RunningApp, slack: FakeSlack) -> None:
         dm = log_contact(running_app, slack, name="Ada")
         value = buttons(dm)["request_sent"]
