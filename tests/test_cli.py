@@ -405,3 +405,50 @@ def test_run_against_an_unmigrated_postgres_asks_for_db_upgrade(
         db.dispose()
     assert not TABLES - tables, f"missing tables in the schema: {TABLES - tables}"
     assert not (tmp_path / "infoint.db").exists(), "DATABASE_URL was PostgreSQL: no SQLite file expected"
+
+
+def test_run_sweeps_on_its_schedule_and_sends_once(tmp_path: Path, fake: FakeSlack) -> None:
+    """`infoint run` sweeps every INFOINT_SWEEP_SECONDS: a follow-up due now arrives once."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.domain import pipeline as core
+    from storage.repository import Repository
+
+    url = f"sqlite:///{tmp_path / 'infoint.db'}"
+    db = Database(url)
+    db.upgrade()
+    now = datetime.now(UTC)
+    always = {"window_days": list(range(7)), "window_start": "00:00", "window_end": "23:59"}
+    with db.session() as session:
+        repo = Repository(session, "T0001")
+        user = repo.get_or_create_user("U0STUDENT", now)
+        repo.update_user(user, preferences=always, timezone="UTC", dm_channel="D0STUDENT")
+        contact = repo.add_contact(user, {"name": "Ada", "degree": "first"}, core.Stage.REQUESTED, now)
+        repo.add_attempt(contact, core.OutreachChannel.EMAIL, now - timedelta(days=8))
+    db.dispose()
+
+    env = clean_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake.api_url,
+        PORT=str(free_port()),
+        DATABASE_URL=url,
+        INFOINT_SWEEP_SECONDS="5",
+    )
+    log_path = tmp_path.parent / f"{tmp_path.name}-sweep.log"
+    with log_path.open("w+", encoding="utf-8", errors="replace") as log:
+        process = subprocess.Popen([*CLI, "run"], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            posts = fake.wait_for("chat.postMessage", timeout=20)
+            assert posts[0].args["channel"] == "U0STUDENT"
+            assert posts[0].args["metadata"]["event_type"] == "infoint_nudges"
+            assert "No reply from" in json.dumps(posts[0].args["blocks"])
+            time.sleep(6)  # at least one more sweep
+            assert len(fake.calls_to("chat.postMessage")) == 1, fake.describe_calls()
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=15) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+    assert "Traceback" not in log_path.read_text(encoding="utf-8", errors="replace")
