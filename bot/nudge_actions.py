@@ -142,8 +142,9 @@ class NudgeActions:
                     core.Attempt(a.sent_at, core.OutreachChannel(a.channel), core.AttemptOutcome(a.outcome))
                     for a in contact.attempts
                 ]
+                rules = nudge_settings(user.preferences, user.timezone).pipeline
                 try:
-                    new_stage = core.check_request_sent(stage, attempts)
+                    new_stage = core.check_request_sent(stage, attempts, rules)
                 except core.TransitionError as refusal:
                     raise ActionRefused(str(refusal)) from None
                 channel = (

@@ -7,7 +7,7 @@ records, and return plain values for the handlers to render. No Slack here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,7 +34,6 @@ class ActionRefused(Exception):
 class Services:
     db: Database
     clock: Clock = system_clock
-    settings: core.PipelineSettings = field(default_factory=core.PipelineSettings)
 
     # Users -------------------------------------------------------------------------------------------
 
@@ -64,7 +63,7 @@ class Services:
         with self.db.session() as session:
             repo = Repository(session, team_id)
             user = repo.get_or_create_user(slack_user_id, now)
-            repo.update_user(user, preferences=dict(prefs), next_check_at=now)
+            repo.update_user(user, preferences={**(user.preferences or {}), **prefs}, next_check_at=now)
             repo.recheck_contacts(user, now)
 
     def knows_timezone(self, team_id: str, slack_user_id: str) -> bool:
@@ -119,8 +118,10 @@ class Services:
             if contact.version != version:
                 raise ActionRefused(_stale_message(contact))
             attempts = snapshot(contact).attempts
+            owner = repo.find_user(slack_user_id)
+            rules = nudge_settings(owner.preferences if owner else None, None).pipeline
             try:
-                new_stage = core.check_request_sent(core.Stage(contact.stage), attempts, self.settings)
+                new_stage = core.check_request_sent(core.Stage(contact.stage), attempts, rules)
             except core.TransitionError as refusal:
                 raise ActionRefused(str(refusal)) from None
             try:

@@ -123,11 +123,14 @@ def _attempt_nudges(contact: ContactFacts, settings: NudgeSettings) -> list[Nudg
     tries = unanswered_attempts(attempts)
     if tries == 0:
         # They answered "later": ask again after a longer pause.
-        replied = max(a.replied_at or a.sent_at for a in attempts if a.outcome is AttemptOutcome.LATER)
+        replied = max(
+            (a.replied_at or a.sent_at for a in attempts if a.outcome is AttemptOutcome.LATER),
+            default=last.sent_at,
+        )
         return [
             Nudge(
                 NudgeKind.FOLLOW_UP,
-                f"follow_up:{contact.id}:{count}:later",
+                f"follow_up:{contact.id}:{count}:later:{_epoch(replied)}",
                 replied + rules.later_follow_up_after,
                 contact.id,
             )
@@ -167,9 +170,8 @@ def _interview_nudges(contact: ContactFacts, settings: NudgeSettings) -> list[Nu
         elif interview.status is InterviewStatus.DONE:
             finished = interview.finished_at
             if interview.thank_you_at is None:
-                for step, delay in enumerate(
-                    (timedelta(0), timedelta(hours=24), timedelta(hours=48)), start=1
-                ):
+                within = settings.pipeline.thank_you_within
+                for step, delay in enumerate((timedelta(0), within / 2, within), start=1):
                     nudges.append(
                         Nudge(
                             NudgeKind.THANK_YOU,

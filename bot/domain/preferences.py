@@ -19,6 +19,11 @@ DEFAULTS: dict[str, Any] = {
     "keep_in_touch_weeks": 6,
     "weekly_requests": 2,
     "weekly_interviews": 1,
+    # Not on the settings form, but per user all the same.
+    "max_attempts": 3,
+    "later_follow_up_days": 14,
+    "thank_you_hours": 48,
+    "referrals_wanted": 2,
 }
 
 RANGES: dict[str, tuple[int, int]] = {
@@ -26,14 +31,24 @@ RANGES: dict[str, tuple[int, int]] = {
     "keep_in_touch_weeks": (2, 26),
     "weekly_requests": (0, 50),
     "weekly_interviews": (0, 20),
+    "max_attempts": (1, 6),
+    "later_follow_up_days": (3, 60),
+    "thank_you_hours": (12, 168),
+    "referrals_wanted": (0, 10),
 }
+FORM_FIELDS = ("follow_up_days", "keep_in_touch_weeks", "weekly_requests", "weekly_interviews")
+
+
+def _digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts characters such as '²' that int() refuses."""
+    return text.isascii() and text.isdigit()
 
 
 def _clock(value: Any) -> time | None:
     if not isinstance(value, str) or len(value) != 5 or value[2] != ":":
         return None
     hours, minutes = value[:2], value[3:]
-    if not (hours.isdigit() and minutes.isdigit()) or int(hours) > 23 or int(minutes) > 59:
+    if not (_digits(hours) and _digits(minutes)) or int(hours) > 23 or int(minutes) > 59:
         return None
     return time(int(hours), int(minutes))
 
@@ -41,7 +56,7 @@ def _clock(value: Any) -> time | None:
 def _number(prefs: Mapping[str, Any], key: str) -> int:
     value = prefs.get(key, DEFAULTS[key])
     low, high = RANGES[key]
-    return value if isinstance(value, int) and low <= value <= high else DEFAULTS[key]
+    return value if type(value) is int and low <= value <= high else DEFAULTS[key]
 
 
 def _window(prefs: Mapping[str, Any]) -> WorkingWindow:
@@ -61,6 +76,10 @@ def nudge_settings(prefs: Mapping[str, Any] | None, timezone: str | None) -> Nud
         DEFAULT_SETTINGS,
         follow_up_after=timedelta(days=_number(prefs, "follow_up_days")),
         keep_in_touch_after=timedelta(weeks=_number(prefs, "keep_in_touch_weeks")),
+        max_attempts=_number(prefs, "max_attempts"),
+        later_follow_up_after=timedelta(days=_number(prefs, "later_follow_up_days")),
+        thank_you_within=timedelta(hours=_number(prefs, "thank_you_hours")),
+        referrals_wanted=_number(prefs, "referrals_wanted"),
     )
     return NudgeSettings(
         pipeline=pipeline,
@@ -89,7 +108,7 @@ def validate_settings(raw: Mapping[str, Any]) -> dict[str, Any] | dict[str, str]
     """Check the settings form. Returns ``("ok", prefs)``-like: a dict with key ``prefs`` or errors."""
     errors: dict[str, str] = {}
     days_raw = raw.get("window_days") or []
-    days = sorted({int(d) for d in days_raw if isinstance(d, str) and d.isdigit() and int(d) < 7})
+    days = sorted({int(d) for d in days_raw if isinstance(d, str) and _digits(d) and int(d) < 7})
     if not days:
         errors["window_days"] = "Pick at least one day."
     start, end = _clock(raw.get("window_start")), _clock(raw.get("window_end"))
@@ -100,9 +119,10 @@ def validate_settings(raw: Mapping[str, Any]) -> dict[str, Any] | dict[str, str]
     if start and end and start >= end:
         errors["window_end"] = "The end must come after the start."
     numbers: dict[str, int] = {}
-    for key, (low, high) in RANGES.items():
+    for key in FORM_FIELDS:
+        low, high = RANGES[key]
         value = str(raw.get(key) or "").strip()
-        if not value.isdigit() or not low <= int(value) <= high:
+        if not _digits(value) or not low <= int(value) <= high:
             errors[key] = f"A whole number from {low} to {high}."
         else:
             numbers[key] = int(value)

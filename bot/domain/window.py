@@ -34,7 +34,7 @@ def zone(name: str | None) -> tzinfo:
         return UTC
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a directory name such as "America"
         return UTC
 
 
@@ -46,10 +46,15 @@ def _at(day: date, clock: time, tz: tzinfo) -> datetime:
 
 
 def is_open(instant: datetime, tz: tzinfo, window: WorkingWindow) -> bool:
+    # Compared in UTC: two datetimes sharing one zone compare by wall clock, which is wrong in the
+    # hour a DST change repeats.
     local = instant.astimezone(tz)
     if local.weekday() not in window.days:
         return False
-    return _at(local.date(), window.start, tz) <= local < _at(local.date(), window.end, tz)
+    moment = instant.astimezone(UTC)
+    opens = _at(local.date(), window.start, tz).astimezone(UTC)
+    closes = _at(local.date(), window.end, tz).astimezone(UTC)
+    return opens <= moment < closes
 
 
 def next_opening(instant: datetime, tz: tzinfo, window: WorkingWindow) -> datetime:
@@ -61,9 +66,9 @@ def next_opening(instant: datetime, tz: tzinfo, window: WorkingWindow) -> dateti
         day = local.date() + timedelta(days=offset)
         if day.weekday() not in window.days:
             continue
-        opening = _at(day, window.start, tz)
-        if opening >= local:
-            return opening.astimezone(UTC)
+        opening = _at(day, window.start, tz).astimezone(UTC)
+        if opening >= instant:
+            return opening
     raise AssertionError("a window with at least one day always opens within a week")
 
 
