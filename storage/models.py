@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -110,6 +111,9 @@ class Contact(Base):
     last_touch_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # When the nudge rules next need to look at this contact; set to "now" on every change.
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # What the conversations led to: "lead" (a job lead), "application" or "offer".
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -151,6 +155,8 @@ class Interview(Base):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     thank_you_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     introducer_thanked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The questions the student prepared for this interview (chosen from the bank, or their own).
+    questions: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     contact: Mapped[Contact] = relationship(back_populates="interviews")

@@ -76,7 +76,7 @@ def test_home_escapes_due_items() -> None:
 
 
 def test_unknown_subcommand_is_escaped_and_clipped() -> None:
-    message = blocks.unknown_subcommand_message("<!here> " + "y" * 500)
+    message = blocks.unknown_subcommand_message([("/infoint log", "Log.")], "<!here> " + "y" * 500)
     text = all_text(message)
     assert "<!here>" not in text and "y" * 100 not in text
 

@@ -142,16 +142,10 @@ def fit_lines(
 
 # Help ------------------------------------------------------------------------------------------------
 
-SUBCOMMANDS: list[tuple[str, str]] = [
-    ("/infoint log", "Log a contact: who they are, how you know them, where things stand."),
-    ("/infoint list", "Your pipeline, grouped by stage."),
-    ("/infoint settings", "Your working hours for reminders, follow-up timing and weekly goals."),
-    ("/infoint help", "This message."),
-]
 
-
-def help_message(intro: str | None = None) -> dict[str, Any]:
-    lines = "\n".join(f"• `{cmd}`: {what}" for cmd, what in SUBCOMMANDS)
+def help_message(commands: Sequence[tuple[str, str]], intro: str | None = None) -> dict[str, Any]:
+    """What infoint does and every command: ``commands`` is (usage, what it does) pairs."""
+    lines = "\n".join(f"• `{usage}`: {what}" for usage, what in commands)
     about = (
         "*infoint* runs the informational-interview method with you: keep a target list of people "
         "to learn from, send short requests, follow up after a week of silence, prepare questions, "
@@ -169,9 +163,9 @@ def help_message(intro: str | None = None) -> dict[str, Any]:
     return {"response_type": "ephemeral", "text": text, "blocks": _dicts(blocks)}
 
 
-def unknown_subcommand_message(typed: str) -> dict[str, Any]:
+def unknown_subcommand_message(commands: Sequence[tuple[str, str]], typed: str) -> dict[str, Any]:
     shown = esc(clip(typed, 60))
-    return help_message(f"I don't know `{shown}`. Here is what I can do:")
+    return help_message(commands, f"I don't know `{shown}`. Here is what I can do:")
 
 
 def notice(text: str) -> dict[str, Any]:
