@@ -14,6 +14,7 @@ from bot.domain import pipeline as core
 from bot.domain.nudges import NudgeKind
 from bot.domain.preferences import nudge_settings
 from bot.domain.window import week_start, zone
+from bot.lookup_service import weekly_goal_texts
 from storage.models import Contact, Interview, Note, Nudge, OutreachAttempt, User
 from storage.repository import snapshot
 
@@ -106,6 +107,7 @@ def weekly_summary(session: Session, user: User, now: datetime) -> WeeklySummary
     contacts = session.scalars(select(Contact).where(*mine)).all()
     steps = core.upcoming_steps((snapshot(c) for c in contacts), now, settings.pipeline, limit=50)
     due = [(s.text, s.due_at) for s in steps if s.due_at < end][:10]
+    objective, targets_text = weekly_goal_texts(user.preferences)
     return WeeklySummary(
         requests_sent=requests or 0,
         requests_goal=settings.weekly_requests,
@@ -113,6 +115,8 @@ def weekly_summary(session: Session, user: User, now: datetime) -> WeeklySummary
         interviews_goal=settings.weekly_interviews,
         targets=sum(1 for c in contacts if c.stage == core.Stage.TARGET.value),
         due=tuple(due),
+        objective=objective,
+        targets_text=targets_text,
     )
 
 
@@ -149,6 +153,8 @@ def load_items(session: Session, user: User, nudges: Sequence[Nudge], now: datet
                 step=nudge.step,
                 next_target=_next_target(session, contact) if kind is NudgeKind.MOVE_ON else "",
                 resolution=_resolution(nudge),
+                questions=tuple(interview.questions or ()) if interview else (),
+                interview_id=interview.id if interview else None,
             )
         )
     return items

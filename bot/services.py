@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.blocks import ContactCard, DueItem
 from bot.domain import pipeline as core
-from bot.domain.forms import ContactInput, InterviewInput, Standing
+from bot.domain.forms import ContactInput, Standing
 from bot.domain.preferences import current, nudge_settings
 from storage.db import Database
 from storage.models import Contact
@@ -160,24 +160,6 @@ class Services:
             if latest is not None:
                 latest.outcome, latest.outcome_at = answer, now
             session.flush()
-            session.refresh(contact)
-            return _card(contact)
-
-    def schedule_interview(
-        self, team_id: str, slack_user_id: str, contact_id: int, version: int, data: InterviewInput
-    ) -> ContactCard:
-        now = self.clock()
-        with self.db.session() as session:
-            repo = Repository(session, team_id)
-            contact = self._own_contact(repo, slack_user_id, contact_id)
-            try:
-                new_stage = core.transition(core.Stage(contact.stage), core.Event.INTERVIEW_SCHEDULED)
-                repo.advance(contact, version, new_stage, now)
-            except core.TransitionError as refusal:
-                raise ActionRefused(str(refusal)) from None
-            except StaleVersion:
-                raise ActionRefused(_stale_message(contact)) from None
-            repo.add_interview(contact, data.starts_at, data.duration_minutes, data.format, data.place, now)
             session.refresh(contact)
             return _card(contact)
 

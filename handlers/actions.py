@@ -9,16 +9,9 @@ from slack_sdk import WebClient
 
 from bot import blocks
 from bot.services import ActionRefused, Services
-from handlers.common import parse_contact_value, team_of
+from handlers.common import message_location, parse_contact_value, team_of
 
 BAD_BUTTON = "That button doesn't carry a contact I can read. Open your list with `/infoint list`."
-
-
-def _message_location(body: dict) -> tuple[str, str] | None:
-    container = body.get("container") or {}
-    if container.get("type") == "message" and container.get("channel_id") and container.get("message_ts"):
-        return container["channel_id"], container["message_ts"]
-    return None
 
 
 def register(app: App, services: Services) -> None:
@@ -33,7 +26,7 @@ def register(app: App, services: Services) -> None:
             respond(blocks.notice(BAD_BUTTON))
             return
         contact_id, version = parsed
-        where = _message_location(body)
+        where = message_location(body)
         try:
             card = services.request_sent(team_id, user_id, contact_id, version)
         except ActionRefused as refusal:
@@ -62,7 +55,7 @@ def register(app: App, services: Services) -> None:
         if parsed is None:
             respond(blocks.notice(BAD_BUTTON))
             return
-        where = _message_location(body)
+        where = message_location(body)
         try:
             card = services.reply(team_id, user_id, parsed[0], parsed[1], answer)
         except ActionRefused as refusal:
@@ -96,7 +89,7 @@ def register(app: App, services: Services) -> None:
         except ActionRefused as refusal:
             respond(blocks.notice(blocks.esc(str(refusal))))
             return
-        where = _message_location(body)
+        where = message_location(body)
         metadata = {"contact": contact_id, "version": version}
         if where:
             metadata |= {"channel": where[0], "ts": where[1]}

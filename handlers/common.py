@@ -70,3 +70,13 @@ def learn_timezone(services: Services, client: WebClient, team_id: str, user_id:
         logger.warning("users.info for %s failed: %s", user_id, error.response.get("error"))
     except Exception:
         logger.exception("could not learn the timezone of %s", user_id)
+
+
+def message_location(body: dict) -> tuple[str, str] | None:
+    """Where the clicked message is, when it can be updated (a normal message, not an ephemeral one)."""
+    container = body.get("container") or {}
+    if container.get("is_ephemeral"):
+        return None  # an ephemeral message (e.g. search results) can't be updated with chat.update
+    if container.get("type") == "message" and container.get("channel_id") and container.get("message_ts"):
+        return container["channel_id"], container["message_ts"]
+    return None

@@ -11,9 +11,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot import blocks
 from bot.domain.forms import validate_contact, validate_interview
+from bot.interview_service import InterviewService
 from bot.services import ActionRefused, Services
 from handlers.common import form_values, learn_timezone, team_of
 from handlers.events import publish_home
+from handlers.interviews import send_confirmation
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +26,8 @@ def _dm(client: WebClient, services: Services, team_id: str, user_id: str, messa
 
 
 def register(app: App, services: Services) -> None:
+    interviews = InterviewService(services.db, services.clock)
+
     @app.view(blocks.LOG_CONTACT)
     def log_contact(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
         team_id, user_id = team_of(context), body["user"]["id"]
@@ -58,15 +62,16 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors=checked)
             return
         try:
-            card = services.schedule_interview(team_id, user_id, contact_id, version, checked)
+            info = interviews.schedule(team_id, user_id, contact_id, version, checked)
         except ActionRefused as refusal:
-            ack(response_action="errors", errors={"starts_at": str(refusal)})
+            ack(response_action="errors", errors={"starts_at": str(refusal)[:150]})
             return
         ack()
-        headline = f"📅 Interview with *{blocks.esc(card.name)}* scheduled."
-        message = blocks.contact_message(card, headline)
         channel, ts = metadata.get("channel"), metadata.get("ts")
         if isinstance(channel, str) and isinstance(ts, str):
-            client.chat_update(channel=channel, ts=ts, **message)
-        else:
-            _dm(client, services, team_id, user_id, message)
+            card = services.contact_card(team_id, user_id, contact_id)
+            booked = f"📅 Interview with *{blocks.esc(card.name)}* booked: details below."
+            client.chat_update(channel=channel, ts=ts, **blocks.contact_message(card, booked))
+        name = blocks.esc(info.contact_name)
+        headline = f"📅 Interview with *{name}* scheduled. Prepare your questions beforehand."
+        send_confirmation(client, services, team_id, user_id, info, headline)

@@ -123,8 +123,14 @@ def test_contact_buttons_follow_the_stage() -> None:
         message = blocks.contact_message(card(stage=stage), "x")
         return [e["action_id"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
 
-    assert action_ids(Stage.TARGET) == ["request_sent", "schedule_interview"]
-    assert action_ids(Stage.REQUESTED) == ["request_sent", "schedule_interview", "contact_reply"]
+    assert action_ids(Stage.TARGET) == ["request_sent", "schedule_interview", "contact_draft"]
+    assert action_ids(Stage.REQUESTED) == [
+        "request_sent",
+        "schedule_interview",
+        "contact_draft",
+        "contact_reply",
+    ]
+    assert action_ids(Stage.INTERVIEWED) == ["contact_draft"]
     assert action_ids(Stage.AGREED) == ["schedule_interview"]
     assert action_ids(Stage.SCHEDULED) == []
     assert action_ids(Stage.NO_RESPONSE) == []

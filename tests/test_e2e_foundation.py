@@ -178,7 +178,7 @@ class TestLogContact:
         shown = texts(dm["blocks"]) + " " + dm["text"]
         assert "<!channel>" not in shown and "<@U999>" not in shown and "<!here>" not in shown
         assert "&lt;!channel&gt; Ada &amp; &lt;@U999&gt;" in shown
-        assert set(buttons(dm)) == {"request_sent", "schedule_interview"}
+        assert set(buttons(dm)) == {"request_sent", "schedule_interview", "contact_draft"}
         with running_app.services.db.session() as session:
             contact = session.scalars(select(Contact)).one()
             assert contact.name == HOSTILE and contact.team_id == TEAM and contact.stage == "target"
@@ -405,7 +405,7 @@ class TestScheduleInterview:
         past = int((datetime.now(UTC) - timedelta(days=1)).timestamp())
         state = {
             "starts_at": {"starts_at": {"type": "datetimepicker", "selected_date_time": past}},
-            "duration": {"duration": {"type": "static_select", "selected_option": {"value": "45"}}},
+            "duration": {"duration": {"type": "static_select", "selected_option": {"value": "90"}}},
         }
         metadata = json.dumps({"contact": int(contact_id), "version": int(version)})
         body = running_app.sender.submit("schedule_interview", state, private_metadata=metadata).json()

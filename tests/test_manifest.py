@@ -24,7 +24,7 @@ MANIFEST_PATH = PROJECT_ROOT / "manifest.yml"
 DEFAULT_SCHEMA_PATH = Path(__file__).resolve().parents[2] / "shared" / "slack" / "manifest.schema.1.0.0.json"
 
 # Changing this set is a deliberate act: every added scope makes workspaces re-approve the app.
-EXPECTED_BOT_SCOPES = {"commands", "chat:write", "users:read", "im:history"}
+EXPECTED_BOT_SCOPES = {"commands", "chat:write", "users:read", "im:history", "files:write"}
 
 
 def _schema_path() -> Path:

@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 
 from bot.domain import pipeline as core
 from bot.domain.forms import ContactInput, InterviewInput, Standing
+from bot.interview_service import InterviewService
 from bot.services import ActionRefused, Services
 from storage.db import Database, normalise_url
 from storage.models import Base, Contact
@@ -135,9 +136,11 @@ def test_schedule_interview(db: Database) -> None:
     services = Services(db, clock=lambda: NOW)
     card = services.log_contact("T1", "U1", _input())
     when = NOW + timedelta(days=2)
-    card = services.schedule_interview(
+    info = InterviewService(db, clock=lambda: NOW).schedule(
         "T1", "U1", card.id, card.version, InterviewInput(when, 30, core.InterviewFormat.PHONE, "Café")
     )
+    assert info.starts_at == when and info.place == "Café"
+    card = services.contact_card("T1", "U1", card.id)
     assert card.stage is core.Stage.SCHEDULED and card.next_interview == when
 
 

@@ -37,7 +37,7 @@ from slack_sdk.models.views import View
 
 from bot.domain import pipeline as core
 from bot.domain.drafts import Draft
-from bot.domain.forms import LIMITS, Standing
+from bot.domain.forms import DURATIONS, LIMITS, Standing
 from bot.domain.nudges import NudgeKind
 
 # Slack's limits (SLACK_FACTS.md).
@@ -295,7 +295,7 @@ def log_contact_modal(private_metadata: str = "") -> dict[str, Any]:
 def schedule_modal(
     contact_name: str, private_metadata: str, callback_id: str = SCHEDULE_INTERVIEW
 ) -> dict[str, Any]:
-    durations = [("15", "15 minutes"), ("20", "20 minutes"), ("30", "30 minutes")]
+    durations = [(str(d), f"{d} minutes") for d in DURATIONS]
     formats = [(f.value, f.label) for f in core.InterviewFormat]
     blocks: list[Block] = [
         SectionBlock(text=md(f"Interview with *{esc(contact_name)}*. Book the slot that suits them.")),
@@ -376,6 +376,8 @@ def _contact_buttons(card: ContactCard) -> list[ButtonElement | OverflowMenuElem
         buttons.append(_button(label, "request_sent", value, style="primary"))
     if card.stage in (core.Stage.TARGET, core.Stage.REQUESTED, core.Stage.AGREED):
         buttons.append(_button("Schedule interview", "schedule_interview", value))
+    if card.stage in (core.Stage.TARGET, core.Stage.REQUESTED, core.Stage.INTERVIEWED):
+        buttons.append(_button("Draft a message", "contact_draft", value))
     if card.stage is core.Stage.REQUESTED:
         buttons.append(
             OverflowMenuElement(
@@ -503,6 +505,8 @@ class WeeklySummary:
     interviews_goal: int
     targets: int
     due: tuple[tuple[str, datetime], ...] = ()
+    objective: str = ""
+    targets_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -525,6 +529,8 @@ class NudgeItem:
     next_target: str = ""
     resolution: str | None = None
     weekly: WeeklySummary | None = None
+    questions: tuple[str, ...] = ()
+    interview_id: int | None = None
 
 
 SNOOZES = (("1d", "1 day"), ("3d", "3 days"), ("1w", "1 week"))
@@ -563,11 +569,22 @@ def _nudge_text(item: NudgeItem) -> str:
             if item.learning_goal
             else "\n*Your objective:* decide what you most want to learn from them."
         )
-        return (
+        text = (
             f"📝 Interview with {who} {when} ({item.interview_minutes} min). Research them and their "
             "organisation, and prepare your questions: their path, the company, the role's typical day, "
             f"the field's trends, their advice. Bring your résumé.{goal}"
         )
+        if not item.questions:
+            return text + "\n*Your questions:* No questions prepared yet."
+        room = min(MAX_SECTION_TEXT - len(text), 1600) - 40
+        listed = ["\n*Your questions:*"]
+        for n, question in enumerate(item.questions, start=1):
+            line = f"\n{n}. {clip(esc(question), 160)}"
+            if sum(map(len, listed)) + len(line) > room:
+                listed.append(f"\n…and {len(item.questions) - n + 1} more.")
+                break
+            listed.append(line)
+        return text + "".join(listed)
     if kind is NudgeKind.WRAP_UP:
         return f"🗣 How did it go with {who}? Note what you learned while it's fresh."
     if kind is NudgeKind.THANK_YOU:
@@ -601,8 +618,12 @@ def _weekly_text(summary: WeeklySummary) -> str:
     def mark(done: int, goal: int) -> str:
         return "✅" if done >= goal else "▫️"
 
-    lines = [
-        "🗓 *Your week*",
+    lines = ["🗓 *Your week*"]
+    if summary.objective:
+        lines.append(f"🎯 *Your objective:* {clip(esc(summary.objective), 600)}")
+    if summary.targets_text:
+        lines.append(f"🧭 {clip(esc(summary.targets_text), 600)}")
+    lines += [
         f"{mark(summary.requests_sent, summary.requests_goal)} New requests: *{summary.requests_sent}* "
         f"of {summary.requests_goal}",
         f"{mark(summary.interviews, summary.interviews_goal)} Interviews: *{summary.interviews}* "
@@ -648,6 +669,8 @@ def _nudge_buttons(item: NudgeItem) -> list[Any]:
         ]
     if kind is NudgeKind.REFERRALS:
         elements.append(_button("Add referrals", "nudge_referrals", value, style="primary"))
+    if kind is NudgeKind.PREPARE and item.interview_id is not None:
+        elements.append(_button("Prepare questions", "prepare_questions", str(item.interview_id)))
     if kind in done_label:
         style = None if kind is NudgeKind.REFERRALS else "primary"
         elements.append(_button(done_label[kind], "nudge_done", value, style=style))

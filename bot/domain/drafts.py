@@ -123,3 +123,70 @@ def keep_in_touch(facts: DraftFacts) -> Draft:
         f"Best,\n{_sign(facts)}"
     )
     return _fit(Draft("A quick update", body))
+
+
+def _intro_line(facts: DraftFacts) -> str:
+    if facts.role and facts.company:
+        return f"I noticed your work as {_short(facts.role, 80)} at {_short(facts.company, 80)}"
+    if facts.company:
+        return f"I noticed your work at {_short(facts.company, 80)}"
+    return "I came across your work"
+
+
+def _ask(facts: DraftFacts) -> str:
+    return (
+        f"I'm exploring {_about(facts)} and would value 15 to 20 minutes of your perspective, at a time "
+        "that suits you: a call, a video chat or a coffee. I'm not asking about jobs; I'd like to learn "
+        "how you see the field and how you got where you are."
+    )
+
+
+def request_first(facts: DraftFacts) -> Draft:
+    """A request to someone the student knows directly (1st degree)."""
+    body = (
+        f"Hi {first_name(facts.contact_name)},\n\n"
+        f"I hope you're well. {_ask(facts)}\n\n"
+        "Would you have time in the next couple of weeks? I'm happy to fit around your schedule.\n\n"
+        f"Thanks so much,\n{_sign(facts)}"
+    )
+    return _fit(Draft("Could I ask you about your work?", body))
+
+
+def request_via_introducer(facts: DraftFacts) -> Draft:
+    """A direct request that mentions the mutual connection (2nd degree)."""
+    introducer = _short(facts.introducer, 80) if facts.introducer else "[mutual contact]"
+    body = (
+        f"Hi {first_name(facts.contact_name)},\n\n"
+        f"{introducer} suggested I get in touch with you. {_ask(facts)}\n\n"
+        "Would you have 15 to 20 minutes in the coming weeks?\n\n"
+        f"Thank you,\n{_sign(facts)}"
+    )
+    return _fit(Draft(f"{introducer} suggested I contact you", body))
+
+
+def request_cold(facts: DraftFacts) -> Draft:
+    """A request to someone with no connection: short, specific, easy to say yes to."""
+    body = (
+        f"Hello {first_name(facts.contact_name)},\n\n"
+        f"{_intro_line(facts)}. {_ask(facts)}\n\n"
+        "If you're too busy, I understand completely; if someone on your team would be better placed, "
+        "I'd be grateful for a pointer.\n\n"
+        f"With thanks,\n{_sign(facts)}"
+    )
+    return _fit(Draft("A short question about your work", body))
+
+
+def introduction_ask(facts: DraftFacts) -> Draft:
+    """Asking the mutual connection to introduce the student or forward the request."""
+    introducer = first_name(facts.introducer) if facts.introducer else "[introducer]"
+    who = _short(facts.contact_name, 100)
+    where = f" at {_short(facts.company, 80)}" if facts.company else ""
+    body = (
+        f"Hi {introducer},\n\n"
+        f"I'm exploring {_about(facts)}, and I think {who}{where} would be a great person to learn from. "
+        "Would you be comfortable introducing us, or forwarding a short note from me? I'd only ask them "
+        "for 15 to 20 minutes of their perspective, not for a job.\n\n"
+        "I can send you a few lines about myself to pass on if that helps.\n\n"
+        f"Thank you,\n{_sign(facts)}"
+    )
+    return _fit(Draft(f"Could you introduce me to {who}?", body))

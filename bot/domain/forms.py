@@ -104,7 +104,8 @@ Errors = dict[str, str]
 E = TypeVar("E", bound=StrEnum)
 
 MAX_AHEAD = timedelta(days=366)
-DURATIONS = (15, 20, 30)
+# 15–30 minutes is the method; longer is allowed (they may offer) with a gentle warning.
+DURATIONS = (15, 20, 30, 45, 60)
 
 
 def _too_long(field: str, value: str) -> str | None:
@@ -212,7 +213,7 @@ def validate_interview(raw: Mapping[str, str | None], now: datetime) -> Intervie
     duration_raw = raw.get("duration") or "20"
     duration = int(duration_raw) if duration_raw.isdigit() else 0
     if duration not in DURATIONS:
-        errors["duration"] = "Choose 15, 20 or 30 minutes."
+        errors["duration"] = "Choose 15, 20, 30, 45 or 60 minutes."
     interview_format = _enum(InterviewFormat, raw.get("format"), InterviewFormat.VIDEO)
     if interview_format is None:
         errors["format"] = "Choose phone, video or in person."

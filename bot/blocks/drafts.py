@@ -1,0 +1,51 @@
+"""The 'draft a message' modal for a contact: editable drafts and a mail link."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import ActionsBlock, Block, InputBlock, PlainTextInputElement, SectionBlock
+from slack_sdk.models.views import View
+
+from bot.blocks import _button, clip, esc, mailto, md, plain
+from bot.draft_service import ContactDrafts
+
+CONTACT_DRAFT = "contact_draft"
+
+
+def contact_drafts_modal(found: ContactDrafts, private_metadata: str) -> dict[str, Any]:
+    blocks: list[Block] = [
+        SectionBlock(text=md(f"Drafts for *{esc(clip(found.name, 100))}*: edit, copy, send."))
+    ]
+    for field, label, draft in found.drafts:
+        blocks.append(
+            InputBlock(
+                block_id=field,
+                label=plain(label),
+                hint=plain(f"Subject: {clip(draft.subject, 140)}", 150),
+                element=PlainTextInputElement(
+                    action_id=field, multiline=True, max_length=3000, initial_value=draft.body[:3000]
+                ),
+            )
+        )
+        if field == "draft" and found.email:
+            link = mailto(found.email, draft)
+            if len(link) <= 3000:
+                blocks.append(
+                    ActionsBlock(elements=[_button("Open in my mail app", "open_mailto", url=link)])
+                )
+    if found.records_a_request:
+        blocks.append(
+            SectionBlock(
+                text=md("Press *Sent it* once it's on its way: I'll record it and time the follow-up.")
+            )
+        )
+    return View(
+        type="modal",
+        callback_id=CONTACT_DRAFT,
+        title=plain("Draft a message", 24),
+        submit=plain("Sent it" if found.records_a_request else "Done", 24),
+        close=plain("Close", 24),
+        private_metadata=private_metadata,
+        blocks=blocks,
+    ).to_dict()

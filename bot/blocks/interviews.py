@@ -1,0 +1,135 @@
+"""Block Kit for interviews: the confirmation DM and the schedule modal with a contact picker."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ConfirmObject,
+    ContextBlock,
+    DateTimePickerElement,
+    InputBlock,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks import (
+    DURATIONS,
+    MAX_OPTION_TEXT,
+    _button,
+    _dicts,
+    _options,
+    _select,
+    _text_input,
+    clip,
+    esc,
+    md,
+    plain,
+    slack_date,
+)
+from bot.domain import pipeline as core
+from bot.interview_service import ContactChoice, InterviewInfo
+
+SCHEDULE_PICK = "schedule_pick"
+LONG_INTERVIEW = 30
+
+
+def interview_message(info: InterviewInfo, headline: str) -> dict[str, Any]:
+    """The DM about one interview: when, where, and buttons to prepare, move or cancel it."""
+    who = f"*{esc(clip(info.contact_name, 100))}*"
+    where = " at ".join(p for p in (esc(clip(info.role, 80)), esc(clip(info.company, 80))) if p)
+    details = [
+        f"{who}" + (f", {where}" if where else ""),
+        f"🗓 {slack_date(info.starts_at)} · {info.duration_minutes} minutes · {info.format.label}",
+    ]
+    if info.place:
+        details.append(f"📍 {esc(clip(info.place, 300))}")
+    blocks: list[Block] = [SectionBlock(text=md(headline)), SectionBlock(text=md("\n".join(details)))]
+    if info.status is core.InterviewStatus.SCHEDULED:
+        if info.duration_minutes > LONG_INTERVIEW:
+            blocks.append(
+                ContextBlock(
+                    elements=[
+                        md(
+                            f"Heads-up: {info.duration_minutes} minutes is long for an informational "
+                            "interview. 15–30 minutes is the norm; keep an eye on the time and offer to stop "
+                            "at 30."
+                        )
+                    ]
+                )
+            )
+        blocks.append(
+            ContextBlock(
+                elements=[md("The calendar file below adds it to your calendar. Keep to the agreed time.")]
+            )
+        )
+        value = str(info.id)
+        blocks.append(
+            ActionsBlock(
+                block_id=f"interview:{info.id}",
+                elements=[
+                    _button("Prepare questions", "prepare_questions", value, style="primary"),
+                    _button("Reschedule", "interview_reschedule", value),
+                    _cancel_button(value),
+                ],
+            )
+        )
+    return {"text": clip(headline.replace("*", ""), 3000), "blocks": _dicts(blocks)}
+
+
+def _cancel_button(value: str) -> Any:
+    button = _button("Cancel interview", "interview_cancel", value, style="danger")
+    button.confirm = ConfirmObject(
+        title=plain("Cancel the interview?", 100),
+        text=md("Its reminders stop and your calendar gets a cancellation. You can book a new time later."),
+        confirm=plain("Cancel it", 30),
+        deny=plain("Keep it", 30),
+    )
+    return button
+
+
+def schedule_pick_modal(
+    choices: Sequence[ContactChoice], preselect: int | None, timezone: str | None
+) -> dict:
+    """Schedule an interview from /infoint schedule: pick the contact, then when and how."""
+    options = _options((f"{c.id}:{c.version}", clip(c.label, MAX_OPTION_TEXT)) for c in choices[:100])
+    chosen = next((o for o, c in zip(options, choices, strict=False) if c.id == preselect), None)
+    zone = esc(timezone) if timezone else "your Slack timezone"
+    durations = [(str(d), f"{d} minutes") for d in DURATIONS]
+    formats = [(f.value, f.label) for f in core.InterviewFormat]
+    blocks: list[Block] = [
+        InputBlock(
+            block_id="contact",
+            label=plain("With"),
+            element=StaticSelectElement(action_id="contact", options=options, initial_option=chosen),
+        ),
+        InputBlock(
+            block_id="starts_at",
+            label=plain("Date and time"),
+            hint=plain(f"In {timezone or 'your Slack timezone'}."),
+            element=DateTimePickerElement(action_id="starts_at"),
+        ),
+        _select("duration", "Length", durations, optional=False, initial="20"),
+        _select("format", "Format", formats, optional=False, initial=core.InterviewFormat.VIDEO.value),
+        _text_input("place", "Place or link", placeholder="Their office, a café, a video link…"),
+        ContextBlock(
+            elements=[md(f"Times are in {zone}. 15–30 minutes is the norm; book what suits *them*.")]
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=SCHEDULE_PICK,
+        title=plain("Schedule interview", 24),
+        submit=plain("Schedule", 24),
+        close=plain("Cancel", 24),
+        blocks=blocks,
+    ).to_dict()
+
+
+def no_contacts_to_schedule() -> dict[str, Any]:
+    text = "No contact to schedule with yet. Log one first with `/infoint log`."
+    return {"response_type": "ephemeral", "text": text, "blocks": _dicts([SectionBlock(text=md(text))])}

@@ -1,0 +1,74 @@
+"""'Draft a message' from a contact DM: the drafts that fit, and 'Sent it' to record the request."""
+
+from __future__ import annotations
+
+import json
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import blocks
+from bot.blocks.drafts import CONTACT_DRAFT, contact_drafts_modal
+from bot.draft_service import DraftService
+from bot.services import ActionRefused, Services
+from handlers.common import message_location, parse_contact_value, team_of
+
+
+def register(app: App, services: Services) -> None:
+    drafts = DraftService(services.db, services.clock)
+
+    @app.action("contact_draft")
+    def open_drafts(
+        ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ) -> None:
+        ack()
+        team_id, user_id = team_of(context), body["user"]["id"]
+        parsed = parse_contact_value(action.get("value"))
+        try:
+            if parsed is None:
+                raise ActionRefused("That button doesn't carry a contact I can read.")
+            found = drafts.for_contact(team_id, user_id, parsed[0])
+        except ActionRefused as refusal:
+            respond(blocks.notice(blocks.esc(str(refusal))))
+            return
+        metadata: dict[str, object] = {"contact": found.contact_id, "version": parsed[1]}
+        where = message_location(body)
+        if where:
+            metadata |= {"channel": where[0], "ts": where[1]}
+        client.views_open(
+            trigger_id=body["trigger_id"], view=contact_drafts_modal(found, json.dumps(metadata))
+        )
+
+    @app.view(CONTACT_DRAFT)
+    def sent_it(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
+        team_id, user_id = team_of(context), body["user"]["id"]
+        try:
+            metadata = json.loads(view.get("private_metadata") or "{}")
+            contact_id, version = int(metadata["contact"]), int(metadata["version"])
+        except (ValueError, KeyError, TypeError):
+            ack(
+                response_action="errors",
+                errors={"draft": "This form is out of date. Close it and try again."},
+            )
+            return
+        try:
+            found = drafts.for_contact(team_id, user_id, contact_id)
+            if not found.records_a_request:
+                ack()
+                return
+            card = services.request_sent(team_id, user_id, contact_id, version)
+        except ActionRefused as refusal:
+            ack(response_action="errors", errors={"draft": str(refusal)[:150]})
+            return
+        ack()
+        headline = (
+            "✅ Request recorded."
+            if card.attempts == 1
+            else f"✅ Follow-up recorded (attempt {card.attempts})."
+        )
+        channel, ts = metadata.get("channel"), metadata.get("ts")
+        message = blocks.contact_message(card, headline)
+        if isinstance(channel, str) and isinstance(ts, str):
+            client.chat_update(channel=channel, ts=ts, **message)
+        else:
+            client.chat_postMessage(channel=user_id, **message)

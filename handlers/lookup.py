@@ -1,0 +1,89 @@
+"""Search (``/infoint find``), outcomes (the ``contact_outcome`` menu) and ``/infoint goal``."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import blocks
+from bot.blocks import lookup as views
+from bot.domain.forms import clean_text
+from bot.lookup_service import MAX_SEARCH, LookupService, validate_goal
+from bot.services import ActionRefused, Services
+from handlers.commands import Invocation, subcommand
+from handlers.common import form_values, parse_contact_value, team_of
+
+logger = logging.getLogger(__name__)
+
+BAD_MENU = "That menu doesn't carry a contact I can read. Search again with `/infoint find [text]`."
+
+
+def _service(services: Services) -> LookupService:
+    return LookupService(services.db, services.clock)
+
+
+@subcommand(
+    "find",
+    "/infoint find [text]",
+    "Find your contacts by name, company or industry, with who introduced whom.",
+)
+def _find(call: Invocation) -> None:
+    searched = clean_text(call.args)
+    if not searched:
+        call.ack(views.find_usage_message())
+        return
+    if len(searched) > MAX_SEARCH:
+        call.ack(views.find_too_long_message(MAX_SEARCH))
+        return
+    result = _service(call.services).find(call.team_id, call.user_id, searched)
+    if not result.total:
+        call.ack(views.find_nothing_message(searched))
+        return
+    call.ack(views.find_message(searched, result.found, result.total))
+
+
+@subcommand(
+    "goal", "/infoint goal", "What you want to learn (industry, company, role) and your weekly targets."
+)
+def _goal(call: Invocation) -> None:
+    call.ack()
+    goal = _service(call.services).goal(call.team_id, call.user_id)
+    call.client.views_open(trigger_id=call.trigger_id, view=views.goal_modal(goal))
+
+
+def register(app: App, services: Services) -> None:
+    lookup = _service(services)
+
+    @app.action(views.OUTCOME_ACTION)
+    def contact_outcome(ack: Ack, body: dict, action: dict, context: BoltContext, respond: Respond) -> None:
+        ack()
+        team_id, user_id = team_of(context), body["user"]["id"]
+        raw = (action.get("selected_option") or {}).get("value") or ""
+        value, _, outcome = raw.rpartition(":")
+        parsed = parse_contact_value(value)
+        if parsed is None or outcome not in views.OUTCOMES:
+            respond(blocks.notice(BAD_MENU))
+            return
+        try:
+            recorded = lookup.record_outcome(team_id, user_id, parsed[0], parsed[1], outcome)
+        except ActionRefused as refusal:
+            respond(blocks.notice(blocks.esc(str(refusal))))
+            return
+        respond(blocks.notice(views.outcome_text(recorded.name, recorded.outcome)))
+
+    @app.view(views.GOAL_VIEW)
+    def save_goal(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
+        team_id, user_id = team_of(context), body["user"]["id"]
+        checked = validate_goal(form_values(view))
+        if isinstance(checked, dict):
+            ack(response_action="errors", errors=checked)
+            return
+        lookup.save_goal(team_id, user_id, checked)
+        ack()
+        try:
+            client.chat_postMessage(channel=user_id, **views.goal_saved_message(checked))
+        except SlackApiError as error:
+            logger.warning("could not confirm the saved objective: %s", error.response.get("error"))
