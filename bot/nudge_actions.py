@@ -8,7 +8,7 @@ situation it was about still holds; otherwise nothing changes and the refusal sa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,7 +39,8 @@ class Outcome:
     channel: str | None = None
     ts: str | None = None
     follow_up: dict[str, Any] | None = None
-    notes: list[str] = field(default_factory=list)
+    # An interview that moved: its confirmation DM and calendar file are sent again.
+    rescheduled_interview: int | None = None
 
 
 @dataclass(frozen=True)
@@ -292,7 +293,9 @@ class NudgeActions:
             interview.format, interview.place = data.format.value, data.place
             repo.advance(contact, contact.version, core.Stage(contact.stage), now)
             self._resolve(nudge, "rescheduled")
-            return self._redraw(session, user, nudge)
+            outcome = self._redraw(session, user, nudge)
+            outcome.rescheduled_interview = interview.id
+            return outcome
 
     def referrals(self, team_id: str, slack_user: str, nudge_id: int, people: Sequence[Referral]) -> Outcome:
         now = self.clock()

@@ -12,9 +12,11 @@ from slack_sdk import WebClient
 
 from bot import blocks
 from bot.domain.forms import LIMITS, clean_text, validate_interview
+from bot.interview_service import InterviewService
 from bot.nudge_actions import NotesInput, NudgeActions, Outcome, Referral
 from bot.services import ActionRefused, Services
 from handlers.common import form_values, team_of
+from handlers.interviews import send_confirmation
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,7 @@ def _metadata(view: dict[str, Any]) -> int | None:
 
 def register(app: App, services: Services) -> None:
     actions = NudgeActions(services.db, services.clock)
+    interviews = InterviewService(services.db, services.clock)
 
     def refuse(
         client: WebClient, respond: Respond, team_id: str, user_id: str, nudge_id: int, why: str
@@ -159,6 +162,12 @@ def register(app: App, services: Services) -> None:
                 return
             ack()
             _show(client, outcome, user_id)
+            if outcome.rescheduled_interview is not None:
+                info = interviews.info(team_id, user_id, outcome.rescheduled_interview)
+                name = blocks.esc(info.contact_name)
+                send_confirmation(
+                    client, services, team_id, user_id, info, f"📅 Moved: your interview with *{name}*."
+                )
 
         return listener
 

@@ -686,3 +686,29 @@ def test_metadata_carries_the_claim(world: World, slack: FakeSlack) -> None:
     claim = dm.args["metadata"]["event_payload"]["claim"]
     [nudge] = rows(world.app, Nudge)
     assert nudge.claim_token == claim and json.dumps(dm.args["metadata"])
+
+
+def test_wrap_up_rescheduled_moves_the_interview_and_sends_a_new_calendar_file(
+    world: World, slack: FakeSlack
+) -> None:
+    start = paris(5, 14)
+    world.log(name="Ada", standing="interview_scheduled", interview_at=str(int(start.timestamp())))
+    world.sweep(paris(5, 14, 21))
+    wrap = [d for d in nudge_dms(slack) if "How did it go" in texts(d.args["blocks"])][-1]
+    world.click("nudge_reschedule", wrap)
+    view = slack.wait_for("views.open")[-1].args["view"]
+    assert view["callback_id"] == "reschedule_interview"
+    moved = paris(12, 15)
+    state = {
+        "starts_at": {"starts_at": {"type": "datetimepicker", "selected_date_time": int(moved.timestamp())}},
+        "duration": {"duration": {"type": "static_select", "selected_option": {"value": "30"}}},
+        "format": {"format": {"type": "static_select", "selected_option": {"value": "phone"}}},
+    }
+    reply = world.app.sender.submit("reschedule_interview", state, private_metadata=view["private_metadata"])
+    assert reply.status == 200 and reply.body in (b"", b"{}"), reply.body
+    slack.wait_for("files.completeUploadExternal")
+    [ics_bytes] = slack.uploads.values()
+    assert f"DTSTART:{moved:%Y%m%dT%H%M%S}Z".encode() in ics_bytes
+    [interview] = rows(world.app, Interview)
+    assert interview.starts_at == moved and interview.status == "scheduled"
+    assert "Rescheduled" in texts(slack.message(wrap.response["channel"], wrap.response["ts"]))
