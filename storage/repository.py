@@ -307,13 +307,16 @@ class SweepStore:
             return 0
         dialect = self.session.get_bind().dialect.name
         insert_for = pg_insert if dialect == "postgresql" else sqlite_insert
+        table = Nudge.__table__
+        # One statement compiled once and sent as batched VALUES (executemany); RETURNING counts the
+        # rows actually added (rowcount is not reliable for ON CONFLICT DO NOTHING batches).
         statement = (
-            insert_for(Nudge)
-            .values(rows)
+            insert_for(table)
             .on_conflict_do_nothing(index_elements=["team_id", "user_id", "key"])
+            .returning(table.c.id)
         )
-        result = self.session.execute(statement)
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        result = self.session.connection().execute(statement, rows)
+        return len(result.all())
 
     def users_with_due_nudges(self, now: datetime, limit: int, after_user_id: int = 0) -> list[int]:
         """Users with pending nudges due, in id order after ``after_user_id`` (keyset paging)."""

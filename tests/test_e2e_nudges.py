@@ -251,7 +251,8 @@ def test_several_items_arrive_as_one_dm(world: World, slack: FakeSlack) -> None:
     for name in ("Ada", "Bo", "Cy"):
         world.request_sent(world.log(name=name))
     report = world.sweep(paris(10, 10))
-    assert (report.dms, report.items) == (1, 3)
+    assert (report.dms, report.items, report.planned) == (1, 3, 3)
+    assert world.sweep(paris(10, 11)).planned == 0  # logged once
     [dm] = nudge_dms(slack)
     assert all(name in texts(dm.args["blocks"]) for name in ("Ada", "Bo", "Cy"))
 
