@@ -23,7 +23,7 @@ from bot.domain.forms import InterviewInput
 from bot.domain.nudges import NudgeKind
 from bot.domain.preferences import nudge_settings
 from bot.nudge_views import RESOLUTIONS, draft_for, load_items
-from bot.services import ActionRefused, Clock, _card, _preferred_channel, system_clock
+from bot.services import ActionRefused, Clock, _card, _preferred_channel, record_reply, system_clock
 from storage.db import Database
 from storage.models import Contact, Interview, Nudge, User
 from storage.repository import Repository, contact_facts
@@ -194,25 +194,11 @@ class NudgeActions:
             return self._redraw(session, user, nudge)
 
     def reply(self, team_id: str, slack_user: str, nudge_id: int, ts: str | None, answer: str) -> Outcome:
-        events = {
-            "yes": core.Event.REPLIED_YES,
-            "no": core.Event.REPLIED_NO,
-            "later": core.Event.REPLIED_LATER,
-        }
-        if answer not in events:
-            raise ActionRefused("Choose yes, no or later.")
         now = self.clock()
         with self.db.session() as session:
             repo, user, nudge = self._open(session, team_id, slack_user, nudge_id, ts)
             contact = _contact(repo, user, nudge)
-            try:
-                stage = core.transition(core.Stage(contact.stage), events[answer])
-            except core.TransitionError as refusal:
-                raise ActionRefused(str(refusal)) from None
-            repo.advance(contact, contact.version, stage, now)
-            latest = max(contact.attempts, key=lambda a: a.sent_at, default=None)
-            if latest is not None:
-                latest.outcome, latest.outcome_at = answer, now
+            record_reply(repo, contact, contact.version, answer, now)
             self._resolve(nudge, f"replied_{answer}")
             outcome = self._redraw(session, user, nudge)
             if answer == "yes":

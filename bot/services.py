@@ -136,30 +136,11 @@ class Services:
         self, team_id: str, slack_user_id: str, contact_id: int, version: int, answer: str
     ) -> ContactCard:
         """They answered the request: yes (to schedule), no (closed politely) or later."""
-        events = {
-            "yes": core.Event.REPLIED_YES,
-            "no": core.Event.REPLIED_NO,
-            "later": core.Event.REPLIED_LATER,
-        }
-        if answer not in events:
-            raise ActionRefused("Choose yes, no or later.")
         now = self.clock()
         with self.db.session() as session:
             repo = Repository(session, team_id)
             contact = self._own_contact(repo, slack_user_id, contact_id)
-            if contact.version != version:
-                raise ActionRefused(_stale_message(contact))
-            try:
-                new_stage = core.transition(core.Stage(contact.stage), events[answer])
-                repo.advance(contact, version, new_stage, now)
-            except core.TransitionError as refusal:
-                raise ActionRefused(str(refusal)) from None
-            except StaleVersion:
-                raise ActionRefused(_stale_message(contact)) from None
-            latest = max(contact.attempts, key=lambda a: a.sent_at, default=None)
-            if latest is not None:
-                latest.outcome, latest.outcome_at = answer, now
-            session.flush()
+            record_reply(repo, contact, version, answer, now)
             session.refresh(contact)
             return _card(contact)
 
@@ -197,6 +178,27 @@ class Services:
                 "That contact isn't in your list: it may have been removed, or it isn't yours."
             )
         return contact
+
+
+REPLIES = {"yes": core.Event.REPLIED_YES, "no": core.Event.REPLIED_NO, "later": core.Event.REPLIED_LATER}
+
+
+def record_reply(repo: Repository, contact: Contact, version: int, answer: str, now: datetime) -> None:
+    """Their answer to the latest request moves the contact on (compare-and-set on ``version``)."""
+    if answer not in REPLIES:
+        raise ActionRefused("Choose yes, no or later.")
+    if contact.version != version:
+        raise ActionRefused(_stale_message(contact))
+    try:
+        repo.advance(contact, version, core.transition(core.Stage(contact.stage), REPLIES[answer]), now)
+    except core.TransitionError as refusal:
+        raise ActionRefused(str(refusal)) from None
+    except StaleVersion:
+        raise ActionRefused(_stale_message(contact)) from None
+    latest = max(contact.attempts, key=lambda a: a.sent_at, default=None)
+    if latest is not None:
+        latest.outcome, latest.outcome_at = answer, now
+    repo.session.flush()
 
 
 def _stale_message(contact: Contact) -> str:
