@@ -109,7 +109,8 @@ class ServedApp:
     """A WSGI app served by waitress (the production server) on 127.0.0.1, in a thread."""
 
     def __init__(self, wsgi: WebApp) -> None:
-        self.server = create_server(wsgi, host="127.0.0.1", port=0, threads=4)
+        # A short loop timeout: close() from another thread takes effect within 0.1 s, not 1 s.
+        self.server = create_server(wsgi, host="127.0.0.1", port=0, threads=4, asyncore_loop_timeout=0.1)
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
