@@ -190,6 +190,8 @@ class Nudge(Base):
     __table_args__ = (
         UniqueConstraint("team_id", "user_id", "key", name="uq_nudges_team_user_key"),
         Index("ix_nudges_status_due", "status", "due_at"),
+        # A user's due nudges, claimed once per DM by the sweep.
+        Index("ix_nudges_user_status_due", "user_id", "status", "due_at"),
         Index("ix_nudges_message", "team_id", "channel", "message_ts"),
     )
 

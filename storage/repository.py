@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from bot.domain import pipeline as core
 from bot.domain.nudges import ContactFacts, InterviewFacts
@@ -293,11 +293,10 @@ class SweepStore:
         wanted = list(set(contact_ids))
         if not wanted:
             return {}
-        referred = aliased(Contact)
         rows = self.session.execute(
-            select(referred.introducer_contact_id, func.count())
-            .where(referred.introducer_contact_id.in_(wanted))
-            .group_by(referred.introducer_contact_id)
+            select(Contact.introducer_contact_id, func.count())
+            .where(Contact.introducer_contact_id.in_(wanted))
+            .group_by(Contact.introducer_contact_id)
         ).all()
         return {int(contact_id): int(count) for contact_id, count in rows}
 
