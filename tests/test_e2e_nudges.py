@@ -77,11 +77,12 @@ class World:
 
     def log(self, **fields: Any) -> dict[str, Any]:
         before = len(self.slack.calls_to("chat.postMessage"))
+        published = len(self.slack.calls_to("views.publish"))
         reply = self.app.sender.submit("log_contact", contact_form(**fields))
         assert reply.status == 200, reply.body
         call = self.slack.wait_for("chat.postMessage", before + 1)[-1]
         # The listener goes on after its ack (timezone, App Home): wait until it is done.
-        self.slack.wait_for("views.publish", len(self.slack.calls_to("views.publish")) or 1)
+        self.slack.wait_for("views.publish", published + 1)
         return {**call.args, "channel": call.response["channel"], "ts": call.response["ts"]}
 
     def request_sent(self, dm: dict[str, Any]) -> None:
@@ -300,9 +301,10 @@ def test_two_processes_sweeping_one_database_send_once(
     # Three students, so there is something to share out.
     for student in ("U0TWO", "U0THREE"):
         slack.set_user(student, tz=PARIS)
+        before = len(slack.calls_to("views.publish"))
         reply = world.app.sender.submit("log_contact", contact_form(name=f"Dee {student}"), user=student)
         assert reply.status == 200
-        slack.wait_for("chat.postMessage", len(slack.calls_to("chat.postMessage")))
+        slack.wait_for("views.publish", before + 1)  # the listener's last step after its ack
     contacts = rows(world.app, Contact)
     with world.app.services.db.session() as session:
         for contact in contacts:
@@ -656,8 +658,9 @@ def test_settings_change_the_window(world: World, slack: FakeSlack) -> None:
         "weekly_requests": {"weekly_requests": {"type": "plain_text_input", "value": "3"}},
         "weekly_interviews": {"weekly_interviews": {"type": "plain_text_input", "value": "1"}},
     }
+    before = len(slack.calls_to("chat.postMessage"))
     assert world.app.sender.submit("settings", state).status == 200
-    saved = slack.wait_for("chat.postMessage", len(slack.calls_to("chat.postMessage")))[-1]
+    saved = slack.wait_for("chat.postMessage", before + 1)[-1]
     assert "Settings saved" in texts(saved.args)
     # Follow-up now after 10 days, on weekends 10–12 only.
     assert world.sweep(paris(12, 11)).dms == 0  # Thursday, day 10: not a working day now
