@@ -40,6 +40,7 @@ import json
 import multiprocessing
 import os
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -660,6 +661,14 @@ def main() -> int:
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="infoint-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        return run_all(args, workdir)
+    finally:
+        if args.workdir is None and not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run_all(args: argparse.Namespace, workdir: Path) -> int:
     json_path = args.out.with_suffix(".json")
     outcomes = load(json_path) if args.merge else []
     started = datetime.now().astimezone()

@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -745,6 +746,14 @@ def main() -> int:
     args.scaling_hours = [float(h) for h in args.scaling_hours.split(",") if h]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="infoint-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        return run_all(args, workdir)
+    finally:
+        if args.workdir is None and not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run_all(args: argparse.Namespace, workdir: Path) -> int:
     started_at = datetime.now().astimezone()
     json_path = args.out.with_suffix(".json")
     results: list[Result] = load_results(json_path) if args.merge else []

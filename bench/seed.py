@@ -866,6 +866,8 @@ def main(argv: Iterable[str] | None = None) -> int:
                 pg_drop_schema(args.url, schema)
             if created_file is not None:
                 remove_sqlite(created_file)
+                if args.url is None:
+                    created_file.parent.rmdir()
         else:
             print("kept:", url)
     return 0
