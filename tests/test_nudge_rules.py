@@ -208,8 +208,12 @@ class TestFollowUp:
         assert nudge.kind is expected
         assert nudge.due_at == T0 + unanswered * 7 * DAY
 
-    def test_requested_without_attempts_gives_nothing(self) -> None:
-        assert contact_nudges(requested(), DEFAULT) == []
+    def test_requested_without_a_recorded_attempt_counts_from_when_it_was_logged(self) -> None:
+        # An old record: "request sent" logged with no attempt row. It is not left with no action.
+        [nudge] = contact_nudges(requested(), DEFAULT)
+        assert nudge.kind is NudgeKind.FOLLOW_UP
+        assert nudge.key == "follow_up:1:0"
+        assert nudge.due_at == T0 - DAY + 7 * DAY
 
     @pytest.mark.parametrize("stage", [s for s in Stage if s is not Stage.REQUESTED])
     def test_only_for_requested(self, stage: Stage) -> None:

@@ -7,34 +7,22 @@ row per key, which is what makes a reminder go out once however often the rules 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 
 from bot.domain.pipeline import (
     DEFAULT_SETTINGS,
     Attempt,
     AttemptOutcome,
     InterviewStatus,
+    OutreachChannel,
     PipelineSettings,
     Stage,
     unanswered_attempts,
 )
+from bot.domain.reminders import NudgeKind, ReminderStatus
 from bot.domain.window import WorkingWindow, is_open, local_time, week_start, working_day_before, zone
-
-
-class NudgeKind(StrEnum):
-    FOLLOW_UP = "follow_up"
-    PHONE_CALL = "phone_call"
-    MOVE_ON = "move_on"
-    PREPARE = "prepare"
-    WRAP_UP = "wrap_up"
-    THANK_YOU = "thank_you"
-    REFERRALS = "referrals"
-    THANK_INTRODUCER = "thank_introducer"
-    KEEP_IN_TOUCH = "keep_in_touch"
-    WEEKLY_PLAN = "weekly_plan"
 
 
 @dataclass(frozen=True)
@@ -69,6 +57,14 @@ class InterviewFacts:
 
 
 @dataclass(frozen=True)
+class LoggedReminder:
+    """A logged reminder as the next step sees it: where it stands and when it is due (a snooze moves it)."""
+
+    status: ReminderStatus
+    due_at: datetime
+
+
+@dataclass(frozen=True)
 class ContactFacts:
     id: int
     name: str
@@ -79,6 +75,9 @@ class ContactFacts:
     interviews: Sequence[InterviewFacts] = ()
     last_touch_at: datetime | None = None
     referrals: int = 0
+    logged: Mapping[str, LoggedReminder] = field(default_factory=dict)
+    """The reminders already logged for this contact, by key (read for the next step, not by the
+    rules themselves: they decide from the facts alone)."""
 
 
 @dataclass(frozen=True)
@@ -114,11 +113,14 @@ def _epoch(instant: datetime) -> int:
 
 
 def _attempt_nudges(contact: ContactFacts, settings: NudgeSettings) -> list[Nudge]:
-    if contact.stage is not Stage.REQUESTED or not contact.attempts:
+    if contact.stage is not Stage.REQUESTED:
         return []
     rules = settings.pipeline
-    attempts = sorted(contact.attempts, key=lambda a: a.sent_at)
-    count = len(attempts)
+    count = len(contact.attempts)
+    # A request recorded without its attempt (an old record) counts as sent when it was logged.
+    attempts = sorted(contact.attempts, key=lambda a: a.sent_at) or [
+        Attempt(contact.created_at, OutreachChannel.EMAIL)
+    ]
     last = attempts[-1]
     tries = unanswered_attempts(attempts)
     if tries == 0:

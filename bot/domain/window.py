@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -90,3 +91,11 @@ def week_start(instant: datetime, tz: tzinfo) -> date:
 
 def local_time(day: date, clock: time, tz: tzinfo) -> datetime:
     return _at(day, clock, tz).astimezone(UTC)
+
+
+def day_label(instant: datetime, tz: tzinfo, today: date) -> str:
+    """The local day of ``instant`` as a person reads it: "Tue 19 Jan", with the year only when it
+    is not the year of ``today``."""
+    day = instant.astimezone(tz).date()
+    label = f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+    return label if day.year == today.year else f"{label} {day.year}"
