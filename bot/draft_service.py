@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.domain import drafts
 from bot.domain import pipeline as core
 from bot.nudge_views import draft_facts
+from bot.queries.models import ContactDrafts
 from bot.services import ActionRefused, Clock, system_clock
 from storage.db import Database
 from storage.repository import Repository
-
-
-@dataclass(frozen=True)
-class ContactDrafts:
-    contact_id: int
-    version: int
-    name: str
-    stage: core.Stage
-    email: str
-    # (field, label, draft, is the one that counts as "sent": a request or follow-up to the contact)
-    drafts: tuple[tuple[str, str, drafts.Draft], ...]
-
-    @property
-    def records_a_request(self) -> bool:
-        return self.stage in (core.Stage.TARGET, core.Stage.REQUESTED)
 
 
 def choose(facts: drafts.DraftFacts, stage: core.Stage, degree: core.Degree, tries: int, thanked: bool):

@@ -2,61 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from sqlalchemy import select
 
 from bot.domain import pipeline as core
-from bot.domain.calendar import CalendarEntry
 from bot.domain.forms import InterviewInput
+from bot.queries.models import ContactChoice, InterviewInfo
 from bot.services import ActionRefused, Clock, _stale_message, system_clock
 from storage.db import Database
 from storage.models import Contact, Interview, User
 from storage.repository import Repository, StaleVersion
 
 OPEN_STAGES = (core.Stage.TARGET, core.Stage.REQUESTED, core.Stage.AGREED, core.Stage.INTERVIEWED)
-
-
-@dataclass(frozen=True)
-class InterviewInfo:
-    id: int
-    contact_id: int
-    contact_name: str
-    company: str
-    role: str
-    starts_at: datetime
-    duration_minutes: int
-    format: core.InterviewFormat
-    place: str
-    status: core.InterviewStatus
-    learning_goal: str
-    questions: tuple[str, ...]
-    created_at: datetime
-
-    def calendar_entry(self, team_id: str, now: datetime) -> CalendarEntry:
-        return CalendarEntry(
-            interview_id=self.id,
-            team_id=team_id,
-            contact_name=self.contact_name,
-            starts_at=self.starts_at,
-            duration_minutes=self.duration_minutes,
-            company=self.company,
-            place=self.place,
-            format_label=self.format.label,
-            objective=self.learning_goal,
-            questions=self.questions,
-            # Calendar apps apply the update with the highest sequence: seconds since it was made.
-            sequence=max(0, int((now - self.created_at).total_seconds())),
-            cancelled=self.status is core.InterviewStatus.CANCELLED,
-        )
-
-
-@dataclass(frozen=True)
-class ContactChoice:
-    id: int
-    version: int
-    label: str
 
 
 def _info(interview: Interview, contact: Contact) -> InterviewInfo:

@@ -10,12 +10,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.blocks import ContactCard
-from bot.blocks.lookup import FIND_LIMIT, GOAL_LIMITS, OUTCOMES, FoundContact, Goal
 from bot.domain import pipeline as core
 from bot.domain.chain import chain_of
 from bot.domain.forms import clean_text
 from bot.domain.preferences import RANGES, current
+from bot.queries.models import (
+    FIND_LIMIT,
+    GOAL_LIMITS,
+    OUTCOMES,
+    ContactCard,
+    FoundContact,
+    Goal,
+    SearchResult,
+)
 from bot.services import ActionRefused, Clock, Services, system_clock
 from storage.db import Database
 from storage.lookup import LookupStore
@@ -24,12 +31,6 @@ from storage.repository import Repository, StaleVersion
 
 MAX_SEARCH = 100
 NOT_YOURS = "That contact isn't in your list: it may have been removed, or it isn't yours."
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    found: list[FoundContact]
-    total: int
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import blocks
+from bot.blocks.contacts import contact_message
+from bot.blocks.kit import esc
+from bot.blocks.nudges import nudge_message
 from bot.domain import drafts
 from bot.domain import nudges as rules
 from bot.domain import pipeline as core
@@ -114,7 +116,7 @@ class NudgeActions:
             )
             .order_by(Nudge.id)
         ).all()
-        message = blocks.nudge_message(load_items(session, user, siblings, self.clock()))
+        message = nudge_message(load_items(session, user, siblings, self.clock()))
         return Outcome(message=message, channel=nudge.channel, ts=nudge.message_ts)
 
     def redraw(self, team_id: str, slack_user: str, nudge_id: int) -> Outcome | None:
@@ -203,9 +205,9 @@ class NudgeActions:
             outcome = self._redraw(session, user, nudge)
             if answer == "yes":
                 session.refresh(contact)
-                outcome.follow_up = blocks.contact_message(
+                outcome.follow_up = contact_message(
                     _card(contact),
-                    f"🎉 *{blocks.esc(contact.name)}* said yes. Book the slot that suits them.",
+                    f"🎉 *{esc(contact.name)}* said yes. Book the slot that suits them.",
                 )
             return outcome
 
@@ -221,9 +223,9 @@ class NudgeActions:
             self._resolve(nudge, "missed")
             outcome = self._redraw(session, user, nudge)
             session.refresh(contact)
-            outcome.follow_up = blocks.contact_message(
+            outcome.follow_up = contact_message(
                 _card(contact),
-                f"No problem. When you have a new time with *{blocks.esc(contact.name)}*, book it here.",
+                f"No problem. When you have a new time with *{esc(contact.name)}*, book it here.",
             )
             return outcome
 

@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.blocks import NudgeItem, WeeklySummary
 from bot.domain import drafts
 from bot.domain import pipeline as core
 from bot.domain.nudges import NudgeKind
 from bot.domain.preferences import nudge_settings
 from bot.domain.window import week_start, zone
 from bot.lookup_service import weekly_goal_texts
+from bot.queries.models import NudgeItem, WeeklySummary
 from storage.models import Contact, Interview, Note, Nudge, OutreachAttempt, User
 from storage.repository import snapshot
 

@@ -3,30 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain import pipeline as core
 from bot.domain.questions import MAX_QUESTION_LENGTH, MAX_QUESTIONS
+from bot.queries.models import PreparedInterview
 from bot.services import ActionRefused, Clock, system_clock
 from storage.db import Database
 from storage.models import Contact, Interview, User
 from storage.repository import Repository
 
 NOT_YOURS = "That interview isn't in your records: it may have been removed, or it isn't yours."
-
-
-@dataclass(frozen=True)
-class PreparedInterview:
-    """One interview as the questions form and DM show it."""
-
-    interview_id: int
-    contact_name: str
-    starts_at: datetime
-    questions: tuple[str, ...]
 
 
 class QuestionService:

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.blocks import ContactCard, DueItem
 from bot.domain import pipeline as core
 from bot.domain.forms import ContactInput, Standing
 from bot.domain.preferences import current, nudge_settings
+from bot.queries.models import ContactCard, DueItem
 from storage.db import Database
 from storage.models import Contact
 from storage.repository import Repository, StaleVersion, snapshot

@@ -5,14 +5,14 @@ from __future__ import annotations
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot import blocks
+from bot.blocks.home import home_view
 from bot.services import Services
 from handlers.common import learn_timezone, team_of
 
 
 def publish_home(services: Services, client: WebClient, team_id: str, user_id: str) -> None:
     counts, due = services.dashboard(team_id, user_id)
-    client.views_publish(user_id=user_id, view=blocks.home_view(counts, due))
+    client.views_publish(user_id=user_id, view=home_view(counts, due))
 
 
 def register(app: App, services: Services) -> None:

@@ -10,23 +10,22 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import blocks
 from bot.blocks.interviews import (
-    SCHEDULE_PICK,
     interview_message,
     no_contacts_to_schedule,
     schedule_pick_modal,
 )
+from bot.blocks.kit import esc, notice
+from bot.blocks.modals.schedule import schedule_modal
 from bot.domain.calendar import filename, ics
 from bot.domain.forms import validate_interview
+from bot.domain.ids import ActionId, ViewId
 from bot.interview_service import InterviewInfo, InterviewService
 from bot.services import ActionRefused, Services
 from handlers.commands import Invocation, subcommand
 from handlers.common import form_values, message_location, parse_contact_value, team_of
 
 log = logging.getLogger(__name__)
-
-RESCHEDULE = "interview_reschedule"
 
 
 def send_confirmation(
@@ -87,7 +86,7 @@ def register(app: App, services: Services) -> None:
             trigger_id=call.trigger_id, view=schedule_pick_modal(choices, preselect, timezone)
         )
 
-    @app.view(SCHEDULE_PICK)
+    @app.view(ViewId.SCHEDULE_PICK)
     def schedule_picked(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
         team_id, user_id = team_of(context), body["user"]["id"]
         values = form_values(view)
@@ -108,7 +107,7 @@ def register(app: App, services: Services) -> None:
         ack()
         send_confirmation(client, services, team_id, user_id, info, _scheduled(info))
 
-    @app.action(RESCHEDULE)
+    @app.action(ActionId.INTERVIEW_RESCHEDULE)
     def reschedule(
         ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
     ) -> None:
@@ -120,15 +119,15 @@ def register(app: App, services: Services) -> None:
                 raise ActionRefused("That button doesn't carry an interview I can read.")
             info = interviews.info(team_id, user_id, interview_id)
         except ActionRefused as refusal:
-            respond(blocks.notice(blocks.esc(str(refusal))))
+            respond(notice(esc(str(refusal))))
             return
         metadata = json.dumps({"interview": info.id})
         client.views_open(
             trigger_id=body["trigger_id"],
-            view=blocks.schedule_modal(info.contact_name, metadata, callback_id=RESCHEDULE),
+            view=schedule_modal(info.contact_name, metadata, callback_id=ViewId.RESCHEDULE_INTERVIEW),
         )
 
-    @app.view(RESCHEDULE)
+    @app.view(ViewId.RESCHEDULE_INTERVIEW)
     def rescheduled(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
         team_id, user_id = team_of(context), body["user"]["id"]
         try:
@@ -149,12 +148,12 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors={"starts_at": str(refusal)[:150]})
             return
         ack()
-        name = blocks.esc(info.contact_name)
+        name = esc(info.contact_name)
         send_confirmation(
             client, services, team_id, user_id, info, f"📅 Moved: your interview with *{name}*."
         )
 
-    @app.action("interview_cancel")
+    @app.action(ActionId.INTERVIEW_CANCEL)
     def cancel(
         ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
     ) -> None:
@@ -166,9 +165,9 @@ def register(app: App, services: Services) -> None:
                 raise ActionRefused("That button doesn't carry an interview I can read.")
             info = interviews.cancel(team_id, user_id, interview_id)
         except ActionRefused as refusal:
-            respond(blocks.notice(blocks.esc(str(refusal))))
+            respond(notice(esc(str(refusal))))
             return
-        headline = f"❌ Cancelled: your interview with *{blocks.esc(info.contact_name)}*. Its reminders stop."
+        headline = f"❌ Cancelled: your interview with *{esc(info.contact_name)}*. Its reminders stop."
         message = interview_message(info, headline)
         where = message_location(body)
         if where:
@@ -180,6 +179,4 @@ def register(app: App, services: Services) -> None:
 
 
 def _scheduled(info: InterviewInfo) -> str:
-    return (
-        f"📅 Interview with *{blocks.esc(info.contact_name)}* scheduled. Prepare your questions beforehand."
-    )
+    return f"📅 Interview with *{esc(info.contact_name)}* scheduled. Prepare your questions beforehand."

@@ -8,10 +8,12 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import blocks
 from bot.blocks import lookup as views
+from bot.blocks.kit import esc, notice
 from bot.domain.forms import clean_text
+from bot.domain.ids import ActionId, ViewId
 from bot.lookup_service import MAX_SEARCH, LookupService, validate_goal
+from bot.queries.models import OUTCOMES
 from bot.services import ActionRefused, Services
 from handlers.commands import Invocation, subcommand
 from handlers.common import form_values, parse_contact_value, team_of
@@ -57,24 +59,24 @@ def _goal(call: Invocation) -> None:
 def register(app: App, services: Services) -> None:
     lookup = _service(services)
 
-    @app.action(views.OUTCOME_ACTION)
+    @app.action(ActionId.CONTACT_OUTCOME)
     def contact_outcome(ack: Ack, body: dict, action: dict, context: BoltContext, respond: Respond) -> None:
         ack()
         team_id, user_id = team_of(context), body["user"]["id"]
         raw = (action.get("selected_option") or {}).get("value") or ""
         value, _, outcome = raw.rpartition(":")
         parsed = parse_contact_value(value)
-        if parsed is None or outcome not in views.OUTCOMES:
-            respond(blocks.notice(BAD_MENU))
+        if parsed is None or outcome not in OUTCOMES:
+            respond(notice(BAD_MENU))
             return
         try:
             recorded = lookup.record_outcome(team_id, user_id, parsed[0], parsed[1], outcome)
         except ActionRefused as refusal:
-            respond(blocks.notice(blocks.esc(str(refusal))))
+            respond(notice(esc(str(refusal))))
             return
-        respond(blocks.notice(views.outcome_text(recorded.name, recorded.outcome)))
+        respond(notice(views.outcome_text(recorded.name, recorded.outcome)))
 
-    @app.view(views.GOAL_VIEW)
+    @app.view(ViewId.GOAL)
     def save_goal(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
         team_id, user_id = team_of(context), body["user"]["id"]
         checked = validate_goal(form_values(view))

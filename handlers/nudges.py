@@ -10,8 +10,13 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import blocks
+from bot.blocks.kit import esc, notice
+from bot.blocks.modals.draft import draft_modal
+from bot.blocks.modals.notes import notes_modal
+from bot.blocks.modals.referrals import REFERRAL_SLOTS, referrals_modal
+from bot.blocks.modals.schedule import schedule_modal
 from bot.domain.forms import LIMITS, clean_text, validate_interview
+from bot.domain.ids import ActionId, ViewId
 from bot.interview_service import InterviewService
 from bot.nudge_actions import NotesInput, NudgeActions, Outcome, Referral
 from bot.services import ActionRefused, Services
@@ -50,7 +55,7 @@ def register(app: App, services: Services) -> None:
     def refuse(
         client: WebClient, respond: Respond, team_id: str, user_id: str, nudge_id: int, why: str
     ) -> None:
-        respond(blocks.notice(blocks.esc(why)))
+        respond(notice(esc(why)))
         redrawn = actions.redraw(team_id, user_id, nudge_id)
         if redrawn is not None:
             _show(client, redrawn, user_id)
@@ -69,7 +74,7 @@ def register(app: App, services: Services) -> None:
             raw_id, _, choice = raw.partition(":")
             nudge_id = _nudge_id(raw_id)
             if nudge_id is None:
-                respond(blocks.notice(BAD_BUTTON))
+                respond(notice(BAD_BUTTON))
                 return
             ts = (body.get("container") or {}).get("message_ts")
             try:
@@ -81,11 +86,11 @@ def register(app: App, services: Services) -> None:
 
         return listener
 
-    app.action("nudge_done")(clicked(lambda t, u, n, ts, _c: actions.done(t, u, n, ts)))
-    app.action("nudge_move_on")(clicked(lambda t, u, n, ts, _c: actions.move_on(t, u, n, ts)))
-    app.action("nudge_missed")(clicked(lambda t, u, n, ts, _c: actions.missed(t, u, n, ts)))
-    app.action("nudge_snooze")(clicked(actions.snooze))
-    app.action("nudge_reply")(clicked(actions.reply))
+    app.action(ActionId.NUDGE_DONE)(clicked(lambda t, u, n, ts, _c: actions.done(t, u, n, ts)))
+    app.action(ActionId.NUDGE_MOVE_ON)(clicked(lambda t, u, n, ts, _c: actions.move_on(t, u, n, ts)))
+    app.action(ActionId.NUDGE_MISSED)(clicked(lambda t, u, n, ts, _c: actions.missed(t, u, n, ts)))
+    app.action(ActionId.NUDGE_SNOOZE)(clicked(actions.snooze))
+    app.action(ActionId.NUDGE_REPLY)(clicked(actions.reply))
 
     def opener(make_view: Callable[[int, str, str], dict[str, Any]]) -> Callable[..., None]:
         """A button that opens a modal about its nudge (checked first, so a stale one says why)."""
@@ -97,7 +102,7 @@ def register(app: App, services: Services) -> None:
             team_id, user_id = team_of(context), body["user"]["id"]
             nudge_id = _nudge_id(action.get("value"))
             if nudge_id is None:
-                respond(blocks.notice(BAD_BUTTON))
+                respond(notice(BAD_BUTTON))
                 return
             try:
                 view = make_view(nudge_id, team_id, user_id)
@@ -110,28 +115,26 @@ def register(app: App, services: Services) -> None:
 
     def draft_view(nudge_id: int, team_id: str, user_id: str) -> dict[str, Any]:
         draft, email, title = actions.draft(team_id, user_id, nudge_id)
-        return blocks.draft_modal(title, draft, json.dumps({"nudge": nudge_id}), email=email)
+        return draft_modal(title, draft, json.dumps({"nudge": nudge_id}), email=email)
 
     def notes_view(nudge_id: int, team_id: str, user_id: str) -> dict[str, Any]:
         name, _ = actions.interview_of(team_id, user_id, nudge_id)
-        return blocks.notes_modal(name, json.dumps({"nudge": nudge_id}))
+        return notes_modal(name, json.dumps({"nudge": nudge_id}))
 
     def reschedule_view(nudge_id: int, team_id: str, user_id: str) -> dict[str, Any]:
         name, _ = actions.interview_of(team_id, user_id, nudge_id)
-        return blocks.schedule_modal(
-            name, json.dumps({"nudge": nudge_id}), callback_id=blocks.RESCHEDULE_VIEW
-        )
+        return schedule_modal(name, json.dumps({"nudge": nudge_id}), callback_id=ViewId.NUDGE_RESCHEDULE)
 
     def referrals_view(nudge_id: int, team_id: str, user_id: str) -> dict[str, Any]:
         draft_for_name, _ = actions.interview_of(team_id, user_id, nudge_id)
-        return blocks.referrals_modal(draft_for_name, json.dumps({"nudge": nudge_id}))
+        return referrals_modal(draft_for_name, json.dumps({"nudge": nudge_id}))
 
-    app.action("nudge_draft")(opener(draft_view))
-    app.action("nudge_notes")(opener(notes_view))
-    app.action("nudge_reschedule")(opener(reschedule_view))
-    app.action("nudge_referrals")(opener(referrals_view))
+    app.action(ActionId.NUDGE_DRAFT)(opener(draft_view))
+    app.action(ActionId.NUDGE_NOTES)(opener(notes_view))
+    app.action(ActionId.NUDGE_RESCHEDULE)(opener(reschedule_view))
+    app.action(ActionId.NUDGE_REFERRALS)(opener(referrals_view))
 
-    @app.action("open_mailto")
+    @app.action(ActionId.OPEN_MAILTO)
     def open_mailto(ack: Ack) -> None:
         ack()  # a link button: Slack opens the URL; the click still needs an answer
 
@@ -164,7 +167,7 @@ def register(app: App, services: Services) -> None:
             _show(client, outcome, user_id)
             if outcome.rescheduled_interview is not None:
                 info = interviews.info(team_id, user_id, outcome.rescheduled_interview)
-                name = blocks.esc(info.contact_name)
+                name = esc(info.contact_name)
                 send_confirmation(
                     client, services, team_id, user_id, info, f"📅 Moved: your interview with *{name}*."
                 )
@@ -189,7 +192,7 @@ def register(app: App, services: Services) -> None:
     def check_referrals(values: dict[str, str | None]) -> list[Referral] | dict[str, str]:
         people: list[Referral] = []
         errors: dict[str, str] = {}
-        for n in range(1, blocks.REFERRAL_SLOTS + 1):
+        for n in range(1, REFERRAL_SLOTS + 1):
             fields = {f: clean_text(values.get(f"referral_{n}_{f}")) for f in ("name", "company", "role")}
             for field, text in fields.items():
                 if len(text) > LIMITS[field]:
@@ -208,9 +211,9 @@ def register(app: App, services: Services) -> None:
     def check_schedule(values: dict[str, str | None]) -> Any:
         return validate_interview(values, services.clock())
 
-    app.view(blocks.NOTES_VIEW)(submitted(check_notes, actions.notes, "takeaways"))
-    app.view(blocks.REFERRALS_VIEW)(submitted(check_referrals, actions.referrals, "referral_1_name"))
-    app.view(blocks.RESCHEDULE_VIEW)(submitted(check_schedule, actions.reschedule, "starts_at"))
-    app.view(blocks.DRAFT_VIEW)(
+    app.view(ViewId.NOTES)(submitted(check_notes, actions.notes, "takeaways"))
+    app.view(ViewId.REFERRALS)(submitted(check_referrals, actions.referrals, "referral_1_name"))
+    app.view(ViewId.NUDGE_RESCHEDULE)(submitted(check_schedule, actions.reschedule, "starts_at"))
+    app.view(ViewId.NUDGE_DRAFT)(
         submitted(check_draft, lambda t, u, n, _ok: actions.done(t, u, n, None), "draft")
     )

@@ -10,8 +10,9 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import blocks
 from bot.blocks import questions as question_blocks
+from bot.blocks.kit import clip, esc, notice
+from bot.domain.ids import ActionId, ViewId
 from bot.domain.questions import find_theme, validate_selection
 from bot.question_service import QuestionService
 from bot.services import ActionRefused, Services
@@ -59,7 +60,7 @@ def _metadata_interview(view: dict[str, Any]) -> int | None:
 def register(app: App, services: Services) -> None:
     prepared = QuestionService(services.db, services.clock)
 
-    @app.action(question_blocks.PREPARE_QUESTIONS)
+    @app.action(ActionId.PREPARE_QUESTIONS)
     def prepare_questions(
         ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
     ) -> None:
@@ -67,12 +68,12 @@ def register(app: App, services: Services) -> None:
         team_id, user_id = team_of(context), body["user"]["id"]
         interview_id = _interview_id(action.get("value"))
         if interview_id is None:
-            respond(blocks.notice(BAD_BUTTON))
+            respond(notice(BAD_BUTTON))
             return
         try:
             interview = prepared.load(team_id, user_id, interview_id)
         except ActionRefused as refusal:
-            respond(blocks.notice(blocks.esc(str(refusal))))
+            respond(notice(esc(str(refusal))))
             return
         view = question_blocks.prepare_modal(
             interview.contact_name,
@@ -82,7 +83,7 @@ def register(app: App, services: Services) -> None:
         )
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    @app.view(question_blocks.PREPARE_QUESTIONS)
+    @app.view(ViewId.PREPARE_QUESTIONS)
     def save_questions(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
         team_id, user_id = team_of(context), body["user"]["id"]
         interview_id = _metadata_interview(view)
@@ -97,7 +98,7 @@ def register(app: App, services: Services) -> None:
         try:
             interview = prepared.save(team_id, user_id, interview_id, checked)
         except ActionRefused as refusal:
-            ack(response_action="errors", errors={question_blocks.OWN_BLOCK: blocks.clip(str(refusal), 300)})
+            ack(response_action="errors", errors={question_blocks.OWN_BLOCK: clip(str(refusal), 300)})
             return
         ack()
         message = question_blocks.prepared_message(

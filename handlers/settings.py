@@ -5,7 +5,8 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import blocks
+from bot.blocks.kit import notice
+from bot.domain.ids import ViewId
 from bot.domain.preferences import validate_settings
 from bot.domain.window import WEEKDAYS
 from bot.services import Services
@@ -13,7 +14,7 @@ from handlers.common import team_of
 
 
 def register(app: App, services: Services) -> None:
-    @app.view(blocks.SETTINGS_VIEW)
+    @app.view(ViewId.SETTINGS)
     def save_settings(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
         team_id, user_id = team_of(context), body["user"]["id"]
         state = (view.get("state") or {}).get("values") or {}
@@ -40,4 +41,4 @@ def register(app: App, services: Services) -> None:
             f"check-ins every {prefs['keep_in_touch_weeks']} weeks; "
             f"weekly goal {prefs['weekly_requests']} requests and {prefs['weekly_interviews']} interview(s)."
         )
-        client.chat_postMessage(channel=user_id, text=text, blocks=blocks.notice(text)["blocks"])
+        client.chat_postMessage(channel=user_id, text=text, blocks=notice(text)["blocks"])

@@ -9,8 +9,10 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import blocks
+from bot.blocks.contacts import contact_message
+from bot.blocks.kit import esc
 from bot.domain.forms import validate_contact, validate_interview
+from bot.domain.ids import ViewId
 from bot.interview_service import InterviewService
 from bot.services import ActionRefused, Services
 from handlers.common import form_values, learn_timezone, team_of
@@ -28,7 +30,7 @@ def _dm(client: WebClient, services: Services, team_id: str, user_id: str, messa
 def register(app: App, services: Services) -> None:
     interviews = InterviewService(services.db, services.clock)
 
-    @app.view(blocks.LOG_CONTACT)
+    @app.view(ViewId.LOG_CONTACT)
     def log_contact(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
         team_id, user_id = team_of(context), body["user"]["id"]
         checked = validate_contact(form_values(view), services.clock())
@@ -37,15 +39,15 @@ def register(app: App, services: Services) -> None:
             return
         card = services.log_contact(team_id, user_id, checked)
         ack()
-        headline = f"📇 Saved *{blocks.esc(card.name)}* to your list. What's next?"
-        _dm(client, services, team_id, user_id, blocks.contact_message(card, headline))
+        headline = f"📇 Saved *{esc(card.name)}* to your list. What's next?"
+        _dm(client, services, team_id, user_id, contact_message(card, headline))
         learn_timezone(services, client, team_id, user_id)
         try:
             publish_home(services, client, team_id, user_id)
         except SlackApiError as error:
             logger.warning("could not refresh the App Home: %s", error.response.get("error"))
 
-    @app.view(blocks.SCHEDULE_INTERVIEW)
+    @app.view(ViewId.SCHEDULE_INTERVIEW)
     def schedule_interview(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
         team_id, user_id = team_of(context), body["user"]["id"]
         try:
@@ -70,8 +72,8 @@ def register(app: App, services: Services) -> None:
         channel, ts = metadata.get("channel"), metadata.get("ts")
         if isinstance(channel, str) and isinstance(ts, str):
             card = services.contact_card(team_id, user_id, contact_id)
-            booked = f"📅 Interview with *{blocks.esc(card.name)}* booked: details below."
-            client.chat_update(channel=channel, ts=ts, **blocks.contact_message(card, booked))
-        name = blocks.esc(info.contact_name)
+            booked = f"📅 Interview with *{esc(card.name)}* booked: details below."
+            client.chat_update(channel=channel, ts=ts, **contact_message(card, booked))
+        name = esc(info.contact_name)
         headline = f"📅 Interview with *{name}* scheduled. Prepare your questions beforehand."
         send_confirmation(client, services, team_id, user_id, info, headline)

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fakeslack import validate_message_blocks, validate_view
 
-from bot.blocks import NudgeItem, nudge_message
 from bot.blocks import questions as qb
+from bot.blocks.nudges import nudge_message
 from bot.domain import pipeline as core
 from bot.domain import questions as bank
 from bot.domain.nudges import NudgeKind
@@ -23,6 +23,7 @@ from bot.domain.questions import (
     split_saved,
     validate_selection,
 )
+from bot.queries.models import NudgeItem
 from bot.question_service import QuestionService
 from bot.services import ActionRefused
 from storage.db import Database
