@@ -30,7 +30,7 @@ from bot.blocks.nudges import nudge_message
 from bot.domain import nudges as rules
 from bot.domain.nudges import NudgeKind
 from bot.domain.preferences import nudge_settings
-from bot.nudge_views import load_items
+from bot.queries.nudges import load_items
 from storage.db import Database
 from storage.models import Contact, Nudge, User
 from storage.repository import SweepStore, contact_facts

@@ -71,7 +71,7 @@ def _log(call: Invocation) -> None:
 
 @subcommand("list", "/infoint list", "Your pipeline, grouped by stage.")
 def _list(call: Invocation) -> None:
-    call.ack(pipeline_message(call.services.pipeline(call.team_id, call.user_id)))
+    call.ack(pipeline_message(call.services.queries.contacts.pipeline(call.team_id, call.user_id)))
 
 
 @subcommand(
@@ -79,7 +79,7 @@ def _list(call: Invocation) -> None:
 )
 def _settings(call: Invocation) -> None:
     call.ack()
-    prefs, timezone = call.services.preferences(call.team_id, call.user_id)
+    prefs, timezone = call.services.queries.users.preferences(call.team_id, call.user_id)
     call.client.views_open(trigger_id=call.trigger_id, view=settings_modal(prefs, timezone))
 
 

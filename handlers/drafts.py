@@ -7,18 +7,15 @@ import json
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.contacts import contact_message
 from bot.blocks.drafts import contact_drafts_modal
 from bot.blocks.kit import esc, notice
 from bot.domain.ids import ActionId, ViewId
-from bot.draft_service import DraftService
 from bot.services import ActionRefused, Services
+from handlers import effects
 from handlers.common import message_location, parse_contact_value, team_of
 
 
 def register(app: App, services: Services) -> None:
-    drafts = DraftService(services.db, services.clock)
-
     @app.action(ActionId.CONTACT_DRAFT)
     def open_drafts(
         ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
@@ -29,7 +26,7 @@ def register(app: App, services: Services) -> None:
         try:
             if parsed is None:
                 raise ActionRefused("That button doesn't carry a contact I can read.")
-            found = drafts.for_contact(team_id, user_id, parsed[0])
+            found = services.drafts.for_contact(team_id, user_id, parsed[0])
         except ActionRefused as refusal:
             respond(notice(esc(str(refusal))))
             return
@@ -54,23 +51,12 @@ def register(app: App, services: Services) -> None:
             )
             return
         try:
-            found = drafts.for_contact(team_id, user_id, contact_id)
-            if not found.records_a_request:
-                ack()
-                return
-            card = services.request_sent(team_id, user_id, contact_id, version)
+            result = services.drafts.sent(team_id, user_id, contact_id, version)
         except ActionRefused as refusal:
+            # The modal says why; the card it was opened from stays as it is.
             ack(response_action="errors", errors={"draft": str(refusal)[:150]})
             return
         ack()
-        headline = (
-            "✅ Request recorded."
-            if card.attempts == 1
-            else f"✅ Follow-up recorded (attempt {card.attempts})."
-        )
         channel, ts = metadata.get("channel"), metadata.get("ts")
-        message = contact_message(card, headline)
-        if isinstance(channel, str) and isinstance(ts, str):
-            client.chat_update(channel=channel, ts=ts, **message)
-        else:
-            client.chat_postMessage(channel=user_id, **message)
+        where = (channel, ts) if isinstance(channel, str) and isinstance(ts, str) else None
+        effects.apply(effects.Origin(client, services, team_id, user_id, where), result.events)

@@ -24,8 +24,8 @@ from bot.domain.questions import (
     validate_selection,
 )
 from bot.queries.models import NudgeItem
-from bot.question_service import QuestionService
 from bot.services import ActionRefused
+from bot.services.questions import QuestionService
 from storage.db import Database
 from storage.repository import Repository
 
@@ -400,10 +400,10 @@ class TestService:
         service = QuestionService(db, lambda: NOW)
         loaded = service.load("T1", "U1", interview_id)
         assert (loaded.contact_name, loaded.questions) == ("Ada", ())
-        saved = service.save("T1", "U1", interview_id, ["One?", "Two?"])
+        saved = service.save("T1", "U1", interview_id, ["One?", "Two?"]).prepared
         assert saved.questions == ("One?", "Two?")
         assert service.load("T1", "U1", interview_id).questions == ("One?", "Two?")
-        assert service.save("T1", "U1", interview_id, []).questions == ()
+        assert service.save("T1", "U1", interview_id, []).prepared.questions == ()
 
     @pytest.mark.parametrize(("team", "user"), [("T1", "U2"), ("T2", "U1"), ("T2", "U2")])
     def test_anyone_else_is_refused(self, db: Database, team: str, user: str) -> None:

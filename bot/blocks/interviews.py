@@ -38,6 +38,17 @@ from bot.queries.models import ContactChoice, InterviewInfo
 LONG_INTERVIEW = 30
 
 
+def booked_headline(info: InterviewInfo, rescheduled: bool = False) -> str:
+    name = esc(info.contact_name)
+    if rescheduled:
+        return f"📅 Moved: your interview with *{name}*."
+    return f"📅 Interview with *{name}* scheduled. Prepare your questions beforehand."
+
+
+def cancelled_headline(info: InterviewInfo) -> str:
+    return f"❌ Cancelled: your interview with *{esc(info.contact_name)}*. Its reminders stop."
+
+
 def interview_message(info: InterviewInfo, headline: str) -> dict[str, Any]:
     """The DM about one interview: when, where, and buttons to prepare, move or cancel it."""
     who = f"*{esc(clip(info.contact_name, 100))}*"
