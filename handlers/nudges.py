@@ -149,6 +149,8 @@ def register(app: App, services: Services) -> None:
                 result = run(team_id, user_id, nudge_id, checked)
             except ActionRefused as refusal:
                 ack(response_action="errors", errors={error_block: str(refusal)[:150]})
+                # The modal says why; the DM is redrawn as it stands (e.g. a reminder found out of date).
+                effects.apply(origin, refusal.events)
                 return
             ack()
             effects.apply(origin, result.events)

@@ -190,6 +190,41 @@ def test_show_draft(world: World) -> None:
     assert found.email == "ada@example.org" and found.draft.body.startswith("Hi Ada,")
 
 
+# Out of date -----------------------------------------------------------------------------------------
+
+
+def test_out_of_date_reminder_is_closed_although_the_click_is_refused(world: World) -> None:
+    """They answered meanwhile (recorded from the contact's card): the follow-up no longer applies.
+
+    The click is refused, yet the reminder stays closed as obsolete in the database, and the DM is
+    redrawn so its buttons are gone.
+    """
+    nudge = world.follow_up()
+    contact = world.row(Contact)
+    world.services.contacts.reply(TEAM, STUDENT, contact.id, contact.version, "yes")
+    with pytest.raises(ActionRefused, match="out of date") as refused:
+        world.nudges.done(TEAM, STUDENT, nudge.id, nudge.message_ts)
+    assert refused.value.events == (redrawn(nudge),)
+    row = world.row(Nudge, id=nudge.id)
+    assert (row.status, row.resolution, row.resolved_at) == ("obsolete", "obsolete", world.now)
+    assert len(world.rows(OutreachAttempt)) == 1  # the click itself did nothing
+    items = world.services.queries.nudges.dm_items(TEAM, STUDENT, DM, nudge.message_ts, world.now)
+    assert [i.resolution for i in items if i.nudge_id == nudge.id] == [RESOLUTIONS["obsolete"]]
+    # A second click finds it closed.
+    with pytest.raises(ActionRefused, match="Nothing changed: this reminder is out of date"):
+        world.nudges.done(TEAM, STUDENT, nudge.id, nudge.message_ts)
+
+
+def test_out_of_date_when_opening_a_modal_too(world: World) -> None:
+    nudge = world.follow_up()
+    contact = world.row(Contact)
+    world.services.contacts.reply(TEAM, STUDENT, contact.id, contact.version, "no")
+    with pytest.raises(ActionRefused, match="out of date") as refused:
+        world.nudges.draft(TEAM, STUDENT, nudge.id)
+    assert refused.value.events == (redrawn(nudge),)
+    assert world.row(Nudge, id=nudge.id).status == "obsolete"
+
+
 # After an interview ----------------------------------------------------------------------------------
 
 

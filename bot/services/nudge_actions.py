@@ -3,8 +3,8 @@
 Every click names a nudge. It acts only when the clicker owns the nudge, the nudge is still
 waiting for an answer (status ``sent``), the click comes from the DM that carried it, and the
 situation it was about still holds; otherwise nothing the user asked for is done and the refusal says
-why. Every refusal on the user's own reminder asks for its DM to be redrawn, so the DM shows where
-things stand.
+why. A reminder found out of date is closed all the same (that much is kept), and every refusal on
+the user's own reminder asks for its DM to be redrawn, so the DM shows where things stand.
 """
 
 from __future__ import annotations
@@ -108,11 +108,12 @@ class NudgeActions:
                 if not owned or user is None or nudge is None:
                     raise ActionRefused("That reminder isn't yours, so I left it alone.")
                 why = self._stale(session, repo, user, nudge, ts)
-                if why is not None:
-                    raise ActionRefused(why)
-                return work(_Click(session, repo, user, nudge, slack_user))
+                if why is None:
+                    return work(_Click(session, repo, user, nudge, slack_user))
+            # Leaving the block normally commits a reminder closed as out of date by _stale.
         except ActionRefused as refusal:
             raise refusal.with_events(*dm) from None
+        raise ActionRefused(why, dm)
 
     def _stale(
         self, session: Session, repo: Repository, user: User, nudge: Nudge, ts: str | None
