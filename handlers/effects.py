@@ -16,6 +16,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.blocks.calendar import ics
 from bot.blocks.contacts import contact_message, headline
 from bot.blocks.home import home_view
 from bot.blocks.interviews import booked_headline, cancelled_headline, interview_message
@@ -24,7 +25,7 @@ from bot.blocks.lookup import goal_saved_message, outcome_text
 from bot.blocks.modals.settings import settings_saved_message
 from bot.blocks.nudges import nudge_message
 from bot.blocks.questions import prepared_message
-from bot.domain.calendar import filename, ics
+from bot.domain.calendar import filename
 from bot.queries.models import ContactNews, InterviewInfo
 from bot.services import ActionRefused, Services
 from bot.services.events import (
