@@ -129,7 +129,7 @@ def _fallback(mrkdwn: str) -> str:
     return mrkdwn.replace("*", "")
 
 
-# The pipeline list ------------------------------------------------------------------------------
+# The pipeline list -----------------------------------------------------------------------------------
 
 
 def _pipeline_blocks(cards: Sequence[ContactCard], max_blocks: int) -> list[Block]:

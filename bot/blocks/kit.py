@@ -153,6 +153,7 @@ def text_input(
     multiline: bool = False,
     hint: str | None = None,
 ) -> InputBlock:
+    """A text field of a form: its block and action id are the field, its length limit the domain's."""
     return InputBlock(
         block_id=field,
         label=plain(label, 2000),
@@ -170,6 +171,7 @@ def text_input(
 def select(
     field: str, label: str, pairs: list[tuple[str, str]], optional: bool, initial: str | None
 ) -> Block:
+    """A drop-down of (value, label) pairs, ``initial`` chosen."""
     choices = options(pairs)
     chosen = next((o for o in choices if o.value == initial), None)
     return InputBlock(
@@ -183,6 +185,7 @@ def select(
 def radio(
     field: str, label: str, pairs: list[tuple[str, str]], initial: str | None, optional: bool = False
 ) -> Block:
+    """Radio buttons of (value, label) pairs, ``initial`` chosen."""
     choices = options(pairs)
     chosen = next((o for o in choices if o.value == initial), None)
     return InputBlock(

@@ -35,6 +35,6 @@ class Services:
         self.contacts = ContactService(db, clock)
         self.interviews = InterviewService(db, clock)
         self.nudges = NudgeActions(db, clock)
-        self.drafts = DraftService(db, clock)
+        self.drafts = DraftService(db, clock, self.contacts)
         self.lookup = LookupService(db, clock)
         self.questions = QuestionService(db, clock)

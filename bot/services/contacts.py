@@ -36,10 +36,11 @@ class ContactService:
     def __init__(self, db: Database, clock: Clock = system_clock) -> None:
         self.db = db
         self.clock = clock
+        self.queries = ContactQueries(db)
 
     def card(self, team_id: str, slack_user_id: str, contact_id: int) -> ContactCard:
         """The user's own contact's card; refused for anyone else's."""
-        card = ContactQueries(self.db).card(team_id, slack_user_id, contact_id)
+        card = self.queries.card(team_id, slack_user_id, contact_id)
         if card is None:
             raise ActionRefused(NOT_YOURS)
         return card

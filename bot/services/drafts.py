@@ -12,14 +12,17 @@ from storage.db import Database
 
 
 class DraftService:
-    def __init__(self, db: Database, clock: Clock = system_clock) -> None:
+    def __init__(
+        self, db: Database, clock: Clock = system_clock, contacts: ContactService | None = None
+    ) -> None:
         self.db = db
         self.clock = clock
-        self.contacts = ContactService(db, clock)
+        self.queries = DraftQueries(db)
+        self.contacts = contacts or ContactService(db, clock)
 
     def for_contact(self, team_id: str, slack_user: str, contact_id: int) -> ContactDrafts:
         """The drafts that fit the user's own contact; refused for anyone else's or when none fits."""
-        found = DraftQueries(self.db).for_contact(team_id, slack_user, contact_id)
+        found = self.queries.for_contact(team_id, slack_user, contact_id)
         if found is None:
             raise ActionRefused(NOT_YOURS)
         if not found.drafts:

@@ -113,7 +113,7 @@ Event = (
 )
 
 
-# Results: the events, and the plain data a caller may need --------------------------------------------
+# Results: the events, and the plain data a caller may need -------------------------------------------
 
 
 @dataclass(frozen=True)
