@@ -18,7 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot import blocks
+from bot.blocks.kit import notice
 from bot.config import Config
 from bot.services import Services
 from handlers import register_all
@@ -86,7 +86,7 @@ def create_app(
             }
             payload: dict[str, Any] = {"response_action": "update", "view": view}
         else:
-            payload = blocks.notice(SORRY)
+            payload = notice(SORRY)
         return BoltResponse(
             status=200, body=json.dumps(payload), headers={"content-type": "application/json;charset=utf-8"}
         )

@@ -26,11 +26,11 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import blocks
+from bot.blocks.nudges import nudge_message
 from bot.domain import nudges as rules
 from bot.domain.nudges import NudgeKind
 from bot.domain.preferences import nudge_settings
-from bot.nudge_views import load_items
+from bot.queries.nudges import load_items
 from storage.db import Database
 from storage.models import Contact, Nudge, User
 from storage.repository import SweepStore, contact_facts
@@ -263,7 +263,7 @@ class Sweeper:
                 nudge.delivery_attempts += 1
             if not claimed:
                 return
-            message = blocks.nudge_message(load_items(session, user, claimed, now))
+            message = nudge_message(load_items(session, user, claimed, now))
             slack_user, team_id = user.slack_user_id, user.team_id
         if self.client is None:
             raise RuntimeError("a sweep that sends needs a Slack client")

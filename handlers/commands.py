@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import blocks
+from bot.blocks.contacts import pipeline_message
+from bot.blocks.help import help_message, unknown_subcommand_message
+from bot.blocks.modals.log_contact import log_contact_modal
+from bot.blocks.modals.settings import settings_modal
 from bot.services import Services
 from handlers.common import team_of
 
@@ -63,12 +66,12 @@ def listing() -> list[tuple[str, str]]:
 @subcommand("log", "/infoint log", "Log a contact: who they are, how you know them, where things stand.")
 def _log(call: Invocation) -> None:
     call.ack()
-    call.client.views_open(trigger_id=call.trigger_id, view=blocks.log_contact_modal())
+    call.client.views_open(trigger_id=call.trigger_id, view=log_contact_modal())
 
 
 @subcommand("list", "/infoint list", "Your pipeline, grouped by stage.")
 def _list(call: Invocation) -> None:
-    call.ack(blocks.pipeline_message(call.services.pipeline(call.team_id, call.user_id)))
+    call.ack(pipeline_message(call.services.queries.contacts.pipeline(call.team_id, call.user_id)))
 
 
 @subcommand(
@@ -76,8 +79,8 @@ def _list(call: Invocation) -> None:
 )
 def _settings(call: Invocation) -> None:
     call.ack()
-    prefs, timezone = call.services.preferences(call.team_id, call.user_id)
-    call.client.views_open(trigger_id=call.trigger_id, view=blocks.settings_modal(prefs, timezone))
+    prefs, timezone = call.services.queries.users.preferences(call.team_id, call.user_id)
+    call.client.views_open(trigger_id=call.trigger_id, view=settings_modal(prefs, timezone))
 
 
 def register(app: App, services: Services) -> None:
@@ -88,11 +91,11 @@ def register(app: App, services: Services) -> None:
         name = name.lower()
         everything = [*listing(), ("/infoint help", "This message.")]
         if name in ("", "help"):
-            ack(blocks.help_message(everything))
+            ack(help_message(everything))
             return
         entry = _SUBCOMMANDS.get(name)
         if entry is None:
-            ack(blocks.unknown_subcommand_message(everything, text))
+            ack(unknown_subcommand_message(everything, text))
             return
         entry.run(
             Invocation(

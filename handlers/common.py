@@ -61,11 +61,11 @@ def _element_value(element: dict[str, Any]) -> str | None:
 def learn_timezone(services: Services, client: WebClient, team_id: str, user_id: str) -> None:
     """Store the user's Slack timezone (users.info) the first time we meet them. Never raises."""
     try:
-        if services.knows_timezone(team_id, user_id):
+        if services.queries.users.knows_timezone(team_id, user_id):
             return
         info = client.users_info(user=user_id)
         tz = (info.get("user") or {}).get("tz")
-        services.remember_user(team_id, user_id, timezone=tz if isinstance(tz, str) else None)
+        services.users.remember_user(team_id, user_id, timezone=tz if isinstance(tz, str) else None)
     except SlackApiError as error:
         logger.warning("users.info for %s failed: %s", user_id, error.response.get("error"))
     except Exception:

@@ -7,17 +7,16 @@ import json
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import blocks
-from bot.blocks.drafts import CONTACT_DRAFT, contact_drafts_modal
-from bot.draft_service import DraftService
+from bot.blocks.drafts import contact_drafts_modal
+from bot.blocks.kit import esc, notice
+from bot.domain.ids import ActionId, ViewId
 from bot.services import ActionRefused, Services
+from handlers import effects
 from handlers.common import message_location, parse_contact_value, team_of
 
 
 def register(app: App, services: Services) -> None:
-    drafts = DraftService(services.db, services.clock)
-
-    @app.action("contact_draft")
+    @app.action(ActionId.CONTACT_DRAFT)
     def open_drafts(
         ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
     ) -> None:
@@ -27,9 +26,9 @@ def register(app: App, services: Services) -> None:
         try:
             if parsed is None:
                 raise ActionRefused("That button doesn't carry a contact I can read.")
-            found = drafts.for_contact(team_id, user_id, parsed[0])
+            found = services.drafts.for_contact(team_id, user_id, parsed[0])
         except ActionRefused as refusal:
-            respond(blocks.notice(blocks.esc(str(refusal))))
+            respond(notice(esc(str(refusal))))
             return
         metadata: dict[str, object] = {"contact": found.contact_id, "version": parsed[1]}
         where = message_location(body)
@@ -39,7 +38,7 @@ def register(app: App, services: Services) -> None:
             trigger_id=body["trigger_id"], view=contact_drafts_modal(found, json.dumps(metadata))
         )
 
-    @app.view(CONTACT_DRAFT)
+    @app.view(ViewId.CONTACT_DRAFT)
     def sent_it(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
         team_id, user_id = team_of(context), body["user"]["id"]
         try:
@@ -52,23 +51,12 @@ def register(app: App, services: Services) -> None:
             )
             return
         try:
-            found = drafts.for_contact(team_id, user_id, contact_id)
-            if not found.records_a_request:
-                ack()
-                return
-            card = services.request_sent(team_id, user_id, contact_id, version)
+            result = services.drafts.sent(team_id, user_id, contact_id, version)
         except ActionRefused as refusal:
+            # The modal says why; the card it was opened from stays as it is.
             ack(response_action="errors", errors={"draft": str(refusal)[:150]})
             return
         ack()
-        headline = (
-            "✅ Request recorded."
-            if card.attempts == 1
-            else f"✅ Follow-up recorded (attempt {card.attempts})."
-        )
         channel, ts = metadata.get("channel"), metadata.get("ts")
-        message = blocks.contact_message(card, headline)
-        if isinstance(channel, str) and isinstance(ts, str):
-            client.chat_update(channel=channel, ts=ts, **message)
-        else:
-            client.chat_postMessage(channel=user_id, **message)
+        where = (channel, ts) if isinstance(channel, str) and isinstance(ts, str) else None
+        effects.apply(effects.Origin(client, services, team_id, user_id, where), result.events)

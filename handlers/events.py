@@ -5,14 +5,9 @@ from __future__ import annotations
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot import blocks
 from bot.services import Services
+from handlers import effects
 from handlers.common import learn_timezone, team_of
-
-
-def publish_home(services: Services, client: WebClient, team_id: str, user_id: str) -> None:
-    counts, due = services.dashboard(team_id, user_id)
-    client.views_publish(user_id=user_id, view=blocks.home_view(counts, due))
 
 
 def register(app: App, services: Services) -> None:
@@ -20,7 +15,7 @@ def register(app: App, services: Services) -> None:
     def app_home_opened(event: dict, client: WebClient, context: BoltContext) -> None:
         team_id, user_id = team_of(context), event["user"]
         if event.get("tab") == "messages":
-            services.remember_user(team_id, user_id, dm_channel=event.get("channel"))
+            services.users.remember_user(team_id, user_id, dm_channel=event.get("channel"))
         else:
-            publish_home(services, client, team_id, user_id)
+            effects.publish_home(effects.Origin(client, services, team_id, user_id))
         learn_timezone(services, client, team_id, user_id)

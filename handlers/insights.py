@@ -9,8 +9,6 @@ from bot.blocks import stats as stats_blocks
 from bot.domain import insights as core
 from bot.services import Services
 from handlers.commands import Invocation, subcommand
-from storage.insights import read_insights
-from storage.stats import read_stats
 
 
 def slack_unescape(text: str) -> str:
@@ -25,7 +23,7 @@ def slack_unescape(text: str) -> str:
 )
 def _insights(call: Invocation) -> None:
     query = slack_unescape(call.args).strip()
-    data = read_insights(call.services.db, call.team_id, call.user_id)
+    data = call.services.queries.reports.insights(call.team_id, call.user_id)
     lines = core.industry_summary(data.interviewed, data.takeaways)
     if not query:
         call.ack(insight_blocks.summary_message(lines))
@@ -43,7 +41,7 @@ def _insights(call: Invocation) -> None:
     "Your funnel, reply rates by degree and source, referrals, and interviews per offer.",
 )
 def _stats(call: Invocation) -> None:
-    call.ack(stats_blocks.stats_message(read_stats(call.services.db, call.team_id, call.user_id)))
+    call.ack(stats_blocks.stats_message(call.services.queries.reports.stats(call.team_id, call.user_id)))
 
 
 def register(app: App, services: Services) -> None:

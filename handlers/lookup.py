@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import logging
-
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from bot import blocks
 from bot.blocks import lookup as views
+from bot.blocks.kit import esc, notice
 from bot.domain.forms import clean_text
-from bot.lookup_service import MAX_SEARCH, LookupService, validate_goal
+from bot.domain.ids import ActionId, ViewId
+from bot.queries.lookup import MAX_SEARCH
+from bot.queries.models import OUTCOMES
 from bot.services import ActionRefused, Services
+from bot.services.lookup import validate_goal
+from handlers import effects
 from handlers.commands import Invocation, subcommand
 from handlers.common import form_values, parse_contact_value, team_of
 
-logger = logging.getLogger(__name__)
-
 BAD_MENU = "That menu doesn't carry a contact I can read. Search again with `/infoint find [text]`."
-
-
-def _service(services: Services) -> LookupService:
-    return LookupService(services.db, services.clock)
 
 
 @subcommand(
@@ -38,7 +33,7 @@ def _find(call: Invocation) -> None:
     if len(searched) > MAX_SEARCH:
         call.ack(views.find_too_long_message(MAX_SEARCH))
         return
-    result = _service(call.services).find(call.team_id, call.user_id, searched)
+    result = call.services.queries.lookup.find(call.team_id, call.user_id, searched)
     if not result.total:
         call.ack(views.find_nothing_message(searched))
         return
@@ -50,40 +45,37 @@ def _find(call: Invocation) -> None:
 )
 def _goal(call: Invocation) -> None:
     call.ack()
-    goal = _service(call.services).goal(call.team_id, call.user_id)
+    goal = call.services.queries.lookup.goal(call.team_id, call.user_id)
     call.client.views_open(trigger_id=call.trigger_id, view=views.goal_modal(goal))
 
 
 def register(app: App, services: Services) -> None:
-    lookup = _service(services)
-
-    @app.action(views.OUTCOME_ACTION)
-    def contact_outcome(ack: Ack, body: dict, action: dict, context: BoltContext, respond: Respond) -> None:
+    @app.action(ActionId.CONTACT_OUTCOME)
+    def contact_outcome(
+        ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ) -> None:
         ack()
         team_id, user_id = team_of(context), body["user"]["id"]
         raw = (action.get("selected_option") or {}).get("value") or ""
         value, _, outcome = raw.rpartition(":")
         parsed = parse_contact_value(value)
-        if parsed is None or outcome not in views.OUTCOMES:
-            respond(blocks.notice(BAD_MENU))
+        if parsed is None or outcome not in OUTCOMES:
+            respond(notice(BAD_MENU))
             return
         try:
-            recorded = lookup.record_outcome(team_id, user_id, parsed[0], parsed[1], outcome)
+            result = services.lookup.record_outcome(team_id, user_id, parsed[0], parsed[1], outcome)
         except ActionRefused as refusal:
-            respond(blocks.notice(blocks.esc(str(refusal))))
+            respond(notice(esc(str(refusal))))
             return
-        respond(blocks.notice(views.outcome_text(recorded.name, recorded.outcome)))
+        effects.apply(effects.Origin(client, services, team_id, user_id, respond=respond), result.events)
 
-    @app.view(views.GOAL_VIEW)
+    @app.view(ViewId.GOAL)
     def save_goal(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
         team_id, user_id = team_of(context), body["user"]["id"]
         checked = validate_goal(form_values(view))
         if isinstance(checked, dict):
             ack(response_action="errors", errors=checked)
             return
-        lookup.save_goal(team_id, user_id, checked)
+        result = services.lookup.save_goal(team_id, user_id, checked)
         ack()
-        try:
-            client.chat_postMessage(channel=user_id, **views.goal_saved_message(checked))
-        except SlackApiError as error:
-            logger.warning("could not confirm the saved objective: %s", error.response.get("error"))
+        effects.apply(effects.Origin(client, services, team_id, user_id), result.events)

@@ -10,13 +10,18 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import blocks
+from bot.blocks.kit import notice
+from bot.blocks.modals.draft import nudge_draft_modal
+from bot.blocks.modals.notes import notes_modal
+from bot.blocks.modals.referrals import REFERRAL_SLOTS, referrals_modal
+from bot.blocks.modals.schedule import schedule_modal
 from bot.domain.forms import LIMITS, clean_text, validate_interview
-from bot.interview_service import InterviewService
-from bot.nudge_actions import NotesInput, NudgeActions, Outcome, Referral
+from bot.domain.ids import ActionId, ViewId
 from bot.services import ActionRefused, Services
+from bot.services.events import Result
+from bot.services.nudge_actions import NotesInput, Referral
+from handlers import effects
 from handlers.common import form_values, team_of
-from handlers.interviews import send_confirmation
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +34,6 @@ def _nudge_id(raw: str | None) -> int | None:
     return None
 
 
-def _show(client: WebClient, outcome: Outcome, user_id: str) -> None:
-    if outcome.message and outcome.channel and outcome.ts:
-        client.chat_update(channel=outcome.channel, ts=outcome.ts, **outcome.message)
-    if outcome.follow_up:
-        client.chat_postMessage(channel=user_id, **outcome.follow_up)
-
-
 def _metadata(view: dict[str, Any]) -> int | None:
     try:
         return int(json.loads(view.get("private_metadata") or "{}")["nudge"])
@@ -44,19 +42,10 @@ def _metadata(view: dict[str, Any]) -> int | None:
 
 
 def register(app: App, services: Services) -> None:
-    actions = NudgeActions(services.db, services.clock)
-    interviews = InterviewService(services.db, services.clock)
-
-    def refuse(
-        client: WebClient, respond: Respond, team_id: str, user_id: str, nudge_id: int, why: str
-    ) -> None:
-        respond(blocks.notice(blocks.esc(why)))
-        redrawn = actions.redraw(team_id, user_id, nudge_id)
-        if redrawn is not None:
-            _show(client, redrawn, user_id)
+    nudges = services.nudges
 
     def clicked(
-        run: Callable[[str, str, int, str | None, str], Outcome],
+        run: Callable[[str, str, int, str | None, str], Result],
     ) -> Callable[..., None]:
         """A listener for a button (value = nudge id) or an overflow (value = "<nudge id>:<choice>")."""
 
@@ -65,27 +54,28 @@ def register(app: App, services: Services) -> None:
         ) -> None:
             ack()
             team_id, user_id = team_of(context), body["user"]["id"]
+            origin = effects.Origin(client, services, team_id, user_id, respond=respond)
             raw = (action.get("selected_option") or {}).get("value") or action.get("value") or ""
             raw_id, _, choice = raw.partition(":")
             nudge_id = _nudge_id(raw_id)
             if nudge_id is None:
-                respond(blocks.notice(BAD_BUTTON))
+                respond(notice(BAD_BUTTON))
                 return
             ts = (body.get("container") or {}).get("message_ts")
             try:
-                outcome = run(team_id, user_id, nudge_id, ts, choice)
+                result = run(team_id, user_id, nudge_id, ts, choice)
             except ActionRefused as refusal:
-                refuse(client, respond, team_id, user_id, nudge_id, str(refusal))
+                effects.refuse(origin, refusal)
                 return
-            _show(client, outcome, user_id)
+            effects.apply(origin, result.events)
 
         return listener
 
-    app.action("nudge_done")(clicked(lambda t, u, n, ts, _c: actions.done(t, u, n, ts)))
-    app.action("nudge_move_on")(clicked(lambda t, u, n, ts, _c: actions.move_on(t, u, n, ts)))
-    app.action("nudge_missed")(clicked(lambda t, u, n, ts, _c: actions.missed(t, u, n, ts)))
-    app.action("nudge_snooze")(clicked(actions.snooze))
-    app.action("nudge_reply")(clicked(actions.reply))
+    app.action(ActionId.NUDGE_DONE)(clicked(lambda t, u, n, ts, _c: nudges.done(t, u, n, ts)))
+    app.action(ActionId.NUDGE_MOVE_ON)(clicked(lambda t, u, n, ts, _c: nudges.move_on(t, u, n, ts)))
+    app.action(ActionId.NUDGE_MISSED)(clicked(lambda t, u, n, ts, _c: nudges.missed(t, u, n, ts)))
+    app.action(ActionId.NUDGE_SNOOZE)(clicked(nudges.snooze))
+    app.action(ActionId.NUDGE_REPLY)(clicked(nudges.reply))
 
     def opener(make_view: Callable[[int, str, str], dict[str, Any]]) -> Callable[..., None]:
         """A button that opens a modal about its nudge (checked first, so a stale one says why)."""
@@ -97,53 +87,53 @@ def register(app: App, services: Services) -> None:
             team_id, user_id = team_of(context), body["user"]["id"]
             nudge_id = _nudge_id(action.get("value"))
             if nudge_id is None:
-                respond(blocks.notice(BAD_BUTTON))
+                respond(notice(BAD_BUTTON))
                 return
             try:
                 view = make_view(nudge_id, team_id, user_id)
             except ActionRefused as refusal:
-                refuse(client, respond, team_id, user_id, nudge_id, str(refusal))
+                effects.refuse(effects.Origin(client, services, team_id, user_id, respond=respond), refusal)
                 return
             client.views_open(trigger_id=body["trigger_id"], view=view)
 
         return listener
 
     def draft_view(nudge_id: int, team_id: str, user_id: str) -> dict[str, Any]:
-        draft, email, title = actions.draft(team_id, user_id, nudge_id)
-        return blocks.draft_modal(title, draft, json.dumps({"nudge": nudge_id}), email=email)
+        found = nudges.draft(team_id, user_id, nudge_id)
+        return nudge_draft_modal(found, json.dumps({"nudge": nudge_id}))
 
     def notes_view(nudge_id: int, team_id: str, user_id: str) -> dict[str, Any]:
-        name, _ = actions.interview_of(team_id, user_id, nudge_id)
-        return blocks.notes_modal(name, json.dumps({"nudge": nudge_id}))
+        about = nudges.wrap_up(team_id, user_id, nudge_id)
+        return notes_modal(about.contact_name, json.dumps({"nudge": nudge_id}))
 
     def reschedule_view(nudge_id: int, team_id: str, user_id: str) -> dict[str, Any]:
-        name, _ = actions.interview_of(team_id, user_id, nudge_id)
-        return blocks.schedule_modal(
-            name, json.dumps({"nudge": nudge_id}), callback_id=blocks.RESCHEDULE_VIEW
-        )
+        about = nudges.wrap_up(team_id, user_id, nudge_id)
+        metadata = json.dumps({"nudge": nudge_id})
+        return schedule_modal(about.contact_name, metadata, callback_id=ViewId.NUDGE_RESCHEDULE)
 
     def referrals_view(nudge_id: int, team_id: str, user_id: str) -> dict[str, Any]:
-        draft_for_name, _ = actions.interview_of(team_id, user_id, nudge_id)
-        return blocks.referrals_modal(draft_for_name, json.dumps({"nudge": nudge_id}))
+        about = nudges.wrap_up(team_id, user_id, nudge_id)
+        return referrals_modal(about.contact_name, json.dumps({"nudge": nudge_id}))
 
-    app.action("nudge_draft")(opener(draft_view))
-    app.action("nudge_notes")(opener(notes_view))
-    app.action("nudge_reschedule")(opener(reschedule_view))
-    app.action("nudge_referrals")(opener(referrals_view))
+    app.action(ActionId.NUDGE_DRAFT)(opener(draft_view))
+    app.action(ActionId.NUDGE_NOTES)(opener(notes_view))
+    app.action(ActionId.NUDGE_RESCHEDULE)(opener(reschedule_view))
+    app.action(ActionId.NUDGE_REFERRALS)(opener(referrals_view))
 
-    @app.action("open_mailto")
+    @app.action(ActionId.OPEN_MAILTO)
     def open_mailto(ack: Ack) -> None:
         ack()  # a link button: Slack opens the URL; the click still needs an answer
 
     def submitted(
         check: Callable[[dict[str, str | None]], Any],
-        run: Callable[[str, str, int, Any], Outcome],
+        run: Callable[[str, str, int, Any], Result],
         error_block: str,
     ) -> Callable[..., None]:
         """A modal about a nudge: check the form, act, close, redraw the DM."""
 
         def listener(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
             team_id, user_id = team_of(context), body["user"]["id"]
+            origin = effects.Origin(client, services, team_id, user_id)
             nudge_id = _metadata(view)
             if nudge_id is None:
                 ack(
@@ -156,18 +146,14 @@ def register(app: App, services: Services) -> None:
                 ack(response_action="errors", errors=checked)
                 return
             try:
-                outcome = run(team_id, user_id, nudge_id, checked)
+                result = run(team_id, user_id, nudge_id, checked)
             except ActionRefused as refusal:
                 ack(response_action="errors", errors={error_block: str(refusal)[:150]})
+                # The modal says why; the DM is redrawn as it stands (e.g. a reminder found out of date).
+                effects.apply(origin, refusal.events)
                 return
             ack()
-            _show(client, outcome, user_id)
-            if outcome.rescheduled_interview is not None:
-                info = interviews.info(team_id, user_id, outcome.rescheduled_interview)
-                name = blocks.esc(info.contact_name)
-                send_confirmation(
-                    client, services, team_id, user_id, info, f"📅 Moved: your interview with *{name}*."
-                )
+            effects.apply(origin, result.events)
 
         return listener
 
@@ -189,7 +175,7 @@ def register(app: App, services: Services) -> None:
     def check_referrals(values: dict[str, str | None]) -> list[Referral] | dict[str, str]:
         people: list[Referral] = []
         errors: dict[str, str] = {}
-        for n in range(1, blocks.REFERRAL_SLOTS + 1):
+        for n in range(1, REFERRAL_SLOTS + 1):
             fields = {f: clean_text(values.get(f"referral_{n}_{f}")) for f in ("name", "company", "role")}
             for field, text in fields.items():
                 if len(text) > LIMITS[field]:
@@ -208,9 +194,9 @@ def register(app: App, services: Services) -> None:
     def check_schedule(values: dict[str, str | None]) -> Any:
         return validate_interview(values, services.clock())
 
-    app.view(blocks.NOTES_VIEW)(submitted(check_notes, actions.notes, "takeaways"))
-    app.view(blocks.REFERRALS_VIEW)(submitted(check_referrals, actions.referrals, "referral_1_name"))
-    app.view(blocks.RESCHEDULE_VIEW)(submitted(check_schedule, actions.reschedule, "starts_at"))
-    app.view(blocks.DRAFT_VIEW)(
-        submitted(check_draft, lambda t, u, n, _ok: actions.done(t, u, n, None), "draft")
+    app.view(ViewId.NOTES)(submitted(check_notes, nudges.notes, "takeaways"))
+    app.view(ViewId.REFERRALS)(submitted(check_referrals, nudges.referrals, "referral_1_name"))
+    app.view(ViewId.NUDGE_RESCHEDULE)(submitted(check_schedule, nudges.reschedule, "starts_at"))
+    app.view(ViewId.NUDGE_DRAFT)(
+        submitted(check_draft, lambda t, u, n, _ok: nudges.done(t, u, n, None), "draft")
     )

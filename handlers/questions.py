@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from bot import blocks
 from bot.blocks import questions as question_blocks
+from bot.blocks.kit import clip, esc, notice
+from bot.domain.ids import ActionId, ViewId
 from bot.domain.questions import find_theme, validate_selection
-from bot.question_service import QuestionService
 from bot.services import ActionRefused, Services
+from handlers import effects
 from handlers.commands import Invocation, subcommand
 from handlers.common import team_of
-
-logger = logging.getLogger(__name__)
 
 BAD_BUTTON = "That button doesn't carry an interview I can read."
 OUT_OF_DATE = "This form is out of date. Close it and try again."
@@ -57,9 +54,7 @@ def _metadata_interview(view: dict[str, Any]) -> int | None:
 
 
 def register(app: App, services: Services) -> None:
-    prepared = QuestionService(services.db, services.clock)
-
-    @app.action(question_blocks.PREPARE_QUESTIONS)
+    @app.action(ActionId.PREPARE_QUESTIONS)
     def prepare_questions(
         ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
     ) -> None:
@@ -67,12 +62,12 @@ def register(app: App, services: Services) -> None:
         team_id, user_id = team_of(context), body["user"]["id"]
         interview_id = _interview_id(action.get("value"))
         if interview_id is None:
-            respond(blocks.notice(BAD_BUTTON))
+            respond(notice(BAD_BUTTON))
             return
         try:
-            interview = prepared.load(team_id, user_id, interview_id)
+            interview = services.questions.load(team_id, user_id, interview_id)
         except ActionRefused as refusal:
-            respond(blocks.notice(blocks.esc(str(refusal))))
+            respond(notice(esc(str(refusal))))
             return
         view = question_blocks.prepare_modal(
             interview.contact_name,
@@ -82,7 +77,7 @@ def register(app: App, services: Services) -> None:
         )
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    @app.view(question_blocks.PREPARE_QUESTIONS)
+    @app.view(ViewId.PREPARE_QUESTIONS)
     def save_questions(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
         team_id, user_id = team_of(context), body["user"]["id"]
         interview_id = _metadata_interview(view)
@@ -95,16 +90,9 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors=question_blocks.form_errors(checked))
             return
         try:
-            interview = prepared.save(team_id, user_id, interview_id, checked)
+            result = services.questions.save(team_id, user_id, interview_id, checked)
         except ActionRefused as refusal:
-            ack(response_action="errors", errors={question_blocks.OWN_BLOCK: blocks.clip(str(refusal), 300)})
+            ack(response_action="errors", errors={question_blocks.OWN_BLOCK: clip(str(refusal), 300)})
             return
         ack()
-        message = question_blocks.prepared_message(
-            interview.contact_name, interview.starts_at, interview.questions, interview.interview_id
-        )
-        try:
-            response = client.chat_postMessage(channel=user_id, **message)
-            services.remember_user(team_id, user_id, dm_channel=response.get("channel"))
-        except SlackApiError as error:
-            logger.warning("could not send the questions DM: %s", error.response.get("error"))
+        effects.apply(effects.Origin(client, services, team_id, user_id), result.events)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import blocks
+from bot.domain.ids import ViewId
 from bot.domain.preferences import validate_settings
-from bot.domain.window import WEEKDAYS
 from bot.services import Services
+from handlers import effects
 from handlers.common import team_of
 
 
 def register(app: App, services: Services) -> None:
-    @app.view(blocks.SETTINGS_VIEW)
+    @app.view(ViewId.SETTINGS)
     def save_settings(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
         team_id, user_id = team_of(context), body["user"]["id"]
         state = (view.get("state") or {}).get("values") or {}
@@ -30,14 +30,6 @@ def register(app: App, services: Services) -> None:
         if "errors" in checked:
             ack(response_action="errors", errors=checked["errors"])
             return
-        prefs = checked["prefs"]
-        services.save_preferences(team_id, user_id, prefs)
+        result = services.users.save_settings(team_id, user_id, checked["prefs"])
         ack()
-        days = ", ".join(WEEKDAYS[d] for d in prefs["window_days"])
-        text = (
-            f"⚙️ Settings saved. Reminders reach you {days}, {prefs['window_start']}–{prefs['window_end']}; "
-            f"follow-ups after {prefs['follow_up_days']} days; "
-            f"check-ins every {prefs['keep_in_touch_weeks']} weeks; "
-            f"weekly goal {prefs['weekly_requests']} requests and {prefs['weekly_interviews']} interview(s)."
-        )
-        client.chat_postMessage(channel=user_id, text=text, blocks=blocks.notice(text)["blocks"])
+        effects.apply(effects.Origin(client, services, team_id, user_id), result.events)

@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 import pytest
 from fakeslack import validate_message_blocks, validate_view
 
-from bot import blocks
-from bot.blocks import ContactCard, DueItem
+from bot.blocks import contacts, home, kit
+from bot.blocks import help as help_blocks
+from bot.blocks.modals import log_contact, schedule
 from bot.domain.pipeline import Degree, Stage
+from bot.queries.models import ContactCard, DueItem
 
 HOSTILE = "<!channel> <@U123|boss> & <https://evil.example|click> <#C1> <!subteam^S1>"
 
@@ -29,26 +31,26 @@ def all_text(payload: object) -> str:
 
 
 def test_esc_order_and_characters() -> None:
-    assert blocks.esc("a & <b> &amp;") == "a &amp; &lt;b&gt; &amp;amp;"
+    assert kit.esc("a & <b> &amp;") == "a &amp; &lt;b&gt; &amp;amp;"
 
 
 def test_clip_never_cuts_an_escape() -> None:
-    text = blocks.esc("x" * 8 + "&&&")
-    clipped = blocks.clip(text, 12)
+    text = kit.esc("x" * 8 + "&&&")
+    clipped = kit.clip(text, 12)
     assert clipped.endswith("…") and len(clipped) <= 12
     assert "&" not in clipped or clipped.count("&") == clipped.count(";")
 
 
 def test_clip_leaves_short_text() -> None:
-    assert blocks.clip("short", 10) == "short"
+    assert kit.clip("short", 10) == "short"
 
 
 @pytest.mark.parametrize(
     "render",
     [
-        lambda c: blocks.contact_message(c, "Saved"),
-        lambda c: blocks.pipeline_message([c]),
-        lambda c: blocks.pipeline_modal([c]),
+        lambda c: contacts.contact_message(c, "Saved"),
+        lambda c: contacts.pipeline_message([c]),
+        lambda c: contacts.pipeline_modal([c]),
     ],
 )
 def test_user_text_is_escaped_everywhere(render) -> None:  # type: ignore[no-untyped-def]
@@ -67,7 +69,7 @@ def test_user_text_is_escaped_everywhere(render) -> None:  # type: ignore[no-unt
 
 
 def test_home_escapes_due_items() -> None:
-    view = blocks.home_view(
+    view = home.home_view(
         {s: 0 for s in Stage}, [DueItem(f"Follow up with {HOSTILE}", datetime.now(UTC), True)]
     )
     text = all_text(view)
@@ -76,7 +78,7 @@ def test_home_escapes_due_items() -> None:
 
 
 def test_unknown_subcommand_is_escaped_and_clipped() -> None:
-    message = blocks.unknown_subcommand_message([("/infoint log", "Log.")], "<!here> " + "y" * 500)
+    message = help_blocks.unknown_subcommand_message([("/infoint log", "Log.")], "<!here> " + "y" * 500)
     text = all_text(message)
     assert "<!here>" not in text and "y" * 100 not in text
 
@@ -87,9 +89,9 @@ def test_pipeline_message_fits_any_length(count: int) -> None:
         card(i, name=f"Person {i} " + "é" * 90, stage=list(Stage)[i % len(Stage)], company="C" * 100)
         for i in range(count)
     ]
-    message = blocks.pipeline_message(cards)
+    message = contacts.pipeline_message(cards)
     assert not validate_message_blocks(message["blocks"], message["text"])
-    assert len(message["blocks"]) <= blocks.MAX_MESSAGE_BLOCKS
+    assert len(message["blocks"]) <= kit.MAX_MESSAGE_BLOCKS
     shown = all_text(message)
     bullets = shown.count("• *Person ")
     more = re.search(r"…and (\d+) more contacts not shown", shown)
@@ -100,27 +102,27 @@ def test_pipeline_message_fits_any_length(count: int) -> None:
 
 @pytest.mark.parametrize("count", [0, 30, 3000])
 def test_pipeline_modal_fits_any_length(count: int) -> None:
-    view = blocks.pipeline_modal([card(i, name="N" * 100) for i in range(count)])
+    view = contacts.pipeline_modal([card(i, name="N" * 100) for i in range(count)])
     assert not validate_view(view)
 
 
 def test_fit_lines_respects_section_size_and_block_budget() -> None:
     lines = ["z" * 1000] * 100
-    packed = [b.to_dict() for b in blocks.fit_lines(lines, max_blocks=5)]
+    packed = [b.to_dict() for b in kit.fit_lines(lines, max_blocks=5)]
     assert len(packed) <= 5
-    assert all(len(b["text"]["text"]) <= blocks.MAX_SECTION_TEXT for b in packed if b["type"] == "section")
+    assert all(len(b["text"]["text"]) <= kit.MAX_SECTION_TEXT for b in packed if b["type"] == "section")
     assert all_text(packed[-1]).startswith("…and ")
 
 
 def test_modals_are_valid() -> None:
-    assert not validate_view(blocks.log_contact_modal())
-    assert not validate_view(blocks.schedule_modal(HOSTILE * 40, '{"contact": 1, "version": 1}'))
-    assert "&lt;!channel&gt;" in all_text(blocks.schedule_modal(HOSTILE, "{}"))
+    assert not validate_view(log_contact.log_contact_modal())
+    assert not validate_view(schedule.schedule_modal(HOSTILE * 40, '{"contact": 1, "version": 1}'))
+    assert "&lt;!channel&gt;" in all_text(schedule.schedule_modal(HOSTILE, "{}"))
 
 
 def test_contact_buttons_follow_the_stage() -> None:
     def action_ids(stage: Stage) -> list[str]:
-        message = blocks.contact_message(card(stage=stage), "x")
+        message = contacts.contact_message(card(stage=stage), "x")
         return [e["action_id"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
 
     assert action_ids(Stage.TARGET) == ["request_sent", "schedule_interview", "contact_draft"]
@@ -137,7 +139,7 @@ def test_contact_buttons_follow_the_stage() -> None:
 
 
 def test_button_value_carries_id_and_version() -> None:
-    message = blocks.contact_message(ContactCard(7, 3, "A", Stage.TARGET, Degree.COLD), "x")
+    message = contacts.contact_message(ContactCard(7, 3, "A", Stage.TARGET, Degree.COLD), "x")
     values = {e["value"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]}
     assert values == {"7:3"}
 
@@ -145,6 +147,6 @@ def test_button_value_carries_id_and_version() -> None:
 def test_slack_date_has_a_fallback() -> None:
     when = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
     assert (
-        blocks.slack_date(when)
+        kit.slack_date(when)
         == f"<!date^{int(when.timestamp())}^{{date_short_pretty}} at {{time}}|2026-03-02 09:30 UTC>"
     )

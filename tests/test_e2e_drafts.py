@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.domain import drafts
 from bot.domain import pipeline as core
-from bot.draft_service import choose
+from bot.queries.drafts import choose
 from storage.models import OutreachAttempt
 
 STUDENT = "U0STUDENT"

@@ -16,7 +16,8 @@ from slackwire import contact_form
 from sqlalchemy import select
 
 from bot.app import make_client
-from bot.domain.calendar import CalendarEntry, filename, ics
+from bot.blocks.calendar import ics
+from bot.domain.calendar import CalendarEntry, filename
 from bot.sweep import Sweeper
 from storage.models import Contact, Interview
 

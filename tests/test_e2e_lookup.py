@@ -380,7 +380,9 @@ class TestGoal:
     def test_saved_merged_confirmed_and_prefilled_next_time(
         self, running_app: RunningApp, slack: FakeSlack
     ) -> None:
-        running_app.services.save_preferences(TEAM, STUDENT, {"window_start": "10:00", "follow_up_days": 9})
+        running_app.services.users.save_preferences(
+            TEAM, STUDENT, {"window_start": "10:00", "follow_up_days": 9}
+        )
         state = goal_state(
             objective="Learn <!channel> how\n\n\n\nresearch & design work", companies="Acme <@U1>"
         )
@@ -438,7 +440,7 @@ class TestGoal:
 
     def test_weekly_plan_shows_the_objective(self, running_app: RunningApp, slack: FakeSlack) -> None:
         running_app.clock.set(T0)
-        running_app.services.remember_user(TEAM, STUDENT, timezone="Europe/Paris")
+        running_app.services.users.remember_user(TEAM, STUDENT, timezone="Europe/Paris")
         seed(running_app, "Ada")
         state = goal_state(objective="How <!here> hospitals buy software & why", requests="4", interviews="0")
         assert running_app.sender.submit("goal", state).status == 200

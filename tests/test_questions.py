@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fakeslack import validate_message_blocks, validate_view
 
-from bot.blocks import NudgeItem, nudge_message
 from bot.blocks import questions as qb
+from bot.blocks.nudges import nudge_message
 from bot.domain import pipeline as core
 from bot.domain import questions as bank
 from bot.domain.nudges import NudgeKind
@@ -23,8 +23,9 @@ from bot.domain.questions import (
     split_saved,
     validate_selection,
 )
-from bot.question_service import QuestionService
+from bot.queries.models import NudgeItem
 from bot.services import ActionRefused
+from bot.services.questions import QuestionService
 from storage.db import Database
 from storage.repository import Repository
 
@@ -399,10 +400,10 @@ class TestService:
         service = QuestionService(db, lambda: NOW)
         loaded = service.load("T1", "U1", interview_id)
         assert (loaded.contact_name, loaded.questions) == ("Ada", ())
-        saved = service.save("T1", "U1", interview_id, ["One?", "Two?"])
+        saved = service.save("T1", "U1", interview_id, ["One?", "Two?"]).prepared
         assert saved.questions == ("One?", "Two?")
         assert service.load("T1", "U1", interview_id).questions == ("One?", "Two?")
-        assert service.save("T1", "U1", interview_id, []).questions == ()
+        assert service.save("T1", "U1", interview_id, []).prepared.questions == ()
 
     @pytest.mark.parametrize(("team", "user"), [("T1", "U2"), ("T2", "U1"), ("T2", "U2")])
     def test_anyone_else_is_refused(self, db: Database, team: str, user: str) -> None:

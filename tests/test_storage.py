@@ -11,8 +11,8 @@ from alembic.runtime.migration import MigrationContext
 
 from bot.domain import pipeline as core
 from bot.domain.forms import ContactInput, InterviewInput, Standing
-from bot.interview_service import InterviewService
 from bot.services import ActionRefused, Services
+from bot.services.interviews import InterviewService
 from storage.db import Database, normalise_url
 from storage.models import Base, Contact
 from storage.repository import Repository, StaleVersion
@@ -98,13 +98,13 @@ def _input(**kw: object) -> ContactInput:
 
 def test_log_contact_with_each_standing(db: Database) -> None:
     services = Services(db, clock=lambda: NOW)
-    target = services.log_contact("T1", "U1", _input())
-    requested = services.log_contact(
+    target = services.contacts.log_contact("T1", "U1", _input()).card
+    requested = services.contacts.log_contact(
         "T1", "U1", _input(standing=Standing.REQUEST_SENT, request_channel=core.OutreachChannel.LINKEDIN)
-    )
-    scheduled = services.log_contact(
+    ).card
+    scheduled = services.contacts.log_contact(
         "T1", "U1", _input(standing=Standing.INTERVIEW_SCHEDULED, interview_at=NOW + timedelta(days=3))
-    )
+    ).card
     assert target.stage is core.Stage.TARGET and target.attempts == 0
     assert requested.stage is core.Stage.REQUESTED and requested.attempts == 1
     assert scheduled.stage is core.Stage.SCHEDULED and scheduled.next_interview == NOW + timedelta(days=3)
@@ -112,49 +112,53 @@ def test_log_contact_with_each_standing(db: Database) -> None:
 
 def test_request_sent_three_times_then_refused(db: Database) -> None:
     services = Services(db, clock=lambda: NOW)
-    card = services.log_contact("T1", "U1", _input())
+    card = services.contacts.log_contact("T1", "U1", _input()).card
     for expected in (1, 2, 3):
-        card = services.request_sent("T1", "U1", card.id, card.version)
+        card = services.contacts.request_sent("T1", "U1", card.id, card.version).card
         assert card.attempts == expected and card.stage is core.Stage.REQUESTED
     with pytest.raises(ActionRefused, match="3 tries"):
-        services.request_sent("T1", "U1", card.id, card.version)
+        services.contacts.request_sent("T1", "U1", card.id, card.version)
 
 
 def test_request_sent_stale_and_foreign(db: Database) -> None:
     services = Services(db, clock=lambda: NOW)
-    card = services.log_contact("T1", "U1", _input())
-    services.request_sent("T1", "U1", card.id, card.version)
+    card = services.contacts.log_contact("T1", "U1", _input()).card
+    services.contacts.request_sent("T1", "U1", card.id, card.version)
     with pytest.raises(ActionRefused, match="Already done"):
-        services.request_sent("T1", "U1", card.id, card.version)
+        services.contacts.request_sent("T1", "U1", card.id, card.version)
     with pytest.raises(ActionRefused, match="isn't in your list"):
-        services.request_sent("T1", "U2", card.id, card.version + 1)
+        services.contacts.request_sent("T1", "U2", card.id, card.version + 1)
     with pytest.raises(ActionRefused, match="isn't in your list"):
-        services.request_sent("T2", "U1", card.id, card.version + 1)
+        services.contacts.request_sent("T2", "U1", card.id, card.version + 1)
 
 
 def test_schedule_interview(db: Database) -> None:
     services = Services(db, clock=lambda: NOW)
-    card = services.log_contact("T1", "U1", _input())
+    card = services.contacts.log_contact("T1", "U1", _input()).card
     when = NOW + timedelta(days=2)
-    info = InterviewService(db, clock=lambda: NOW).schedule(
-        "T1", "U1", card.id, card.version, InterviewInput(when, 30, core.InterviewFormat.PHONE, "Café")
+    info = (
+        InterviewService(db, clock=lambda: NOW)
+        .schedule(
+            "T1", "U1", card.id, card.version, InterviewInput(when, 30, core.InterviewFormat.PHONE, "Café")
+        )
+        .info
     )
     assert info.starts_at == when and info.place == "Café"
-    card = services.contact_card("T1", "U1", card.id)
+    card = services.contacts.card("T1", "U1", card.id)
     assert card.stage is core.Stage.SCHEDULED and card.next_interview == when
 
 
 def test_concurrent_clicks_record_one_attempt(migrated_db: Database, db: Database) -> None:
     """Many threads click the same 'Request sent' button at once: exactly one attempt is recorded."""
     services = Services(db, clock=lambda: NOW)
-    card = services.log_contact("T1", "U1", _input())
+    card = services.contacts.log_contact("T1", "U1", _input()).card
     outcomes: list[str] = []
     barrier = threading.Barrier(8)
 
     def click() -> None:
         barrier.wait()
         try:
-            services.request_sent("T1", "U1", card.id, card.version)
+            services.contacts.request_sent("T1", "U1", card.id, card.version)
             outcomes.append("recorded")
         except ActionRefused:
             outcomes.append("refused")
@@ -165,13 +169,13 @@ def test_concurrent_clicks_record_one_attempt(migrated_db: Database, db: Databas
     for t in threads:
         t.join(timeout=30)
     assert sorted(outcomes) == ["recorded"] + ["refused"] * 7
-    assert services.pipeline("T1", "U1")[0].attempts == 1
+    assert services.queries.contacts.pipeline("T1", "U1")[0].attempts == 1
 
 
 def test_dashboard_lists_due_steps(db: Database) -> None:
     services = Services(db, clock=lambda: NOW)
-    services.log_contact("T1", "U1", _input(name="Grace"))
-    counts, due = services.dashboard("T1", "U1")
+    services.contacts.log_contact("T1", "U1", _input(name="Grace"))
+    counts, due = services.queries.home.dashboard("T1", "U1", NOW)
     assert counts[core.Stage.TARGET] == 1
     assert [d.text for d in due] == ["Send a request to Grace"] and due[0].overdue
-    assert services.dashboard("T1", "nobody") == (dict.fromkeys(core.Stage, 0), [])
+    assert services.queries.home.dashboard("T1", "nobody", NOW) == (dict.fromkeys(core.Stage, 0), [])

@@ -7,10 +7,9 @@ from typing import Any
 from slack_sdk.models.blocks import ActionsBlock, Block, InputBlock, PlainTextInputElement, SectionBlock
 from slack_sdk.models.views import View
 
-from bot.blocks import _button, clip, esc, mailto, md, plain
-from bot.draft_service import ContactDrafts
-
-CONTACT_DRAFT = "contact_draft"
+from bot.blocks.kit import button, clip, esc, mailto, md, plain
+from bot.domain.ids import ActionId, ViewId
+from bot.queries.models import ContactDrafts
 
 
 def contact_drafts_modal(found: ContactDrafts, private_metadata: str) -> dict[str, Any]:
@@ -32,7 +31,7 @@ def contact_drafts_modal(found: ContactDrafts, private_metadata: str) -> dict[st
             link = mailto(found.email, draft)
             if len(link) <= 3000:
                 blocks.append(
-                    ActionsBlock(elements=[_button("Open in my mail app", "open_mailto", url=link)])
+                    ActionsBlock(elements=[button("Open in my mail app", ActionId.OPEN_MAILTO, url=link)])
                 )
     if found.records_a_request:
         blocks.append(
@@ -42,7 +41,7 @@ def contact_drafts_modal(found: ContactDrafts, private_metadata: str) -> dict[st
         )
     return View(
         type="modal",
-        callback_id=CONTACT_DRAFT,
+        callback_id=ViewId.CONTACT_DRAFT,
         title=plain("Draft a message", 24),
         submit=plain("Sent it" if found.records_a_request else "Done", 24),
         close=plain("Close", 24),

@@ -11,11 +11,11 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, SectionBlock
 
-from bot.blocks import (
+from bot.blocks.kit import (
     MAX_HEADER_TEXT,
     MAX_MESSAGE_BLOCKS,
     MAX_MESSAGE_TEXT_BUDGET,
-    _dicts,
+    as_dicts,
     clip,
     esc,
     fit_lines,
@@ -49,7 +49,7 @@ def _quote(text: str, limit: int = QUOTE_CHARS) -> str:
 
 
 def _message(text: str, blocks: list[Block]) -> dict[str, Any]:
-    return {"response_type": "ephemeral", "text": clip(text, 3000), "blocks": _dicts(blocks)}
+    return {"response_type": "ephemeral", "text": clip(text, 3000), "blocks": as_dicts(blocks)}
 
 
 def _size(block: Block) -> int:

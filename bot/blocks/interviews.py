@@ -17,25 +17,36 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks import (
-    DURATIONS,
+from bot.blocks.kit import (
     MAX_OPTION_TEXT,
-    _button,
-    _dicts,
-    _options,
-    _select,
-    _text_input,
+    as_dicts,
+    button,
     clip,
     esc,
     md,
+    options,
     plain,
+    select,
     slack_date,
+    text_input,
 )
 from bot.domain import pipeline as core
-from bot.interview_service import ContactChoice, InterviewInfo
+from bot.domain.forms import DURATIONS
+from bot.domain.ids import ActionId, ViewId
+from bot.queries.models import ContactChoice, InterviewInfo
 
-SCHEDULE_PICK = "schedule_pick"
 LONG_INTERVIEW = 30
+
+
+def booked_headline(info: InterviewInfo, rescheduled: bool = False) -> str:
+    name = esc(info.contact_name)
+    if rescheduled:
+        return f"📅 Moved: your interview with *{name}*."
+    return f"📅 Interview with *{name}* scheduled. Prepare your questions beforehand."
+
+
+def cancelled_headline(info: InterviewInfo) -> str:
+    return f"❌ Cancelled: your interview with *{esc(info.contact_name)}*. Its reminders stop."
 
 
 def interview_message(info: InterviewInfo, headline: str) -> dict[str, Any]:
@@ -72,32 +83,32 @@ def interview_message(info: InterviewInfo, headline: str) -> dict[str, Any]:
             ActionsBlock(
                 block_id=f"interview:{info.id}",
                 elements=[
-                    _button("Prepare questions", "prepare_questions", value, style="primary"),
-                    _button("Reschedule", "interview_reschedule", value),
+                    button("Prepare questions", ActionId.PREPARE_QUESTIONS, value, style="primary"),
+                    button("Reschedule", ActionId.INTERVIEW_RESCHEDULE, value),
                     _cancel_button(value),
                 ],
             )
         )
-    return {"text": clip(headline.replace("*", ""), 3000), "blocks": _dicts(blocks)}
+    return {"text": clip(headline.replace("*", ""), 3000), "blocks": as_dicts(blocks)}
 
 
 def _cancel_button(value: str) -> Any:
-    button = _button("Cancel interview", "interview_cancel", value, style="danger")
-    button.confirm = ConfirmObject(
+    cancel = button("Cancel interview", ActionId.INTERVIEW_CANCEL, value, style="danger")
+    cancel.confirm = ConfirmObject(
         title=plain("Cancel the interview?", 100),
         text=md("Its reminders stop and your calendar gets a cancellation. You can book a new time later."),
         confirm=plain("Cancel it", 30),
         deny=plain("Keep it", 30),
     )
-    return button
+    return cancel
 
 
 def schedule_pick_modal(
     choices: Sequence[ContactChoice], preselect: int | None, timezone: str | None
 ) -> dict:
     """Schedule an interview from /infoint schedule: pick the contact, then when and how."""
-    options = _options((f"{c.id}:{c.version}", clip(c.label, MAX_OPTION_TEXT)) for c in choices[:100])
-    chosen = next((o for o, c in zip(options, choices, strict=False) if c.id == preselect), None)
+    choice_options = options((f"{c.id}:{c.version}", clip(c.label, MAX_OPTION_TEXT)) for c in choices[:100])
+    chosen = next((o for o, c in zip(choice_options, choices, strict=False) if c.id == preselect), None)
     zone = esc(timezone) if timezone else "your Slack timezone"
     durations = [(str(d), f"{d} minutes") for d in DURATIONS]
     formats = [(f.value, f.label) for f in core.InterviewFormat]
@@ -105,7 +116,7 @@ def schedule_pick_modal(
         InputBlock(
             block_id="contact",
             label=plain("With"),
-            element=StaticSelectElement(action_id="contact", options=options, initial_option=chosen),
+            element=StaticSelectElement(action_id="contact", options=choice_options, initial_option=chosen),
         ),
         InputBlock(
             block_id="starts_at",
@@ -113,16 +124,16 @@ def schedule_pick_modal(
             hint=plain(f"In {timezone or 'your Slack timezone'}."),
             element=DateTimePickerElement(action_id="starts_at"),
         ),
-        _select("duration", "Length", durations, optional=False, initial="20"),
-        _select("format", "Format", formats, optional=False, initial=core.InterviewFormat.VIDEO.value),
-        _text_input("place", "Place or link", placeholder="Their office, a café, a video link…"),
+        select("duration", "Length", durations, optional=False, initial="20"),
+        select("format", "Format", formats, optional=False, initial=core.InterviewFormat.VIDEO.value),
+        text_input("place", "Place or link", placeholder="Their office, a café, a video link…"),
         ContextBlock(
             elements=[md(f"Times are in {zone}. 15–30 minutes is the norm; book what suits *them*.")]
         ),
     ]
     return View(
         type="modal",
-        callback_id=SCHEDULE_PICK,
+        callback_id=ViewId.SCHEDULE_PICK,
         title=plain("Schedule interview", 24),
         submit=plain("Schedule", 24),
         close=plain("Cancel", 24),
@@ -132,4 +143,4 @@ def schedule_pick_modal(
 
 def no_contacts_to_schedule() -> dict[str, Any]:
     text = "No contact to schedule with yet. Log one first with `/infoint log`."
-    return {"response_type": "ephemeral", "text": text, "blocks": _dicts([SectionBlock(text=md(text))])}
+    return {"response_type": "ephemeral", "text": text, "blocks": as_dicts([SectionBlock(text=md(text))])}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -19,29 +19,25 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks import (
+from bot.blocks.contacts import contact_line, contact_value
+from bot.blocks.kit import (
     MAX_MESSAGE_BLOCKS,
     MAX_MESSAGE_TEXT_BUDGET,
     MAX_OPTION_TEXT,
-    ContactCard,
-    _button,
-    _dicts,
+    as_dicts,
+    button,
     clip,
-    contact_line,
-    contact_value,
     esc,
     md,
     plain,
 )
 from bot.domain import pipeline as core
 from bot.domain.chain import Chain, render
+from bot.domain.ids import ActionId, ViewId
+from bot.queries.models import GOAL_LIMITS, FoundContact, Goal
 
-GOAL_VIEW = "goal"
-OUTCOME_ACTION = "contact_outcome"
-FIND_LIMIT = 20
-
-# What a contact led to, as stored in contacts.outcome; "none" clears it.
-OUTCOMES: dict[str, str] = {
+# How the outcome menu names what a contact led to (every key of OUTCOMES); "none" clears it.
+OUTCOME_LABELS: dict[str, str] = {
     "lead": "Led to a job lead",
     "application": "Led to an application",
     "offer": "Led to an offer",
@@ -49,13 +45,6 @@ OUTCOMES: dict[str, str] = {
 }
 OUTCOME_SHORT = {"lead": "a job lead", "application": "an application", "offer": "an offer"}
 
-# Longest value kept per goal field, in characters (after cleaning).
-GOAL_LIMITS: dict[str, int] = {
-    "objective": 500,
-    "target_industries": 200,
-    "target_companies": 200,
-    "target_roles": 200,
-}
 
 # Per search result: at most this much text, and each name in its chain at most this long.
 _RESULT_TEXT = 1200
@@ -63,32 +52,11 @@ _CHAIN_NAME = 40
 _CHAIN_TEXT = 300
 
 
-@dataclass(frozen=True)
-class FoundContact:
-    """One search result: the contact, its referral chain and what it led to."""
-
-    card: ContactCard
-    chain: Chain = field(default_factory=Chain)
-    outcome: str | None = None
-
-
-@dataclass(frozen=True)
-class Goal:
-    """What the student wants to learn and their weekly targets (users.preferences)."""
-
-    objective: str = ""
-    target_industries: str = ""
-    target_companies: str = ""
-    target_roles: str = ""
-    weekly_requests: int = 2
-    weekly_interviews: int = 1
-
-
 # Search ----------------------------------------------------------------------------------------------
 
 
 def _ephemeral(text: str, blocks: Sequence[Block]) -> dict[str, Any]:
-    return {"response_type": "ephemeral", "text": clip(text, 3000), "blocks": _dicts(blocks)}
+    return {"response_type": "ephemeral", "text": clip(text, 3000), "blocks": as_dicts(blocks)}
 
 
 def find_usage_message() -> dict[str, Any]:
@@ -149,11 +117,11 @@ def _outcome_menu(found: FoundContact) -> OverflowMenuElement:
     value = contact_value(found.card)
     choices = [
         (key, label)
-        for key, label in OUTCOMES.items()
+        for key, label in OUTCOME_LABELS.items()
         if key != found.outcome and (key != "none" or found.outcome)
     ]
     return OverflowMenuElement(
-        action_id=OUTCOME_ACTION,
+        action_id=ActionId.CONTACT_OUTCOME,
         options=[
             Option(value=f"{value}:{key}", text=plain(label, MAX_OPTION_TEXT)) for key, label in choices
         ],
@@ -163,7 +131,7 @@ def _outcome_menu(found: FoundContact) -> OverflowMenuElement:
 def _result_actions(found: FoundContact) -> list[ButtonElement | OverflowMenuElement]:
     elements: list[ButtonElement | OverflowMenuElement] = []
     if found.card.stage in (core.Stage.TARGET, core.Stage.REQUESTED, core.Stage.AGREED):
-        elements.append(_button("Schedule interview", "schedule_interview", contact_value(found.card)))
+        elements.append(button("Schedule interview", ActionId.SCHEDULE_INTERVIEW, contact_value(found.card)))
     elements.append(_outcome_menu(found))
     return elements
 
@@ -176,7 +144,7 @@ def _text_size(blocks: Sequence[Block]) -> int:
             return sum(count(item) for item in node)
         return 0
 
-    return count(_dicts(blocks))
+    return count(as_dicts(blocks))
 
 
 def find_message(searched: str, found: Sequence[FoundContact], total: int) -> dict[str, Any]:
@@ -307,7 +275,7 @@ def goal_modal(goal: Goal) -> dict[str, Any]:
     ]
     return View(
         type="modal",
-        callback_id=GOAL_VIEW,
+        callback_id=ViewId.GOAL,
         title=plain("Your objective", 24),
         submit=plain("Save", 24),
         close=plain("Cancel", 24),
@@ -329,4 +297,4 @@ def goal_saved_message(goal: Goal) -> dict[str, Any]:
     interviews = "1 interview" if goal.weekly_interviews == 1 else f"{goal.weekly_interviews} interviews"
     lines.append(f"*Each week:* {requests} and {interviews}. Your Monday plan will keep count.")
     text = "\n".join(lines)
-    return {"text": "Objective saved.", "blocks": _dicts([SectionBlock(text=md(text))])}
+    return {"text": "Objective saved.", "blocks": as_dicts([SectionBlock(text=md(text))])}

@@ -20,13 +20,13 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks import (
+from bot.blocks.kit import (
     MAX_HEADER_TEXT,
     MAX_MESSAGE_BLOCKS,
     MAX_OPTION_TEXT,
     MAX_SECTION_TEXT,
-    _button,
-    _dicts,
+    as_dicts,
+    button,
     clip,
     esc,
     fit_lines,
@@ -35,10 +35,9 @@ from bot.blocks import (
     slack_date,
 )
 from bot.domain import questions as bank
+from bot.domain.ids import ActionId, ViewId
 from bot.domain.questions import MAX_QUESTION_LENGTH, MAX_QUESTIONS, OWN, Theme
 
-# The modal's callback id, and the action id of every "Prepare questions" button (value: the interview id).
-PREPARE_QUESTIONS = "prepare_questions"
 OWN_BLOCK = "own_questions"
 OWN_INPUT_MAX = 3000
 SAMPLE_SIZE = 3
@@ -49,7 +48,7 @@ def theme_block_id(theme: Theme) -> str:
 
 
 def _ephemeral(text: str, blocks: Sequence[Block]) -> dict[str, Any]:
-    return {"response_type": "ephemeral", "text": clip(text, 3000), "blocks": _dicts(blocks)}
+    return {"response_type": "ephemeral", "text": clip(text, 3000), "blocks": as_dicts(blocks)}
 
 
 _HOW_TO = (
@@ -176,7 +175,7 @@ def prepare_modal(
     )
     return View(
         type="modal",
-        callback_id=PREPARE_QUESTIONS,
+        callback_id=ViewId.PREPARE_QUESTIONS,
         title=plain("Prepare questions", 24),
         submit=plain("Save questions", 24),
         close=plain("Cancel", 24),
@@ -246,8 +245,8 @@ def prepared_message(
     blocks.append(
         ActionsBlock(
             block_id=f"questions:{interview_id}",
-            elements=[_button("Change questions", PREPARE_QUESTIONS, str(interview_id))],
+            elements=[button("Change questions", ActionId.PREPARE_QUESTIONS, str(interview_id))],
         )
     )
     text = clip(headline.replace("*", ""), MAX_SECTION_TEXT)
-    return {"text": text, "blocks": _dicts(blocks)}
+    return {"text": text, "blocks": as_dicts(blocks)}

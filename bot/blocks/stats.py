@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, SectionBlock
 
-from bot.blocks import MAX_HEADER_TEXT, _dicts, clip, esc, md, plain
+from bot.blocks.kit import MAX_HEADER_TEXT, as_dicts, clip, esc, md, plain
 from bot.domain.stats import (
     REFERRALS_WANTED,
     RateLine,
@@ -77,4 +77,4 @@ def stats_message(stats: Stats) -> dict[str, Any]:
         f"Your stats: {_n(f.targets, 'target')}, {_n(f.requests, 'request')}, "
         f"{_n(f.replies, 'reply', 'replies')}, {_n(f.interviews, 'interview')}, {_n(f.offers, 'offer')}."
     )
-    return {"response_type": "ephemeral", "text": fallback, "blocks": _dicts(blocks)}
+    return {"response_type": "ephemeral", "text": fallback, "blocks": as_dicts(blocks)}

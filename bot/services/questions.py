@@ -3,30 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain import pipeline as core
 from bot.domain.questions import MAX_QUESTION_LENGTH, MAX_QUESTIONS
-from bot.services import ActionRefused, Clock, system_clock
+from bot.queries.interviews import prepared_of
+from bot.queries.models import PreparedInterview
+from bot.services.clock import Clock, system_clock
+from bot.services.errors import ActionRefused
+from bot.services.events import QuestionsPrepared, QuestionsResult
 from storage.db import Database
 from storage.models import Contact, Interview, User
 from storage.repository import Repository
 
 NOT_YOURS = "That interview isn't in your records: it may have been removed, or it isn't yours."
-
-
-@dataclass(frozen=True)
-class PreparedInterview:
-    """One interview as the questions form and DM show it."""
-
-    interview_id: int
-    contact_name: str
-    starts_at: datetime
-    questions: tuple[str, ...]
 
 
 class QuestionService:
@@ -38,11 +30,11 @@ class QuestionService:
         """The user's own scheduled interview with its questions; refused for anyone else's."""
         with self.db.session() as session:
             interview, contact = self._own_interview(session, team_id, slack_user_id, interview_id)
-            return _prepared(interview, contact)
+            return prepared_of(interview, contact)
 
     def save(
         self, team_id: str, slack_user_id: str, interview_id: int, questions: Sequence[str]
-    ) -> PreparedInterview:
+    ) -> QuestionsResult:
         """Replace the interview's questions (already checked by the core) with ``questions``."""
         kept = [q for q in questions if isinstance(q, str) and q.strip()]
         if len(kept) > MAX_QUESTIONS or any(len(q) > MAX_QUESTION_LENGTH for q in kept):
@@ -51,7 +43,8 @@ class QuestionService:
             interview, contact = self._own_interview(session, team_id, slack_user_id, interview_id)
             interview.questions = list(kept)
             session.flush()
-            return _prepared(interview, contact)
+            prepared = prepared_of(interview, contact)
+        return QuestionsResult(prepared, (QuestionsPrepared(interview_id),))
 
     @staticmethod
     def _own_interview(
@@ -87,13 +80,3 @@ class QuestionService:
                 "Book a new time first, then prepare your questions."
             )
         return interview, contact
-
-
-def _prepared(interview: Interview, contact: Contact) -> PreparedInterview:
-    saved = interview.questions if isinstance(interview.questions, list) else []
-    return PreparedInterview(
-        interview_id=interview.id,
-        contact_name=contact.name,
-        starts_at=interview.starts_at,
-        questions=tuple(q for q in saved if isinstance(q, str)),
-    )

@@ -1,30 +1,59 @@
-"""Which drafts fit a contact where it stands, filled from the records."""
+"""Drafts filled from the records: the one a reminder offers, and those that fit a contact where it stands."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.domain import drafts
 from bot.domain import pipeline as core
-from bot.nudge_views import draft_facts
-from bot.services import ActionRefused, Clock, system_clock
+from bot.domain.nudges import NudgeKind
+from bot.queries.models import ContactDrafts
 from storage.db import Database
+from storage.models import Contact, Note, Nudge
 from storage.repository import Repository
 
 
-@dataclass(frozen=True)
-class ContactDrafts:
-    contact_id: int
-    version: int
-    name: str
-    stage: core.Stage
-    email: str
-    # (field, label, draft, is the one that counts as "sent": a request or follow-up to the contact)
-    drafts: tuple[tuple[str, str, drafts.Draft], ...]
+def _note(session: Session, contact_id: int, kind: str) -> str:
+    body = session.scalar(
+        select(Note.body)
+        .where(Note.contact_id == contact_id, Note.kind == kind)
+        .order_by(Note.created_at.desc(), Note.id.desc())
+        .limit(1)
+    )
+    return body or ""
 
-    @property
-    def records_a_request(self) -> bool:
-        return self.stage in (core.Stage.TARGET, core.Stage.REQUESTED)
+
+def draft_facts(session: Session, contact: Contact, student_name: str = "") -> drafts.DraftFacts:
+    return drafts.DraftFacts(
+        contact_name=contact.name,
+        company=contact.company,
+        role=contact.role,
+        learning_goal=contact.learning_goal,
+        introducer=contact.introducer_name,
+        takeaway=_note(session, contact.id, "takeaway"),
+        action_item=_note(session, contact.id, "action_item"),
+        student_name=student_name,
+    )
+
+
+DRAFTS = {
+    NudgeKind.FOLLOW_UP: drafts.follow_up,
+    NudgeKind.PHONE_CALL: drafts.voicemail,
+    NudgeKind.MOVE_ON: drafts.follow_up,
+    NudgeKind.THANK_YOU: drafts.thank_you,
+    NudgeKind.THANK_INTRODUCER: drafts.thank_introducer,
+    NudgeKind.KEEP_IN_TOUCH: drafts.keep_in_touch,
+}
+
+
+def draft_for(session: Session, nudge: Nudge) -> drafts.Draft | None:
+    """The draft a reminder offers, if its kind has one."""
+    make = DRAFTS.get(NudgeKind(nudge.kind))
+    contact = session.get(Contact, nudge.contact_id) if nudge.contact_id else None
+    if make is None or contact is None:
+        return None
+    return make(draft_facts(session, contact))
 
 
 def choose(facts: drafts.DraftFacts, stage: core.Stage, degree: core.Degree, tries: int, thanked: bool):
@@ -50,20 +79,18 @@ def choose(facts: drafts.DraftFacts, stage: core.Stage, degree: core.Degree, tri
     return ()
 
 
-class DraftService:
-    def __init__(self, db: Database, clock: Clock = system_clock) -> None:
+class DraftQueries:
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self.clock = clock
 
-    def for_contact(self, team_id: str, slack_user: str, contact_id: int) -> ContactDrafts:
+    def for_contact(self, team_id: str, slack_user_id: str, contact_id: int) -> ContactDrafts | None:
+        """The drafts that fit the user's own contact (none at some stages); None for anyone else's."""
         with self.db.session() as session:
             repo = Repository(session, team_id)
-            user = repo.find_user(slack_user)
+            user = repo.find_user(slack_user_id)
             contact = repo.contact_of(user, contact_id) if user else None
             if contact is None:
-                raise ActionRefused(
-                    "That contact isn't in your list: it may have been removed, or it isn't yours."
-                )
+                return None
             stage = core.Stage(contact.stage)
             tries = core.unanswered_attempts(
                 core.Attempt(a.sent_at, core.OutreachChannel(a.channel), core.AttemptOutcome(a.outcome))
@@ -71,6 +98,4 @@ class DraftService:
             )
             thanked = any(i.thank_you_at for i in contact.interviews)
             chosen = choose(draft_facts(session, contact), stage, core.Degree(contact.degree), tries, thanked)
-            if not chosen:
-                raise ActionRefused(f"No draft for a contact at “{stage.label}”.")
             return ContactDrafts(contact.id, contact.version, contact.name, stage, contact.email, chosen)

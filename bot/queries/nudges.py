@@ -1,4 +1,4 @@
-"""Reading what a nudge DM shows (its items) from the records, for the sweep and for button clicks."""
+"""Reading what a nudge DM shows (its items) from the records, for the sweep and for redrawing a DM."""
 
 from __future__ import annotations
 
@@ -8,56 +8,38 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.blocks import NudgeItem, WeeklySummary
-from bot.domain import drafts
 from bot.domain import pipeline as core
 from bot.domain.nudges import NudgeKind
 from bot.domain.preferences import nudge_settings
 from bot.domain.window import week_start, zone
-from bot.lookup_service import weekly_goal_texts
-from storage.models import Contact, Interview, Note, Nudge, OutreachAttempt, User
-from storage.repository import snapshot
+from bot.queries.drafts import draft_for
+from bot.queries.lookup import weekly_goal_texts
+from bot.queries.models import NudgeItem, WeeklySummary
+from storage.db import Database
+from storage.models import Contact, Interview, Nudge, OutreachAttempt, User
+from storage.repository import Repository, snapshot
 
-
-def _note(session: Session, contact_id: int, kind: str) -> str:
-    body = session.scalar(
-        select(Note.body)
-        .where(Note.contact_id == contact_id, Note.kind == kind)
-        .order_by(Note.created_at.desc(), Note.id.desc())
-        .limit(1)
-    )
-    return body or ""
-
-
-def draft_facts(session: Session, contact: Contact, student_name: str = "") -> drafts.DraftFacts:
-    return drafts.DraftFacts(
-        contact_name=contact.name,
-        company=contact.company,
-        role=contact.role,
-        learning_goal=contact.learning_goal,
-        introducer=contact.introducer_name,
-        takeaway=_note(session, contact.id, "takeaway"),
-        action_item=_note(session, contact.id, "action_item"),
-        student_name=student_name,
-    )
-
-
-DRAFTS = {
-    NudgeKind.FOLLOW_UP: drafts.follow_up,
-    NudgeKind.PHONE_CALL: drafts.voicemail,
-    NudgeKind.MOVE_ON: drafts.follow_up,
-    NudgeKind.THANK_YOU: drafts.thank_you,
-    NudgeKind.THANK_INTRODUCER: drafts.thank_introducer,
-    NudgeKind.KEEP_IN_TOUCH: drafts.keep_in_touch,
+RESOLUTIONS = {
+    "done": "✅ Done.",
+    "moved_on": "🚪 Closed as no response. On to the next one.",
+    "replied_yes": "🎉 They said yes: book a time that suits them.",
+    "replied_no": "🙏 They said no. Closed politely; it's not personal.",
+    "replied_later": "⏳ They'll get back to you later. I'll check again in two weeks.",
+    "notes": "📝 Notes saved. Interview marked as done.",
+    "missed": "🕳 Marked as didn't happen. Book a new time when you can.",
+    "rescheduled": "📅 Rescheduled.",
+    "referrals": "🔗 Referrals added to your list.",
+    "obsolete": "This reminder is out of date.",
 }
 
 
-def draft_for(session: Session, nudge: Nudge) -> drafts.Draft | None:
-    make = DRAFTS.get(NudgeKind(nudge.kind))
-    contact = session.get(Contact, nudge.contact_id) if nudge.contact_id else None
-    if make is None or contact is None:
-        return None
-    return make(draft_facts(session, contact))
+def _resolution(nudge: Nudge) -> str | None:
+    if nudge.status == "pending" and nudge.resolution == "snoozed":
+        until = int(nudge.due_at.timestamp())
+        return f"⏰ Snoozed until <!date^{until}^{{date_short_pretty}} at {{time}}|later>."
+    if nudge.status in ("resolved", "obsolete", "expired"):
+        return RESOLUTIONS.get(nudge.resolution or nudge.status, "✅ Done.")
+    return None
 
 
 def _next_target(session: Session, contact: Contact) -> str:
@@ -160,24 +142,26 @@ def load_items(session: Session, user: User, nudges: Sequence[Nudge], now: datet
     return items
 
 
-RESOLUTIONS = {
-    "done": "✅ Done.",
-    "moved_on": "🚪 Closed as no response. On to the next one.",
-    "replied_yes": "🎉 They said yes: book a time that suits them.",
-    "replied_no": "🙏 They said no. Closed politely; it's not personal.",
-    "replied_later": "⏳ They'll get back to you later. I'll check again in two weeks.",
-    "notes": "📝 Notes saved. Interview marked as done.",
-    "missed": "🕳 Marked as didn't happen. Book a new time when you can.",
-    "rescheduled": "📅 Rescheduled.",
-    "referrals": "🔗 Referrals added to your list.",
-    "obsolete": "This reminder is out of date.",
-}
+class NudgeQueries:
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
-
-def _resolution(nudge: Nudge) -> str | None:
-    if nudge.status == "pending" and nudge.resolution == "snoozed":
-        until = int(nudge.due_at.timestamp())
-        return f"⏰ Snoozed until <!date^{until}^{{date_short_pretty}} at {{time}}|later>."
-    if nudge.status in ("resolved", "obsolete", "expired"):
-        return RESOLUTIONS.get(nudge.resolution or nudge.status, "✅ Done.")
-    return None
+    def dm_items(
+        self, team_id: str, slack_user_id: str, channel: str, ts: str, now: datetime
+    ) -> list[NudgeItem]:
+        """Every reminder one of the user's nudge DMs carries, as it stands now."""
+        with self.db.session() as session:
+            user = Repository(session, team_id).find_user(slack_user_id)
+            if user is None:
+                return []
+            siblings = session.scalars(
+                select(Nudge)
+                .where(
+                    Nudge.team_id == team_id,
+                    Nudge.user_id == user.id,
+                    Nudge.channel == channel,
+                    Nudge.message_ts == ts,
+                )
+                .order_by(Nudge.id)
+            ).all()
+            return load_items(session, user, siblings, now)

@@ -1,0 +1,42 @@
+"""Block Kit for the App Home: the funnel, two buttons and what's due next."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import ActionsBlock, Block, ContextBlock, DividerBlock, HeaderBlock, SectionBlock
+from slack_sdk.models.views import View
+
+from bot.blocks.kit import MAX_HEADER_TEXT, MAX_VIEW_BLOCKS, button, esc, fit_lines, md, plain, slack_date
+from bot.domain import pipeline as core
+from bot.domain.ids import ActionId
+from bot.queries.models import DueItem
+
+
+def home_view(counts: dict[core.Stage, int], due: Sequence[DueItem]) -> dict[str, Any]:
+    total = sum(counts.values())
+    funnel = " · ".join(f"{stage.label}: *{counts.get(stage, 0)}*" for stage in core.Stage)
+    blocks: list[Block] = [
+        HeaderBlock(text=plain("Your informational interviews", MAX_HEADER_TEXT)),
+        SectionBlock(text=md(f"*{total}* contacts\n{funnel}")),
+        ActionsBlock(
+            block_id="home_actions",
+            elements=[
+                button("Log a contact", ActionId.OPEN_LOG_MODAL, style="primary"),
+                button("See my list", ActionId.OPEN_PIPELINE),
+            ],
+        ),
+        DividerBlock(),
+        HeaderBlock(text=plain("What's due next", MAX_HEADER_TEXT)),
+    ]
+    if due:
+        lines = [
+            f"• {'*Overdue* ' if item.overdue else ''}{esc(item.text)}: {slack_date(item.due_at)}"
+            for item in due
+        ]
+        blocks += fit_lines(lines, MAX_VIEW_BLOCKS - len(blocks) - 1)
+    else:
+        blocks.append(SectionBlock(text=md("Nothing due. Log a contact to get going.")))
+    blocks.append(ContextBlock(elements=[md("Updated whenever you open this tab.")]))
+    return View(type="home", blocks=blocks).to_dict()

@@ -1,0 +1,57 @@
+"""The ids Slack sends back: every button's or menu's ``action_id`` and every modal's ``callback_id``.
+
+Block Kit puts them on what it builds and the handlers listen for them, so both import them from here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ActionId(StrEnum):
+    """What a button or menu does (its value says which contact, reminder or interview)."""
+
+    # A contact's DM and search results
+    REQUEST_SENT = "request_sent"
+    CONTACT_REPLY = "contact_reply"
+    CONTACT_DRAFT = "contact_draft"
+    CONTACT_OUTCOME = "contact_outcome"
+    SCHEDULE_INTERVIEW = "schedule_interview"
+    # The App Home
+    OPEN_LOG_MODAL = "open_log_modal"
+    OPEN_PIPELINE = "open_pipeline"
+    # A link button to the mail app (answered, nothing to do)
+    OPEN_MAILTO = "open_mailto"
+    # A reminder in a nudge DM
+    NUDGE_DONE = "nudge_done"
+    NUDGE_SNOOZE = "nudge_snooze"
+    NUDGE_MOVE_ON = "nudge_move_on"
+    NUDGE_REPLY = "nudge_reply"
+    NUDGE_MISSED = "nudge_missed"
+    NUDGE_DRAFT = "nudge_draft"
+    NUDGE_NOTES = "nudge_notes"
+    NUDGE_RESCHEDULE = "nudge_reschedule"
+    NUDGE_REFERRALS = "nudge_referrals"
+    # An interview's DM (and a "prepare" reminder)
+    PREPARE_QUESTIONS = "prepare_questions"
+    INTERVIEW_RESCHEDULE = "interview_reschedule"
+    INTERVIEW_CANCEL = "interview_cancel"
+
+
+class ViewId(StrEnum):
+    """Which modal was submitted."""
+
+    LOG_CONTACT = "log_contact"
+    SETTINGS = "settings"
+    GOAL = "goal"
+    # Booking from a contact's DM or search result, and from /infoint schedule (with a contact picker)
+    SCHEDULE_INTERVIEW = "schedule_interview"
+    SCHEDULE_PICK = "schedule_pick"
+    # Moving an interview from its DM, and from a wrap-up reminder ("Rescheduled")
+    RESCHEDULE_INTERVIEW = "interview_reschedule"
+    NUDGE_RESCHEDULE = "reschedule_interview"
+    CONTACT_DRAFT = "contact_draft"
+    NUDGE_DRAFT = "nudge_draft"
+    NOTES = "interview_notes"
+    REFERRALS = "add_referrals"
+    PREPARE_QUESTIONS = "prepare_questions"

@@ -1,0 +1,81 @@
+"""Reading interviews: one interview as its DM and calendar file show it, and its prepared questions."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.domain import pipeline as core
+from bot.queries.models import InterviewInfo, PreparedInterview
+from storage.db import Database
+from storage.models import Contact, Interview
+from storage.repository import Repository
+
+
+def info_of(interview: Interview, contact: Contact) -> InterviewInfo:
+    return InterviewInfo(
+        id=interview.id,
+        contact_id=contact.id,
+        contact_name=contact.name,
+        company=contact.company,
+        role=contact.role,
+        starts_at=interview.starts_at,
+        duration_minutes=interview.duration_minutes,
+        format=core.InterviewFormat(interview.format),
+        place=interview.place,
+        status=core.InterviewStatus(interview.status),
+        learning_goal=contact.learning_goal,
+        questions=tuple(interview.questions or ()),
+        created_at=interview.created_at,
+    )
+
+
+def prepared_of(interview: Interview, contact: Contact) -> PreparedInterview:
+    saved = interview.questions if isinstance(interview.questions, list) else []
+    return PreparedInterview(
+        interview_id=interview.id,
+        contact_name=contact.name,
+        starts_at=interview.starts_at,
+        questions=tuple(q for q in saved if isinstance(q, str)),
+    )
+
+
+def own_interview(
+    session: Session, team_id: str, slack_user_id: str, interview_id: int
+) -> tuple[Interview, Contact] | None:
+    """The interview and its contact, when both are this user's (in this workspace); else None."""
+    repo = Repository(session, team_id)
+    user = repo.find_user(slack_user_id)
+    interview = session.get(Interview, interview_id)
+    contact = repo.contact_of(user, interview.contact_id) if user and interview else None
+    if interview is None or contact is None or interview.team_id != team_id:
+        return None
+    return interview, contact
+
+
+class InterviewQueries:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def info(self, team_id: str, slack_user_id: str, interview_id: int) -> InterviewInfo | None:
+        with self.db.session() as session:
+            found = own_interview(session, team_id, slack_user_id, interview_id)
+            return info_of(*found) if found else None
+
+    def prepared(self, team_id: str, slack_user_id: str, interview_id: int) -> PreparedInterview | None:
+        """The interview's prepared questions, whatever its status; None for anyone else's."""
+        with self.db.session() as session:
+            owner = Repository(session, team_id).find_user(slack_user_id)
+            if owner is None:
+                return None
+            row = session.execute(
+                select(Interview, Contact)
+                .join(Contact, Interview.contact_id == Contact.id)
+                .where(
+                    Interview.id == interview_id,
+                    Interview.team_id == team_id,
+                    Contact.team_id == team_id,
+                    Contact.owner_id == owner.id,
+                )
+            ).first()
+            return prepared_of(*row) if row else None

@@ -1,0 +1,177 @@
+"""Contacts: logging one, recording a request or follow-up, recording their reply."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain import pipeline as core
+from bot.domain.forms import ContactInput, Standing
+from bot.domain.preferences import nudge_settings
+from bot.queries.contacts import ContactQueries, card_of
+from bot.queries.models import ContactCard, ContactNews
+from bot.services.clock import Clock, system_clock
+from bot.services.errors import ActionRefused
+from bot.services.events import (
+    ContactCardOffered,
+    ContactCardStale,
+    ContactChanged,
+    ContactResult,
+    HomeStale,
+    UserSeen,
+)
+from storage.db import Database
+from storage.models import Contact
+from storage.repository import Repository, StaleVersion, snapshot
+
+NOT_YOURS = "That contact isn't in your list: it may have been removed, or it isn't yours."
+REPLIES = {"yes": core.Event.REPLIED_YES, "no": core.Event.REPLIED_NO, "later": core.Event.REPLIED_LATER}
+REPLY_NEWS = {
+    "yes": ContactNews.REPLIED_YES,
+    "no": ContactNews.REPLIED_NO,
+    "later": ContactNews.REPLIED_LATER,
+}
+
+
+class ContactService:
+    def __init__(self, db: Database, clock: Clock = system_clock) -> None:
+        self.db = db
+        self.clock = clock
+        self.queries = ContactQueries(db)
+
+    def card(self, team_id: str, slack_user_id: str, contact_id: int) -> ContactCard:
+        """The user's own contact's card; refused for anyone else's."""
+        card = self.queries.card(team_id, slack_user_id, contact_id)
+        if card is None:
+            raise ActionRefused(NOT_YOURS)
+        return card
+
+    def log_contact(self, team_id: str, slack_user_id: str, data: ContactInput) -> ContactResult:
+        now = self.clock()
+        stage = {
+            Standing.TARGET: core.Stage.TARGET,
+            Standing.REQUEST_SENT: core.Stage.REQUESTED,
+            Standing.INTERVIEW_SCHEDULED: core.Stage.SCHEDULED,
+        }[data.standing]
+        with self.db.session() as session:
+            repo = Repository(session, team_id)
+            owner = repo.get_or_create_user(slack_user_id, now)
+            contact = repo.add_contact(
+                owner,
+                {
+                    "name": data.name,
+                    "company": data.company,
+                    "role": data.role,
+                    "industry": data.industry,
+                    "location": data.location,
+                    "email": data.email,
+                    "linkedin_url": data.linkedin_url,
+                    "phone": data.phone,
+                    "degree": data.degree.value,
+                    "introducer_name": data.introducer,
+                    "source": data.source.value,
+                    "learning_goal": data.learning_goal,
+                },
+                stage,
+                now,
+            )
+            if data.standing is Standing.REQUEST_SENT and data.request_channel:
+                repo.add_attempt(contact, data.request_channel, now)
+            if data.standing is Standing.INTERVIEW_SCHEDULED and data.interview_at:
+                repo.add_interview(contact, data.interview_at, 20, core.InterviewFormat.VIDEO, "", now)
+            session.refresh(contact)
+            card = card_of(contact)
+        events = (
+            ContactCardOffered(card.id, ContactNews.SAVED),
+            UserSeen(slack_user_id),
+            HomeStale(slack_user_id),
+        )
+        return ContactResult(card, events)
+
+    def request_sent(self, team_id: str, slack_user_id: str, contact_id: int, version: int) -> ContactResult:
+        """Record one outreach attempt (a request or a follow-up) on the user's own contact."""
+        now = self.clock()
+        with self.db.session() as session:
+            repo = Repository(session, team_id)
+            contact = own_contact(repo, slack_user_id, contact_id)
+            try:
+                if contact.version != version:
+                    raise ActionRefused(stale_message(contact))
+                attempts = snapshot(contact).attempts
+                owner = repo.find_user(slack_user_id)
+                rules = nudge_settings(owner.preferences if owner else None, None).pipeline
+                try:
+                    new_stage = core.check_request_sent(core.Stage(contact.stage), attempts, rules)
+                except core.TransitionError as refusal:
+                    raise ActionRefused(str(refusal)) from None
+                try:
+                    repo.advance(contact, version, new_stage, now)
+                except StaleVersion:
+                    raise ActionRefused(stale_message(contact)) from None
+            except ActionRefused as refusal:
+                raise refusal.with_events(ContactCardStale(contact_id)) from None
+            repo.add_attempt(contact, preferred_channel(contact), now)
+            session.refresh(contact)
+            card = card_of(contact)
+        return ContactResult(card, (ContactChanged(card.id, ContactNews.REQUEST_RECORDED),))
+
+    def reply(
+        self, team_id: str, slack_user_id: str, contact_id: int, version: int, answer: str
+    ) -> ContactResult:
+        """They answered the request: yes (to schedule), no (closed politely) or later."""
+        now = self.clock()
+        with self.db.session() as session:
+            repo = Repository(session, team_id)
+            contact = own_contact(repo, slack_user_id, contact_id)
+            try:
+                record_reply(repo, contact, version, answer, now)
+            except ActionRefused as refusal:
+                raise refusal.with_events(ContactCardStale(contact_id)) from None
+            session.refresh(contact)
+            card = card_of(contact)
+        return ContactResult(card, (ContactChanged(card.id, REPLY_NEWS[answer]),))
+
+
+def own_contact(repo: Repository, slack_user_id: str, contact_id: int) -> Contact:
+    owner = repo.find_user(slack_user_id)
+    contact = repo.contact_of(owner, contact_id) if owner else None
+    if contact is None:
+        raise ActionRefused(NOT_YOURS)
+    return contact
+
+
+def record_reply(repo: Repository, contact: Contact, version: int, answer: str, now: datetime) -> None:
+    """Their answer to the latest request moves the contact on (compare-and-set on ``version``)."""
+    if answer not in REPLIES:
+        raise ActionRefused("Choose yes, no or later.")
+    if contact.version != version:
+        raise ActionRefused(stale_message(contact))
+    try:
+        repo.advance(contact, version, core.transition(core.Stage(contact.stage), REPLIES[answer]), now)
+    except core.TransitionError as refusal:
+        raise ActionRefused(str(refusal)) from None
+    except StaleVersion:
+        raise ActionRefused(stale_message(contact)) from None
+    latest = max(contact.attempts, key=lambda a: a.sent_at, default=None)
+    if latest is not None:
+        latest.outcome, latest.outcome_at = answer, now
+    repo.session.flush()
+
+
+def stale_message(contact: Contact) -> str:
+    return (
+        "Already done: this message was out of date. "
+        f"The contact is now at “{core.Stage(contact.stage).label}”."
+    )
+
+
+def preferred_channel(contact: Contact) -> core.OutreachChannel:
+    """How the request most likely went out, from what the student knows about the contact."""
+    if contact.degree == core.Degree.SECOND.value and not contact.attempts:
+        return core.OutreachChannel.INTRODUCTION
+    if contact.email:
+        return core.OutreachChannel.EMAIL
+    if contact.linkedin_url:
+        return core.OutreachChannel.LINKEDIN
+    if contact.phone:
+        return core.OutreachChannel.PHONE
+    return core.OutreachChannel.EMAIL

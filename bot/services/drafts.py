@@ -1,0 +1,36 @@
+"""Drafts for a contact: which fit where it stands, and "Sent it" recording the request they were for."""
+
+from __future__ import annotations
+
+from bot.queries.drafts import DraftQueries
+from bot.queries.models import ContactDrafts
+from bot.services.clock import Clock, system_clock
+from bot.services.contacts import NOT_YOURS, ContactService
+from bot.services.errors import ActionRefused
+from bot.services.events import Result
+from storage.db import Database
+
+
+class DraftService:
+    def __init__(
+        self, db: Database, clock: Clock = system_clock, contacts: ContactService | None = None
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.queries = DraftQueries(db)
+        self.contacts = contacts or ContactService(db, clock)
+
+    def for_contact(self, team_id: str, slack_user: str, contact_id: int) -> ContactDrafts:
+        """The drafts that fit the user's own contact; refused for anyone else's or when none fits."""
+        found = self.queries.for_contact(team_id, slack_user, contact_id)
+        if found is None:
+            raise ActionRefused(NOT_YOURS)
+        if not found.drafts:
+            raise ActionRefused(f"No draft for a contact at “{found.stage.label}”.")
+        return found
+
+    def sent(self, team_id: str, slack_user: str, contact_id: int, version: int) -> Result:
+        """ "Sent it": a request or follow-up is recorded (other drafts record nothing)."""
+        if not self.for_contact(team_id, slack_user, contact_id).records_a_request:
+            return Result()
+        return Result(self.contacts.request_sent(team_id, slack_user, contact_id, version).events)

@@ -1,0 +1,92 @@
+"""Scheduling, rescheduling and cancelling interviews: one unit of work per action."""
+
+from __future__ import annotations
+
+from bot.domain import pipeline as core
+from bot.domain.forms import InterviewInput
+from bot.queries.interviews import info_of, own_interview
+from bot.queries.models import InterviewInfo
+from bot.services.clock import Clock, system_clock
+from bot.services.contacts import NOT_YOURS, stale_message
+from bot.services.errors import ActionRefused
+from bot.services.events import InterviewBooked, InterviewCancelled, InterviewResult
+from storage.db import Database
+from storage.models import Contact, Interview
+from storage.repository import Repository, StaleVersion
+
+NOT_YOUR_INTERVIEW = "That interview isn't in your records, so I left it alone."
+
+
+class InterviewService:
+    def __init__(self, db: Database, clock: Clock = system_clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    @staticmethod
+    def _own(repo: Repository, slack_user: str, interview_id: int) -> tuple[Interview, Contact]:
+        found = own_interview(repo.session, repo.team_id, slack_user, interview_id)
+        if found is None:
+            raise ActionRefused(NOT_YOUR_INTERVIEW)
+        return found
+
+    def info(self, team_id: str, slack_user: str, interview_id: int) -> InterviewInfo:
+        """The user's own interview; refused for anyone else's."""
+        with self.db.session() as session:
+            return info_of(*self._own(Repository(session, team_id), slack_user, interview_id))
+
+    def schedule(
+        self, team_id: str, slack_user: str, contact_id: int, version: int | None, data: InterviewInput
+    ) -> InterviewResult:
+        now = self.clock()
+        with self.db.session() as session:
+            repo = Repository(session, team_id)
+            user = repo.find_user(slack_user)
+            contact = repo.contact_of(user, contact_id) if user else None
+            if contact is None:
+                raise ActionRefused(NOT_YOURS)
+            expected = contact.version if version is None else version
+            try:
+                stage = core.transition(core.Stage(contact.stage), core.Event.INTERVIEW_SCHEDULED)
+                repo.advance(contact, expected, stage, now)
+            except core.TransitionError as refusal:
+                raise ActionRefused(str(refusal)) from None
+            except StaleVersion:
+                raise ActionRefused(stale_message(contact)) from None
+            interview = repo.add_interview(
+                contact, data.starts_at, data.duration_minutes, data.format, data.place, now
+            )
+            info = info_of(interview, contact)
+        return InterviewResult(info, (InterviewBooked(info.id),))
+
+    def reschedule(
+        self, team_id: str, slack_user: str, interview_id: int, data: InterviewInput
+    ) -> InterviewResult:
+        now = self.clock()
+        with self.db.session() as session:
+            repo = Repository(session, team_id)
+            interview, contact = self._own(repo, slack_user, interview_id)
+            if interview.status != core.InterviewStatus.SCHEDULED.value:
+                raise ActionRefused("Only a scheduled interview can be moved: this one is over or cancelled.")
+            interview.starts_at, interview.duration_minutes = data.starts_at, data.duration_minutes
+            interview.format, interview.place = data.format.value, data.place
+            # The contact is re-checked at the next sweep: reminders for the old time lapse, new ones follow.
+            repo.advance(contact, contact.version, core.Stage(contact.stage), now)
+            info = info_of(interview, contact)
+        return InterviewResult(info, (InterviewBooked(info.id, rescheduled=True),))
+
+    def cancel(self, team_id: str, slack_user: str, interview_id: int) -> InterviewResult:
+        now = self.clock()
+        with self.db.session() as session:
+            repo = Repository(session, team_id)
+            interview, contact = self._own(repo, slack_user, interview_id)
+            if interview.status != core.InterviewStatus.SCHEDULED.value:
+                raise ActionRefused("That interview isn't scheduled any more: nothing to cancel.")
+            interview.status = core.InterviewStatus.CANCELLED.value
+            session.flush()
+            still = [i for i in contact.interviews if i.status == core.InterviewStatus.SCHEDULED.value]
+            stage = core.Stage(contact.stage)
+            if not still and stage is core.Stage.SCHEDULED:
+                stage = core.transition(stage, core.Event.INTERVIEW_CANCELLED)
+            repo.advance(contact, contact.version, stage, now)
+            info = info_of(interview, contact)
+        return InterviewResult(info, (InterviewCancelled(info.id),))
