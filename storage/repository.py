@@ -13,8 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from bot.domain import pipeline as core
-from bot.domain.nudges import ContactFacts, InterviewFacts
+from storage.facts import contact_facts
 from storage.models import Contact, Interview, Note, Nudge, OutreachAttempt, User, Workspace
+
+__all__ = ["Repository", "StaleVersion", "SweepStore", "contact_facts", "snapshot"]
 
 
 class StaleVersion(Exception):
@@ -371,34 +373,3 @@ class SweepStore:
             .options(selectinload(Contact.attempts), selectinload(Contact.interviews))
         )
         return {c.id: c for c in rows}
-
-
-def contact_facts(contact: Contact, referrals: int = 0) -> ContactFacts:
-    """What the nudge rules need to know about a stored contact."""
-    return ContactFacts(
-        id=contact.id,
-        name=contact.name,
-        stage=core.Stage(contact.stage),
-        created_at=contact.created_at,
-        has_introducer=bool(contact.introducer_name or contact.introducer_contact_id),
-        attempts=tuple(
-            core.Attempt(
-                a.sent_at, core.OutreachChannel(a.channel), core.AttemptOutcome(a.outcome), a.outcome_at
-            )
-            for a in contact.attempts
-        ),
-        interviews=tuple(
-            InterviewFacts(
-                id=i.id,
-                starts_at=i.starts_at,
-                duration_minutes=i.duration_minutes,
-                status=core.InterviewStatus(i.status),
-                done_at=i.done_at,
-                thank_you_at=i.thank_you_at,
-                introducer_thanked_at=i.introducer_thanked_at,
-            )
-            for i in contact.interviews
-        ),
-        last_touch_at=contact.last_touch_at,
-        referrals=referrals,
-    )
