@@ -16,7 +16,7 @@ from bot.domain import pipeline as core
 from storage.facts import contact_facts
 from storage.models import Contact, Interview, Note, Nudge, OutreachAttempt, User, Workspace
 
-__all__ = ["Repository", "StaleVersion", "SweepStore", "contact_facts", "snapshot"]
+__all__ = ["Repository", "StaleVersion", "SweepStore", "contact_facts"]
 
 
 class StaleVersion(Exception):
@@ -224,24 +224,6 @@ class Repository:
         self.session.add(note)
         self.session.flush()
         return note
-
-
-def snapshot(contact: Contact) -> core.ContactSnapshot:
-    """The core's view of a stored contact."""
-    return core.ContactSnapshot(
-        name=contact.name,
-        stage=core.Stage(contact.stage),
-        degree=core.Degree(contact.degree),
-        created_at=contact.created_at,
-        attempts=tuple(
-            core.Attempt(a.sent_at, core.OutreachChannel(a.channel), core.AttemptOutcome(a.outcome))
-            for a in contact.attempts
-        ),
-        interviews=tuple(
-            core.Interview(i.starts_at, i.duration_minutes, core.InterviewStatus(i.status))
-            for i in contact.interviews
-        ),
-    )
 
 
 class SweepStore:

@@ -11,8 +11,9 @@ from fakeslack import validate_message_blocks, validate_view
 from bot.blocks import contacts, home, kit
 from bot.blocks import help as help_blocks
 from bot.blocks.modals import log_contact, schedule
+from bot.domain.nextstep import StepKind
 from bot.domain.pipeline import Degree, Stage
-from bot.queries.models import ContactCard, DueItem
+from bot.queries.models import ContactCard, StepLine
 
 HOSTILE = "<!channel> <@U123|boss> & <https://evil.example|click> <#C1> <!subteam^S1>"
 
@@ -68,9 +69,9 @@ def test_user_text_is_escaped_everywhere(render) -> None:  # type: ignore[no-unt
     assert "&lt;!channel&gt;" in text
 
 
-def test_home_escapes_due_items() -> None:
+def test_home_escapes_next_steps() -> None:
     view = home.home_view(
-        {s: 0 for s in Stage}, [DueItem(f"Follow up with {HOSTILE}", datetime.now(UTC), True)]
+        {s: 0 for s in Stage}, [StepLine(1, HOSTILE, StepKind.FOLLOW_UP, "Tue 3 Feb", overdue=True)]
     )
     text = all_text(view)
     assert "<!channel>" not in text and "&lt;!channel&gt;" in text

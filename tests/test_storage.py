@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 
 from bot.domain import pipeline as core
 from bot.domain.forms import ContactInput, InterviewInput, Standing
+from bot.domain.nextstep import StepKind
 from bot.services import ActionRefused, Services
 from bot.services.interviews import InterviewService
 from storage.db import Database, normalise_url
@@ -177,5 +178,8 @@ def test_dashboard_lists_due_steps(db: Database) -> None:
     services.contacts.log_contact("T1", "U1", _input(name="Grace"))
     counts, due = services.queries.home.dashboard("T1", "U1", NOW)
     assert counts[core.Stage.TARGET] == 1
-    assert [d.text for d in due] == ["Send a request to Grace"] and due[0].overdue
+    # A fresh target: no reminder is planned for it, so it has no due day and is never "overdue".
+    assert [(d.name, d.kind, d.day, d.overdue) for d in due] == [
+        ("Grace", StepKind.SEND_REQUEST, None, False)
+    ]
     assert services.queries.home.dashboard("T1", "nobody", NOW) == (dict.fromkeys(core.Stage, 0), [])

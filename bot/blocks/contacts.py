@@ -30,6 +30,7 @@ from bot.blocks.kit import (
     plain,
     slack_date,
 )
+from bot.blocks.steps import step_sentence
 from bot.domain import pipeline as core
 from bot.domain.ids import ActionId
 from bot.queries.models import ContactCard, ContactNews
@@ -105,11 +106,15 @@ def _contact_buttons(card: ContactCard) -> list[ButtonElement | OverflowMenuElem
 
 def _status_line(card: ContactCard) -> str:
     if card.stage is core.Stage.SCHEDULED and card.next_interview:
-        return f"Interview {slack_date(card.next_interview)}."
-    if card.stage is core.Stage.REQUESTED:
+        where = f"Interview {slack_date(card.next_interview)}."
+    elif card.stage is core.Stage.REQUESTED:
         tries = "1 request" if card.attempts == 1 else f"{card.attempts} requests"
-        return f"{tries} sent, waiting for a reply. I'll remind you to follow up after a week of silence."
-    return f"Stage: {card.stage.label}."
+        where = f"{tries} sent, waiting for a reply."
+    else:
+        where = f"Stage: {card.stage.label}."
+    if card.next_step is None:
+        return where
+    return f"{where} Next: {step_sentence(card.next_step)}."
 
 
 def contact_message(card: ContactCard, headline: str) -> dict[str, Any]:
@@ -148,13 +153,17 @@ def _pipeline_blocks(cards: Sequence[ContactCard], max_blocks: int) -> list[Bloc
         if not group:
             continue
         lines.append(f"*{stage.label}* ({len(group)})")
-        lines.extend(f"• {contact_line(c)}" for c in group)
+        lines.extend(f"• {contact_line(c)}{_next(c)}" for c in group)
     return fit_lines(
         lines,
         max_blocks,
         more="…and {n} more contacts not shown.",
         is_item=lambda line: line.startswith("• "),
     )
+
+
+def _next(card: ContactCard) -> str:
+    return f" · next: {step_sentence(card.next_step)}" if card.next_step else ""
 
 
 def pipeline_message(cards: Sequence[ContactCard]) -> dict[str, Any]:

@@ -8,13 +8,14 @@ from typing import Any
 from slack_sdk.models.blocks import ActionsBlock, Block, ContextBlock, DividerBlock, HeaderBlock, SectionBlock
 from slack_sdk.models.views import View
 
-from bot.blocks.kit import MAX_HEADER_TEXT, MAX_VIEW_BLOCKS, button, esc, fit_lines, md, plain, slack_date
+from bot.blocks.kit import MAX_HEADER_TEXT, MAX_VIEW_BLOCKS, button, fit_lines, md, plain
+from bot.blocks.steps import step_mrkdwn
 from bot.domain import pipeline as core
 from bot.domain.ids import ActionId
-from bot.queries.models import DueItem
+from bot.queries.models import StepLine
 
 
-def home_view(counts: dict[core.Stage, int], due: Sequence[DueItem]) -> dict[str, Any]:
+def home_view(counts: dict[core.Stage, int], due: Sequence[StepLine]) -> dict[str, Any]:
     total = sum(counts.values())
     funnel = " · ".join(f"{stage.label}: *{counts.get(stage, 0)}*" for stage in core.Stage)
     blocks: list[Block] = [
@@ -28,13 +29,10 @@ def home_view(counts: dict[core.Stage, int], due: Sequence[DueItem]) -> dict[str
             ],
         ),
         DividerBlock(),
-        HeaderBlock(text=plain("What's due next", MAX_HEADER_TEXT)),
+        HeaderBlock(text=plain("What's next", MAX_HEADER_TEXT)),
     ]
     if due:
-        lines = [
-            f"• {'*Overdue* ' if item.overdue else ''}{esc(item.text)}: {slack_date(item.due_at)}"
-            for item in due
-        ]
+        lines = [f"• {step_mrkdwn(line)}" for line in due]
         blocks += fit_lines(lines, MAX_VIEW_BLOCKS - len(blocks) - 1)
     else:
         blocks.append(SectionBlock(text=md("Nothing due. Log a contact to get going.")))

@@ -28,6 +28,7 @@ from bot.blocks.kit import (
     plain,
     slack_date,
 )
+from bot.blocks.steps import step_mrkdwn
 from bot.domain.ids import ActionId
 from bot.domain.nudges import NudgeKind
 from bot.queries.models import NudgeItem, WeeklySummary
@@ -128,8 +129,8 @@ def _weekly_text(summary: WeeklySummary) -> str:
         f"of {summary.interviews_goal}",
     ]
     if summary.due:
-        lines.append("*Due this week:*")
-        lines += [f"• {esc(clip(text, 200))}: {slack_date(when)}" for text, when in summary.due]
+        lines.append("*This week:*")
+        lines += [f"• {step_mrkdwn(line)}" for line in summary.due]
     elif summary.targets:
         lines.append(f"You have {summary.targets} target(s) waiting for a first request.")
     else:

@@ -6,7 +6,7 @@ Pure code: no Slack, no database, no clock. Every function takes what it needs, 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -199,30 +199,6 @@ class Attempt:
     replied_at: datetime | None = None
 
 
-@dataclass(frozen=True)
-class Interview:
-    starts_at: datetime
-    duration_minutes: int
-    status: InterviewStatus = InterviewStatus.SCHEDULED
-
-    @property
-    def ends_at(self) -> datetime:
-        return self.starts_at + timedelta(minutes=self.duration_minutes)
-
-
-@dataclass(frozen=True)
-class ContactSnapshot:
-    """What the core needs to know about one contact."""
-
-    name: str
-    stage: Stage
-    degree: Degree
-    created_at: datetime
-    attempts: Sequence[Attempt] = field(default_factory=tuple)
-    interviews: Sequence[Interview] = field(default_factory=tuple)
-    last_touch_at: datetime | None = None
-
-
 def transition(stage: Stage, event: Event) -> Stage:
     """The stage after ``event``; raises TransitionError with a message the user can read."""
     try:
@@ -261,77 +237,6 @@ def check_request_sent(
             f"{settings.max_attempts} tries already went unanswered: time to close this one and move on.",
         )
     return new_stage
-
-
-class StepKind(StrEnum):
-    SEND_REQUEST = "send_request"
-    FOLLOW_UP = "follow_up"
-    PHONE_CALL = "phone_call"
-    CLOSE_NO_RESPONSE = "close_no_response"
-    SCHEDULE = "schedule"
-    INTERVIEW = "interview"
-    KEEP_IN_TOUCH = "keep_in_touch"
-
-
-@dataclass(frozen=True)
-class NextStep:
-    kind: StepKind
-    due_at: datetime
-    text: str
-
-    def is_due(self, now: datetime) -> bool:
-        return self.due_at <= now
-
-
-def next_step(
-    contact: ContactSnapshot, now: datetime, settings: PipelineSettings = DEFAULT_SETTINGS
-) -> NextStep | None:
-    """The one thing the student should do next about a contact, and from when. None when closed."""
-    stage = contact.stage
-    if stage is Stage.TARGET:
-        return NextStep(StepKind.SEND_REQUEST, contact.created_at, f"Send a request to {contact.name}")
-    if stage is Stage.REQUESTED:
-        pending = [a for a in contact.attempts if a.outcome is AttemptOutcome.PENDING]
-        last_sent = max((a.sent_at for a in contact.attempts), default=contact.created_at)
-        due = last_sent + settings.follow_up_after
-        tries = unanswered_attempts(contact.attempts)
-        if tries >= settings.max_attempts:
-            return NextStep(
-                StepKind.CLOSE_NO_RESPONSE, due, f"Close {contact.name} as no response and move on"
-            )
-        if tries == settings.max_attempts - 1 and pending:
-            return NextStep(StepKind.PHONE_CALL, due, f"Call {contact.name} once (leave a short voicemail)")
-        return NextStep(StepKind.FOLLOW_UP, due, f"Follow up with {contact.name}")
-    if stage is Stage.AGREED:
-        replied = max((a.sent_at for a in contact.attempts), default=contact.created_at)
-        return NextStep(StepKind.SCHEDULE, replied, f"Book a time with {contact.name}")
-    if stage is Stage.SCHEDULED:
-        upcoming = [i for i in contact.interviews if i.status is InterviewStatus.SCHEDULED]
-        if upcoming:
-            first = min(upcoming, key=lambda i: i.starts_at)
-            return NextStep(StepKind.INTERVIEW, first.starts_at, f"Interview with {contact.name}")
-        return NextStep(StepKind.SCHEDULE, now, f"Book a time with {contact.name}")
-    if stage is Stage.INTERVIEWED:
-        done = [i.ends_at for i in contact.interviews if i.status is InterviewStatus.DONE]
-        touched = max([*done, *([contact.last_touch_at] if contact.last_touch_at else [])], default=now)
-        return NextStep(
-            StepKind.KEEP_IN_TOUCH,
-            touched + settings.keep_in_touch_after,
-            f"Send {contact.name} a progress update",
-        )
-    return None
-
-
-def upcoming_steps(
-    contacts: Iterable[ContactSnapshot],
-    now: datetime,
-    settings: PipelineSettings = DEFAULT_SETTINGS,
-    limit: int = 5,
-) -> list[NextStep]:
-    """The next steps across contacts, most urgent first."""
-    steps = [s for s in (next_step(c, now, settings) for c in contacts) if s is not None]
-    steps.sort(key=lambda s: (s.due_at, s.text))
-    return steps[:limit]
 
 
 def stage_counts(stages: Iterable[Stage]) -> dict[Stage, int]:

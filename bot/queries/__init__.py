@@ -6,6 +6,9 @@ display models (or None for what isn't the user's), never records.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from bot.queries.contacts import ContactQueries
 from bot.queries.drafts import DraftQueries
 from bot.queries.home import HomeQueries
@@ -18,8 +21,8 @@ from storage.db import Database
 
 
 class Queries:
-    def __init__(self, db: Database) -> None:
-        self.contacts = ContactQueries(db)
+    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+        self.contacts = ContactQueries(db, clock)
         self.drafts = DraftQueries(db)
         self.home = HomeQueries(db)
         self.interviews = InterviewQueries(db)

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.domain import pipeline as core
-from bot.queries.models import ContactCard, ContactChoice
+from bot.queries.models import ContactCard, ContactChoice, StepLine
+from bot.queries.steps import step_line_by_contact
 from storage.db import Database
-from storage.models import Contact
+from storage.models import Contact, User
 from storage.repository import Repository
 
 # The stages an interview can be booked from.
 OPEN_STAGES = (core.Stage.TARGET, core.Stage.REQUESTED, core.Stage.AGREED, core.Stage.INTERVIEWED)
 
 
-def card_of(contact: Contact) -> ContactCard:
+def card_of(contact: Contact, step: StepLine | None = None) -> ContactCard:
     """A contact's card, from its record (with its attempts and interviews)."""
     upcoming = [i.starts_at for i in contact.interviews if i.status == core.InterviewStatus.SCHEDULED.value]
     return ContactCard(
@@ -30,12 +35,19 @@ def card_of(contact: Contact) -> ContactCard:
         learning_goal=contact.learning_goal,
         attempts=len(contact.attempts),
         next_interview=min(upcoming) if upcoming else None,
+        next_step=step,
     )
 
 
+def with_step(session: Session, owner: User, contact: Contact, now: datetime) -> ContactCard:
+    """A contact's card with its next step, inside the caller's unit of work."""
+    return card_of(contact, step_line_by_contact(session, owner, [contact], now).get(contact.id))
+
+
 class ContactQueries:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
         self.db = db
+        self.clock = clock
 
     def card(self, team_id: str, slack_user_id: str, contact_id: int) -> ContactCard | None:
         """The user's own contact; None for anyone else's or one that is gone."""
@@ -43,7 +55,9 @@ class ContactQueries:
             repo = Repository(session, team_id)
             owner = repo.find_user(slack_user_id)
             contact = repo.contact_of(owner, contact_id) if owner else None
-            return card_of(contact) if contact else None
+            if owner is None or contact is None:
+                return None
+            return with_step(session, owner, contact, self.clock())
 
     def pipeline(self, team_id: str, slack_user_id: str) -> list[ContactCard]:
         with self.db.session() as session:
@@ -51,7 +65,9 @@ class ContactQueries:
             owner = repo.find_user(slack_user_id)
             if owner is None:
                 return []
-            return [card_of(c) for c in repo.contacts_of(owner)]
+            contacts = repo.contacts_of(owner)
+            steps = step_line_by_contact(session, owner, contacts, self.clock())
+            return [card_of(c, steps.get(c.id)) for c in contacts]
 
     def choices(self, team_id: str, slack_user_id: str, limit: int = 100) -> list[ContactChoice]:
         """The contacts an interview can be scheduled with, most recently changed first."""

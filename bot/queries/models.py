@@ -14,6 +14,7 @@ from bot.domain import pipeline as core
 from bot.domain.calendar import CalendarEntry
 from bot.domain.chain import Chain
 from bot.domain.drafts import Draft
+from bot.domain.nextstep import StepKind
 from bot.domain.nudges import NudgeKind
 
 # Search: at most this many results in one answer.
@@ -47,6 +48,20 @@ class ContactNews(StrEnum):
 
 
 @dataclass(frozen=True)
+class StepLine:
+    """A contact's next step as every screen shows it (the App Home, the Monday plan, the list, its
+    card): one answer, from :mod:`bot.domain.nextstep`."""
+
+    contact_id: int
+    name: str
+    kind: StepKind
+    day: str | None = None
+    """The local day its reminder comes ("Tue 19 Jan"); None when no reminder is planned for it."""
+    overdue: bool = False
+    """Its reminder was sent and is still waiting for the student."""
+
+
+@dataclass(frozen=True)
 class ContactCard:
     """What a DM about one contact shows."""
 
@@ -62,15 +77,7 @@ class ContactCard:
     learning_goal: str = ""
     attempts: int = 0
     next_interview: datetime | None = None
-
-
-@dataclass(frozen=True)
-class DueItem:
-    """One line of "what's due next" on the App Home."""
-
-    text: str
-    due_at: datetime
-    overdue: bool
+    next_step: StepLine | None = None
 
 
 @dataclass(frozen=True)
@@ -189,7 +196,7 @@ class WeeklySummary:
     interviews: int
     interviews_goal: int
     targets: int
-    due: tuple[tuple[str, datetime], ...] = ()
+    due: tuple[StepLine, ...] = ()
     objective: str = ""
     targets_text: str = ""
 

@@ -15,9 +15,13 @@ from bot.domain.window import week_start, zone
 from bot.queries.drafts import draft_for
 from bot.queries.lookup import weekly_goal_texts
 from bot.queries.models import NudgeItem, WeeklySummary
+from bot.queries.steps import line_of, next_steps_of
 from storage.db import Database
 from storage.models import Contact, Interview, Nudge, OutreachAttempt, User
-from storage.repository import Repository, snapshot
+from storage.repository import Repository
+
+# The Monday plan lists at most this many steps, the most pressing first.
+PLAN_STEPS = 10
 
 RESOLUTIONS = {
     "done": "✅ Done.",
@@ -86,9 +90,11 @@ def weekly_summary(session: Session, user: User, now: datetime) -> WeeklySummary
             Interview.starts_at < end,
         )
     )
-    contacts = session.scalars(select(Contact).where(*mine)).all()
-    steps = core.upcoming_steps((snapshot(c) for c in contacts), now, settings.pipeline, limit=50)
-    due = [(s.text, s.due_at) for s in steps if s.due_at < end][:10]
+    contacts = Repository(session, user.team_id).contacts_of(user)
+    # This week's steps: overdue ones, those whose reminder comes before the week ends, and those
+    # with no reminder behind them (a first request, booking a time after a yes).
+    steps = [s for s in next_steps_of(session, user, contacts, now) if s.due_at is None or s.due_at < end]
+    due = [line_of(s, tz, now) for s in steps[:PLAN_STEPS]]
     objective, targets_text = weekly_goal_texts(user.preferences)
     return WeeklySummary(
         requests_sent=requests or 0,

@@ -30,7 +30,7 @@ class Services:
     def __init__(self, db: Database, clock: Clock = system_clock) -> None:
         self.db = db
         self.clock = clock
-        self.queries = Queries(db)
+        self.queries = Queries(db, clock)
         self.users = UserService(db, clock)
         self.contacts = ContactService(db, clock)
         self.interviews = InterviewService(db, clock)

@@ -7,7 +7,7 @@ from datetime import datetime
 from bot.domain import pipeline as core
 from bot.domain.forms import ContactInput, Standing
 from bot.domain.preferences import nudge_settings
-from bot.queries.contacts import ContactQueries, card_of
+from bot.queries.contacts import ContactQueries, card_of, with_step
 from bot.queries.models import ContactCard, ContactNews
 from bot.services.clock import Clock, system_clock
 from bot.services.errors import ActionRefused
@@ -20,8 +20,9 @@ from bot.services.events import (
     UserSeen,
 )
 from storage.db import Database
+from storage.facts import contact_facts
 from storage.models import Contact
-from storage.repository import Repository, StaleVersion, snapshot
+from storage.repository import Repository, StaleVersion
 
 NOT_YOURS = "That contact isn't in your list: it may have been removed, or it isn't yours."
 REPLIES = {"yes": core.Event.REPLIED_YES, "no": core.Event.REPLIED_NO, "later": core.Event.REPLIED_LATER}
@@ -36,7 +37,7 @@ class ContactService:
     def __init__(self, db: Database, clock: Clock = system_clock) -> None:
         self.db = db
         self.clock = clock
-        self.queries = ContactQueries(db)
+        self.queries = ContactQueries(db, clock)
 
     def card(self, team_id: str, slack_user_id: str, contact_id: int) -> ContactCard:
         """The user's own contact's card; refused for anyone else's."""
@@ -44,6 +45,11 @@ class ContactService:
         if card is None:
             raise ActionRefused(NOT_YOURS)
         return card
+
+    @staticmethod
+    def _card(repo: Repository, slack_user_id: str, contact: Contact, now: datetime) -> ContactCard:
+        owner = repo.find_user(slack_user_id)
+        return with_step(repo.session, owner, contact, now) if owner else card_of(contact)
 
     def log_contact(self, team_id: str, slack_user_id: str, data: ContactInput) -> ContactResult:
         now = self.clock()
@@ -74,12 +80,13 @@ class ContactService:
                 stage,
                 now,
             )
-            if data.standing is Standing.REQUEST_SENT and data.request_channel:
-                repo.add_attempt(contact, data.request_channel, now)
+            if data.standing is Standing.REQUEST_SENT:
+                # Every request sent is an attempt: the follow-up counts from it.
+                repo.add_attempt(contact, data.request_channel or preferred_channel(contact), now)
             if data.standing is Standing.INTERVIEW_SCHEDULED and data.interview_at:
                 repo.add_interview(contact, data.interview_at, 20, core.InterviewFormat.VIDEO, "", now)
             session.refresh(contact)
-            card = card_of(contact)
+            card = with_step(session, owner, contact, now)
         events = (
             ContactCardOffered(card.id, ContactNews.SAVED),
             UserSeen(slack_user_id),
@@ -96,7 +103,7 @@ class ContactService:
             try:
                 if contact.version != version:
                     raise ActionRefused(stale_message(contact))
-                attempts = snapshot(contact).attempts
+                attempts = contact_facts(contact).attempts
                 owner = repo.find_user(slack_user_id)
                 rules = nudge_settings(owner.preferences if owner else None, None).pipeline
                 try:
@@ -111,7 +118,7 @@ class ContactService:
                 raise refusal.with_events(ContactCardStale(contact_id)) from None
             repo.add_attempt(contact, preferred_channel(contact), now)
             session.refresh(contact)
-            card = card_of(contact)
+            card = self._card(repo, slack_user_id, contact, now)
         return ContactResult(card, (ContactChanged(card.id, ContactNews.REQUEST_RECORDED),))
 
     def reply(
@@ -127,7 +134,7 @@ class ContactService:
             except ActionRefused as refusal:
                 raise refusal.with_events(ContactCardStale(contact_id)) from None
             session.refresh(contact)
-            card = card_of(contact)
+            card = self._card(repo, slack_user_id, contact, now)
         return ContactResult(card, (ContactChanged(card.id, REPLY_NEWS[answer]),))
 
 
