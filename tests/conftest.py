@@ -14,13 +14,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from fakeslack import FakeSlack
 from slackwire import SIGNING_SECRET, SlackSender
 from sqlalchemy import text
 from waitress.server import create_server
 
 from bot.app import WebApp, create_app
 from bot.config import Config
+from bot.fakeslack import FakeSlack
 from bot.services import Services
 from storage.db import Database, normalise_url
 from storage.models import Base

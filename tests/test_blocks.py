@@ -6,11 +6,11 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from fakeslack import validate_message_blocks, validate_view
 
 from bot import blocks
 from bot.blocks import ContactCard, DueItem
 from bot.domain.pipeline import Degree, Stage
+from bot.fakeslack import validate_message_blocks, validate_view
 
 HOSTILE = "<!channel> <@U123|boss> & <https://evil.example|click> <#C1> <!subteam^S1>"
 

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from fakeslack import FakeSlack
 from slackwire import SIGNING_SECRET, SlackSender
 
+from bot.fakeslack import FakeSlack
 from storage.db import Database, normalise_url
 
 CLI = [sys.executable, "-m", "bot.cli"]

@@ -8,13 +8,13 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from conftest import RunningApp
-from fakeslack import FakeSlack, validate_view
 from slackwire import contact_form
 from sqlalchemy import select
 
 from bot.domain import drafts
 from bot.domain import pipeline as core
 from bot.draft_service import choose
+from bot.fakeslack import FakeSlack, validate_view
 from storage.models import OutreachAttempt
 
 STUDENT = "U0STUDENT"

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 from conftest import RunningApp, ServedApp, make_config
-from fakeslack import FakeSlack, validate_message_blocks, validate_view
 from slackwire import TEAM, SlackSender, contact_form, signed_headers
 from sqlalchemy import func, select
 
 from bot.app import WebApp, create_app
 from bot.domain.pipeline import Stage
+from bot.fakeslack import FakeSlack, validate_message_blocks, validate_view
 from bot.services import Services
 from storage.db import Database
 from storage.models import Contact, Interview, OutreachAttempt, User

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 from conftest import BOT_TOKEN, RunningApp
-from fakeslack import FakeSlack, validate_message_blocks
 from slackwire import contact_form
 
 from bot.app import make_client
 from bot.domain import pipeline as core
+from bot.fakeslack import FakeSlack, validate_message_blocks
 from bot.sweep import Sweeper
 from storage.db import Database
 from storage.models import Contact, User

@@ -10,12 +10,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from conftest import RunningApp
-from fakeslack import FakeSlack, validate_message_blocks, validate_view
 from slackwire import TEAM, contact_form, text_value
 from sqlalchemy import select
 
 from bot.app import make_client
 from bot.domain.pipeline import Stage
+from bot.fakeslack import FakeSlack, validate_message_blocks, validate_view
 from bot.sweep import Sweeper
 from storage.models import Contact, User
 from storage.repository import Repository

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 from conftest import BOT_TOKEN, RunningApp
-from fakeslack import FakeSlack, validate_message_blocks
 from slackwire import contact_form
 from sqlalchemy import func, select, update
 
 from bot.app import make_client
+from bot.fakeslack import FakeSlack, validate_message_blocks
 from bot.sweep import Sweeper, SweepReport
 from storage.models import Contact, Interview, Note, Nudge, OutreachAttempt, User
 

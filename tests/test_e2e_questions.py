@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import RunningApp
-from fakeslack import FakeSlack, validate_message_blocks, validate_view
 from slackwire import contact_form
 from sqlalchemy import select
 
 from bot.app import make_client
 from bot.domain.questions import THEMES
+from bot.fakeslack import FakeSlack, validate_message_blocks, validate_view
 from bot.sweep import Sweeper
 from storage.models import Interview
 

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fakeslack import FakeSlack, validate_message_blocks, validate_view
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
@@ -23,6 +22,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 from slack_sdk.webhook import WebhookClient
+
+from bot.fakeslack import FakeSlack, validate_message_blocks, validate_view
 
 TOKEN = "xoxb-test-token"
 TS_RE = re.compile(r"^\d{10}\.\d{6}$")

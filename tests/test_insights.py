@@ -6,13 +6,13 @@ from __future__ import annotations
 import random
 
 import pytest
-from fakeslack import validate_message_blocks
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.blocks import insights as blocks
 from bot.domain import insights as core
 from bot.domain.insights import InterviewedPerson, Takeaway
+from bot.fakeslack import validate_message_blocks
 
 HOSTILE = "<!channel> & <@U999> <https://evil.example|click>"
 WORDS = ("hire", "pay", "grads", "sql", "mentor", "hours", "culture", "remote", "travel", "budget")

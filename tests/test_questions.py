@@ -6,7 +6,6 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fakeslack import validate_message_blocks, validate_view
 
 from bot.blocks import NudgeItem, nudge_message
 from bot.blocks import questions as qb
@@ -23,6 +22,7 @@ from bot.domain.questions import (
     split_saved,
     validate_selection,
 )
+from bot.fakeslack import validate_message_blocks, validate_view
 from bot.question_service import QuestionService
 from bot.services import ActionRefused
 from storage.db import Database

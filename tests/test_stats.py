@@ -4,11 +4,11 @@ and the message that shows them."""
 from __future__ import annotations
 
 import pytest
-from fakeslack import validate_message_blocks
 
 from bot.blocks import stats as blocks
 from bot.domain import stats as core
 from bot.domain.stats import AttemptRecord, ContactRecord, InterviewRecord, OfferRatio, Rate
+from bot.fakeslack import validate_message_blocks
 
 
 def contact(cid: int, degree: str = "first", source: str = "alumni", **kw) -> ContactRecord:
