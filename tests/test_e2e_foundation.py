@@ -1,4 +1,5 @@
-"""End to end: signed requests into the app over HTTP; what reached the fake Slack and the database."""
+"""End to end: signed requests into the app (in process; over HTTP for the tests marked over_http);
+what reached the fake Slack and the database."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import RunningApp, ServedApp, make_config
-from slackwire import TEAM, SlackSender, contact_form, signed_headers
+from conftest import RunningApp, make_config
+from slackwire import TEAM, ServedApp, SlackSender, contact_form, signed_headers
 from sqlalchemy import func, select
 
 from bot.app import WebApp, create_app
@@ -57,6 +58,7 @@ def log_contact(app: RunningApp, slack: FakeSlack, **fields: Any) -> dict[str, A
     return {**post.args, "channel": post.response["channel"], "ts": post.response["ts"]}
 
 
+@pytest.mark.over_http
 class TestSignatures:
     def test_valid_signature_is_accepted(self, running_app: RunningApp) -> None:
         assert running_app.sender.command("help").status == 200
@@ -87,6 +89,7 @@ class TestSignatures:
         assert refused.value.code == 401
 
 
+@pytest.mark.over_http
 class TestHealth:
     def test_healthz(self, running_app: RunningApp) -> None:
         with urllib.request.urlopen(running_app.url + "/healthz", timeout=5) as response:
@@ -98,8 +101,14 @@ class TestHealth:
             urllib.request.urlopen(running_app.url + "/nope", timeout=5)
         assert missing.value.code == 404
 
+    def test_get_on_the_events_path_is_405(self, running_app: RunningApp) -> None:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(running_app.url + "/slack/events", timeout=5)
+        assert refused.value.code == 405 and refused.value.headers["Allow"] == "POST"
+
 
 class TestCommands:
+    @pytest.mark.over_http
     @pytest.mark.parametrize("text", ["", "help", "  HELP  "])
     def test_help(self, running_app: RunningApp, text: str) -> None:
         reply = running_app.sender.command(text)
@@ -115,6 +124,7 @@ class TestCommands:
         assert "I don't know" in shown and "frobnicate" in shown and "/infoint log" in shown
         assert "<!channel>" not in shown and "&lt;!channel&gt; &amp;" in shown
 
+    @pytest.mark.over_http
     def test_log_opens_the_modal_within_the_trigger_life(
         self, running_app: RunningApp, slack: FakeSlack
     ) -> None:
@@ -159,6 +169,7 @@ class TestLogContact:
         ).json()
         assert body["errors"].keys() == {"interview_at"}
 
+    @pytest.mark.over_http
     def test_valid_submission_is_saved_and_confirmed_by_dm(
         self, running_app: RunningApp, slack: FakeSlack
     ) -> None:
@@ -250,6 +261,7 @@ class TestLogContact:
 
 
 class TestRequestSent:
+    @pytest.mark.over_http
     def test_click_records_one_attempt_and_updates_the_dm(
         self, running_app: RunningApp, slack: FakeSlack
     ) -> None:
@@ -317,6 +329,7 @@ class TestRequestSent:
         running_app.sender.interaction({**payload, "trigger_id": running_app.sender.trigger_id()})
         assert "Already done" in texts(slack.wait_for(f"response_url:act-{STUDENT}")[-1].args)
 
+    @pytest.mark.over_http
     def test_double_click_at_once_records_one(self, running_app: RunningApp, slack: FakeSlack) -> None:
         dm = log_contact(running_app, slack, name="Ada")
         value = buttons(dm)["request_sent"]
@@ -361,6 +374,7 @@ class TestRequestSent:
 
 
 class TestScheduleInterview:
+    @pytest.mark.over_http
     def test_button_opens_modal_and_submission_schedules(
         self, running_app: RunningApp, slack: FakeSlack
     ) -> None:
@@ -430,6 +444,7 @@ class TestScheduleInterview:
 
 
 class TestAppHome:
+    @pytest.mark.over_http
     def test_home_for_a_new_user(self, running_app: RunningApp, slack: FakeSlack) -> None:
         running_app.sender.event(
             {"type": "app_home_opened", "user": "U0NEW", "tab": "home", "channel": "D0NEW"}
@@ -463,6 +478,7 @@ class TestAppHome:
         assert "Ada" in texts(pipeline_view)
 
 
+@pytest.mark.over_http
 def test_a_failing_database_gives_a_friendly_answer_not_a_500(slack: FakeSlack, tmp_path: Any) -> None:
     """A real failure (the database file cannot be opened): the user gets a message, Slack gets a 200."""
     broken = Database(f"sqlite:///{tmp_path}/missing-dir/nothing.db")
