@@ -20,8 +20,6 @@ from bot.services import Services
 from storage.db import Database, normalise_url
 from storage.models import Base
 
-__all__ = ["BOT_TOKEN", "RunningApp", "ServedApp", "make_config"]  # tests import these from here
-
 
 def pytest_report_header() -> str:
     return f"infoint test database: {_backend()}; app transport: {_transport()} (over_http tests: HTTP)"

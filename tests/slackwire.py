@@ -236,17 +236,10 @@ class SlackSender:
         team: str = TEAM,
         channel: str | None = None,
         message_ts: str | None = None,
+        *,
+        ephemeral: bool = False,
     ) -> Reply:
-        container: dict[str, Any]
-        if channel and message_ts:
-            container = {
-                "type": "message",
-                "channel_id": channel,
-                "message_ts": message_ts,
-                "is_ephemeral": False,
-            }
-        else:
-            container = {"type": "view", "view_id": "VHOME"}
+        """Click a button: in the message ``channel``/``message_ts`` if given, else in the App Home."""
         action: dict[str, Any] = {
             "type": "button",
             "action_id": action_id,
@@ -256,6 +249,53 @@ class SlackSender:
         }
         if value is not None:
             action["value"] = value
+        return self.interaction(self._block_actions(action, user, team, channel, message_ts, ephemeral))
+
+    def choose(
+        self,
+        action_id: str,
+        value: str,
+        user: str = "U0STUDENT",
+        team: str = TEAM,
+        channel: str | None = None,
+        message_ts: str | None = None,
+        *,
+        ephemeral: bool = False,
+        kind: str = "overflow",
+        response_url: str | None = None,
+    ) -> Reply:
+        """Pick the option ``value`` of an overflow menu (or another ``kind`` of select)."""
+        action = {
+            "type": kind,
+            "action_id": action_id,
+            "block_id": "b",
+            "selected_option": {"value": value, "text": {"type": "plain_text", "text": "x"}},
+            "action_ts": f"{time.time():.6f}",
+        }
+        payload = self._block_actions(action, user, team, channel, message_ts, ephemeral)
+        if response_url is not None:
+            payload["response_url"] = response_url
+        return self.interaction(payload)
+
+    def _block_actions(
+        self,
+        action: dict[str, Any],
+        user: str,
+        team: str,
+        channel: str | None,
+        message_ts: str | None,
+        ephemeral: bool,
+    ) -> dict[str, Any]:
+        container: dict[str, Any]
+        if channel and message_ts:
+            container = {
+                "type": "message",
+                "channel_id": channel,
+                "message_ts": message_ts,
+                "is_ephemeral": ephemeral,
+            }
+        else:
+            container = {"type": "view", "view_id": "VHOME"}
         payload: dict[str, Any] = {
             "type": "block_actions",
             "team": {"id": team, "domain": "test"},
@@ -270,7 +310,7 @@ class SlackSender:
         if channel:
             payload["channel"] = {"id": channel, "name": "directmessage"}
             payload["message"] = {"ts": message_ts, "text": "", "blocks": []}
-        return self.interaction(payload)
+        return payload
 
     def submit(
         self,
@@ -311,37 +351,3 @@ class SlackSender:
         }
         body = json.dumps(envelope).encode()
         return self.send(body, signed_headers(body, "application/json", self.secret))
-
-
-def text_value(value: str | None) -> dict[str, Any]:
-    return {"type": "plain_text_input", "value": value}
-
-
-def choice(value: str | None, kind: str = "static_select") -> dict[str, Any]:
-    return {"type": kind, "selected_option": None if value is None else {"value": value}}
-
-
-def contact_form(**fields: Any) -> dict[str, dict[str, Any]]:
-    """A 'log a contact' submission: plain fields by name; degree/standing/source/request_channel choices."""
-    state: dict[str, dict[str, Any]] = {}
-    for name in (
-        "name",
-        "company",
-        "role",
-        "industry",
-        "location",
-        "introducer",
-        "email",
-        "linkedin_url",
-        "phone",
-        "learning_goal",
-    ):
-        state[name] = {name: text_value(fields.get(name))}
-    state["degree"] = {"degree": choice(fields.get("degree", "first"), "radio_buttons")}
-    state["standing"] = {"standing": choice(fields.get("standing", "target"), "radio_buttons")}
-    state["source"] = {"source": choice(fields.get("source"))}
-    state["request_channel"] = {"request_channel": choice(fields.get("request_channel"))}
-    state["interview_at"] = {
-        "interview_at": {"type": "datetimepicker", "selected_date_time": fields.get("interview_at")}
-    }
-    return state

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from helpers import texts
 
 from bot import blocks
 from bot.blocks import ContactCard, DueItem
@@ -17,15 +18,6 @@ HOSTILE = "<!channel> <@U123|boss> & <https://evil.example|click> <#C1> <!subtea
 
 def card(i: int = 1, name: str = "Ada", stage: Stage = Stage.TARGET, **kw: object) -> ContactCard:
     return ContactCard(id=i, version=1, name=name, stage=stage, degree=Degree.FIRST, **kw)  # type: ignore[arg-type]
-
-
-def all_text(payload: object) -> str:
-    """Every string inside a payload, joined: what Slack would parse."""
-    if isinstance(payload, dict):
-        return " ".join(all_text(v) for v in payload.values())
-    if isinstance(payload, list):
-        return " ".join(all_text(v) for v in payload)
-    return payload if isinstance(payload, str) else ""
 
 
 def test_esc_order_and_characters() -> None:
@@ -60,7 +52,7 @@ def test_user_text_is_escaped_everywhere(render) -> None:  # type: ignore[no-unt
         introducer=HOSTILE,
         learning_goal=HOSTILE,
     )
-    text = all_text(render(hostile))
+    text = texts(render(hostile))
     for raw in ("<!channel>", "<@U123", "<https://evil", "<#C1>", "<!subteam"):
         assert raw not in text
     assert "&lt;!channel&gt;" in text
@@ -70,14 +62,14 @@ def test_home_escapes_due_items() -> None:
     view = blocks.home_view(
         {s: 0 for s in Stage}, [DueItem(f"Follow up with {HOSTILE}", datetime.now(UTC), True)]
     )
-    text = all_text(view)
+    text = texts(view)
     assert "<!channel>" not in text and "&lt;!channel&gt;" in text
     assert not validate_view(view)
 
 
 def test_unknown_subcommand_is_escaped_and_clipped() -> None:
     message = blocks.unknown_subcommand_message([("/infoint log", "Log.")], "<!here> " + "y" * 500)
-    text = all_text(message)
+    text = texts(message)
     assert "<!here>" not in text and "y" * 100 not in text
 
 
@@ -90,7 +82,7 @@ def test_pipeline_message_fits_any_length(count: int) -> None:
     message = blocks.pipeline_message(cards)
     assert not validate_message_blocks(message["blocks"], message["text"])
     assert len(message["blocks"]) <= blocks.MAX_MESSAGE_BLOCKS
-    shown = all_text(message)
+    shown = texts(message)
     bullets = shown.count("• *Person ")
     more = re.search(r"…and (\d+) more contacts not shown", shown)
     assert bullets + (int(more.group(1)) if more else 0) == count
@@ -109,13 +101,13 @@ def test_fit_lines_respects_section_size_and_block_budget() -> None:
     packed = [b.to_dict() for b in blocks.fit_lines(lines, max_blocks=5)]
     assert len(packed) <= 5
     assert all(len(b["text"]["text"]) <= blocks.MAX_SECTION_TEXT for b in packed if b["type"] == "section")
-    assert all_text(packed[-1]).startswith("…and ")
+    assert texts(packed[-1]).startswith("…and ")
 
 
 def test_modals_are_valid() -> None:
     assert not validate_view(blocks.log_contact_modal())
     assert not validate_view(blocks.schedule_modal(HOSTILE * 40, '{"contact": 1, "version": 1}'))
-    assert "&lt;!channel&gt;" in all_text(blocks.schedule_modal(HOSTILE, "{}"))
+    assert "&lt;!channel&gt;" in texts(blocks.schedule_modal(HOSTILE, "{}"))
 
 
 def test_contact_buttons_follow_the_stage() -> None:

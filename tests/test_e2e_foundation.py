@@ -11,9 +11,20 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import RunningApp, make_config
-from slackwire import TEAM, ServedApp, SlackSender, contact_form, signed_headers
-from sqlalchemy import func, select
+from helpers import (
+    STUDENT,
+    RunningApp,
+    buttons,
+    contact_form,
+    count,
+    elements,
+    interview_form,
+    log_contact,
+    make_config,
+    texts,
+)
+from slackwire import TEAM, ServedApp, SlackSender, signed_headers
+from sqlalchemy import select
 
 from bot.app import WebApp, create_app
 from bot.domain.pipeline import Stage
@@ -22,40 +33,7 @@ from bot.services import Services
 from storage.db import Database
 from storage.models import Contact, Interview, OutreachAttempt, User
 
-STUDENT = "U0STUDENT"
 HOSTILE = "<!channel> Ada & <@U999> <https://evil.example|x>"
-
-
-def count(app: RunningApp, model: type) -> int:
-    with app.services.db.session() as session:
-        return session.scalar(select(func.count()).select_from(model)) or 0
-
-
-def texts(payload: Any) -> str:
-    if isinstance(payload, dict):
-        return " ".join(texts(v) for v in payload.values())
-    if isinstance(payload, list):
-        return " ".join(texts(v) for v in payload)
-    return payload if isinstance(payload, str) else ""
-
-
-def buttons(message: dict[str, Any]) -> dict[str, str]:
-    return {
-        e["action_id"]: e.get("value", "")
-        for b in message.get("blocks", [])
-        if b["type"] == "actions"
-        for e in b["elements"]
-    }
-
-
-def log_contact(app: RunningApp, slack: FakeSlack, **fields: Any) -> dict[str, Any]:
-    """Submit the 'log a contact' modal; return the DM that confirms it."""
-    before = len(slack.calls_to("chat.postMessage"))
-    reply = app.sender.submit("log_contact", contact_form(**fields))
-    assert reply.status == 200 and reply.body in (b"", b"{}"), reply.body
-    post = slack.wait_for("chat.postMessage", before + 1)[-1]
-    assert post.response["ok"], post.response
-    return {**post.args, "channel": post.response["channel"], "ts": post.response["ts"]}
 
 
 @pytest.mark.over_http
@@ -292,31 +270,10 @@ class TestRequestSent:
         self, running_app: RunningApp, slack: FakeSlack, answer: str, stage: str
     ) -> None:
         dm = log_contact(running_app, slack, name="Ada", standing="request_sent")
-        overflow = next(
-            e
-            for b in dm["blocks"]
-            if b["type"] == "actions"
-            for e in b["elements"]
-            if e["action_id"] == "contact_reply"
-        )
+        overflow = elements(dm)["contact_reply"]
         chosen = next(o["value"] for o in overflow["options"] if o["value"].endswith(f":{answer}"))
-        payload = {
-            "type": "block_actions",
-            "team": {"id": TEAM},
-            "user": {"id": STUDENT, "team_id": TEAM},
-            "container": {"type": "message", "channel_id": dm["channel"], "message_ts": dm["ts"]},
-            "trigger_id": running_app.sender.trigger_id(),
-            "response_url": slack.response_url(f"act-{STUDENT}"),
-            "actions": [
-                {
-                    "type": "overflow",
-                    "action_id": "contact_reply",
-                    "block_id": "b",
-                    "selected_option": {"value": chosen},
-                }
-            ],
-        }
-        assert running_app.sender.interaction(payload).status == 200
+        in_dm = {"channel": dm["channel"], "message_ts": dm["ts"]}
+        assert running_app.sender.choose("contact_reply", chosen, **in_dm).status == 200
         slack.wait_for("chat.update")
         with running_app.services.db.session() as session:
             assert session.scalars(select(Contact.stage)).one() == stage
@@ -326,7 +283,7 @@ class TestRequestSent:
             answer
         ] in texts(updated)
         # The same choice again is stale: nothing changes.
-        running_app.sender.interaction({**payload, "trigger_id": running_app.sender.trigger_id()})
+        running_app.sender.choose("contact_reply", chosen, **in_dm)
         assert "Already done" in texts(slack.wait_for(f"response_url:act-{STUDENT}")[-1].args)
 
     @pytest.mark.over_http
@@ -390,12 +347,7 @@ class TestScheduleInterview:
         view = opened.args["view"]
         assert view["callback_id"] == "schedule_interview" and "Ada &amp; Bo" in texts(view)
         when = int((datetime.now(UTC) + timedelta(days=5)).timestamp())
-        state = {
-            "starts_at": {"starts_at": {"type": "datetimepicker", "selected_date_time": when}},
-            "duration": {"duration": {"type": "static_select", "selected_option": {"value": "30"}}},
-            "format": {"format": {"type": "static_select", "selected_option": {"value": "phone"}}},
-            "place": {"place": {"type": "plain_text_input", "value": "Their office"}},
-        }
+        state = interview_form(when, "30", "phone", "Their office")
         reply = running_app.sender.submit(
             "schedule_interview", state, private_metadata=view["private_metadata"]
         )
@@ -417,10 +369,7 @@ class TestScheduleInterview:
         dm = log_contact(running_app, slack, name="Ada")
         contact_id, version = buttons(dm)["schedule_interview"].split(":")
         past = int((datetime.now(UTC) - timedelta(days=1)).timestamp())
-        state = {
-            "starts_at": {"starts_at": {"type": "datetimepicker", "selected_date_time": past}},
-            "duration": {"duration": {"type": "static_select", "selected_option": {"value": "90"}}},
-        }
+        state = interview_form(past, duration="90", fmt=None, place=None)
         metadata = json.dumps({"contact": int(contact_id), "version": int(version)})
         body = running_app.sender.submit("schedule_interview", state, private_metadata=metadata).json()
         assert body["response_action"] == "errors" and set(body["errors"]) == {"starts_at", "duration"}
@@ -432,7 +381,7 @@ class TestScheduleInterview:
         dm = log_contact(running_app, slack, name="Ada")
         contact_id, version = buttons(dm)["schedule_interview"].split(":")
         when = int((datetime.now(UTC) + timedelta(days=5)).timestamp())
-        state = {"starts_at": {"starts_at": {"type": "datetimepicker", "selected_date_time": when}}}
+        state = interview_form(when, duration=None, fmt=None, place=None)
         metadata = json.dumps({"contact": int(contact_id), "version": int(version)})
         body = running_app.sender.submit(
             "schedule_interview", state, user="U0INTRUDER", private_metadata=metadata
