@@ -14,7 +14,7 @@ from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from slackwire import SIGNING_SECRET, Reply, SlackSender, Transport
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from bot.app import make_client
 from bot.config import Config
@@ -170,7 +170,7 @@ def opened_view(app: RunningApp, slack: FakeSlack, send: Callable[[], Reply]) ->
 
 
 def submit_modal(
-    app: RunningApp, callback_id: str, state: dict[str, dict[str, Any]], view: dict[str, Any], **kwargs: Any
+    app: RunningApp, callback_id: str, state: dict[str, Any], view: dict[str, Any], **kwargs: Any
 ) -> Reply:
     """Submit ``view`` (its private_metadata) with ``state``; wait for what the submission causes."""
     reply = app.sender.submit(callback_id, state, private_metadata=view["private_metadata"], **kwargs)
@@ -217,7 +217,7 @@ def buttons(message: dict[str, Any]) -> dict[str, str]:
 
 def rows(app: RunningApp, model: type, **where: Any) -> list[Any]:
     with app.services.db.session() as session:
-        statement = select(model)
+        statement: Select[Any] = select(model)
         for key, value in where.items():
             statement = statement.where(getattr(model, key) == value)
         return list(session.scalars(statement))

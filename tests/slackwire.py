@@ -315,7 +315,7 @@ class SlackSender:
     def submit(
         self,
         callback_id: str,
-        values: dict[str, dict[str, Any]],
+        values: dict[str, Any],
         user: str = "U0STUDENT",
         team: str = TEAM,
         private_metadata: str = "",
