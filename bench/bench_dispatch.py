@@ -5,7 +5,7 @@ Each scenario seeds a fresh database whose users each own ``per_user`` due conta
 8 days ago: one follow-up nudge each; nudges of one user go out together as one DM) plus background
 contacts that are not due, then runs ``Sweeper(db, client).run(now)`` — plan, then deliver — where
 ``client = bot.app.make_client(config)`` (the app's WebClient with its retry handlers) points at
-``tests/fakeslack.FakeSlack`` with ``enforce_rate_limits(...)``. The fake runs in a child process
+``bot.fakeslack.FakeSlack`` with ``enforce_rate_limits(...)``. The fake runs in a child process
 on 127.0.0.1 so its HTTP server does not share the GIL with the sweep being timed.
 
 Measured: total time, time until the first and between the first and last accepted message, the
@@ -54,7 +54,6 @@ from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-TESTS = ROOT / "tests"
 for entry in (str(ROOT), str(BENCH)):
     if entry not in sys.path:
         sys.path.insert(0, entry)
@@ -140,8 +139,7 @@ SCENARIOS = {
 
 
 def _fake_process(conn: Any, limits: dict[str, Any] | None) -> None:
-    sys.path.insert(0, str(TESTS))
-    from fakeslack import FakeSlack
+    from bot.fakeslack import FakeSlack
 
     fake = FakeSlack(bot_token=TOKEN, default_tz="UTC")
     fake.start()
@@ -578,7 +576,7 @@ def render(outcomes: list[Outcome], started: datetime) -> str:
         "# Dispatch benchmark",
         "",
         f"Run {started:%Y-%m-%d %H:%M %Z} on {os.cpu_count()} CPUs. `Sweeper(db, make_client(config)).run(now)` "
-        "against `tests/fakeslack.FakeSlack` (own process, 127.0.0.1) with `enforce_rate_limits(...)`; the client "
+        "against `bot.fakeslack.FakeSlack` (own process, 127.0.0.1) with `enforce_rate_limits(...)`; the client "
         "is the app's (RateLimitErrorRetryHandler(max_retry_count=3): sleeps Retry-After + 0–1 s on a 429). "
         "Theoretical minimum = (DMs − workspace burst) / workspace rate, the time between the first and the last "
         "message that the buckets allow (one DM per user per sweep: the per-channel bucket never binds).",

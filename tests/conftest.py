@@ -1,35 +1,36 @@
-"""Shared fixtures: a real database (SQLite, or PostgreSQL via INFOINT_TEST_DATABASE_URL), a fake Slack,
-and the app served over HTTP by the same server as production."""
+"""Shared fixtures: a real database (SQLite, or PostgreSQL via INFOINT_TEST_DATABASE_URL), a fake Slack
+(a real HTTP server on 127.0.0.1), and the app: its WSGI app called in process, or served over HTTP by
+the same server as production for tests marked ``over_http``."""
 
 from __future__ import annotations
 
-import contextlib
 import os
-import threading
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from fakeslack import FakeSlack
-from slackwire import SIGNING_SECRET, SlackSender
+from helpers import BOT_TOKEN, Clock, ListenerPool, RunningApp, make_config
+from slackwire import InProcess, OverHttp, ServedApp, SlackSender, Transport
 from sqlalchemy import text
-from waitress.server import create_server
 
 from bot.app import WebApp, create_app
-from bot.config import Config
+from bot.fakeslack import FakeSlack
 from bot.services import Services
 from storage.db import Database, normalise_url
 from storage.models import Base
 
-BOT_TOKEN = "xoxb-test-token"
-
 
 def pytest_report_header() -> str:
-    return f"infoint test database: {_backend()}"
+    return f"infoint test database: {_backend()}; app transport: {_transport()} (over_http tests: HTTP)"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "over_http: serve the app with waitress on 127.0.0.1 and send over a real socket "
+        "(the default is in process, through the same WSGI app)",
+    )
 
 
 def _backend() -> str:
@@ -92,70 +93,29 @@ def slack(fake_slack_server: FakeSlack) -> FakeSlack:
     return fake_slack_server
 
 
-class Clock:
-    """A clock the tests can set and move; defaults to the real time."""
-
-    def __init__(self) -> None:
-        self.fixed: datetime | None = None
-
-    def __call__(self) -> datetime:
-        return self.fixed or datetime.now(UTC)
-
-    def set(self, when: datetime) -> None:
-        self.fixed = when
-
-
-class ServedApp:
-    """A WSGI app served by waitress (the production server) on 127.0.0.1, in a thread."""
-
-    def __init__(self, wsgi: WebApp) -> None:
-        # A short loop timeout: close() from another thread takes effect within 0.1 s, not 1 s.
-        self.server = create_server(wsgi, host="127.0.0.1", port=0, threads=4, asyncore_loop_timeout=0.1)
-        self.url = f"http://127.0.0.1:{self.server.effective_port}"
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        with contextlib.suppress(OSError):  # close() from another thread ends the loop with EBADF
-            self.server.run()
-
-    def close(self) -> None:
-        self.server.close()
-        self.thread.join(timeout=5)
-
-
-@dataclass
-class RunningApp:
-    url: str
-    services: Services
-    sender: SlackSender
-    clock: Clock
-    config: Config
-
-
-def make_config(slack: FakeSlack, database_url: str) -> Config:
-    return Config(
-        bot_token=BOT_TOKEN,
-        signing_secret=SIGNING_SECRET,
-        app_token=None,
-        database_url=database_url,
-        slack_api_url=slack.api_url,
-        port=0,
-        sweep_seconds=60,
-    )
-
-
 @pytest.fixture
-def running_app(db: Database, slack: FakeSlack) -> Iterator[RunningApp]:
-    """The Bolt app behind waitress on 127.0.0.1, talking to the fake Slack."""
+def running_app(request: pytest.FixtureRequest, db: Database, slack: FakeSlack) -> Iterator[RunningApp]:
+    """The Bolt app talking to the fake Slack. Signed requests reach its WSGI app in process, or, for
+    tests marked ``over_http`` (or every test with INFOINT_TEST_TRANSPORT=http), through waitress on
+    127.0.0.1."""
     clock = Clock()
     services = Services(db, clock=clock)
     config = make_config(slack, db.url)
-    listeners = ThreadPoolExecutor(max_workers=8)
-    app = create_app(config, services, listener_executor=listeners)
-    served = ServedApp(WebApp(app, services))
-    sender = SlackSender(f"{served.url}/slack/events", slack.response_url(""), slack.trigger_id)
-    yield RunningApp(served.url, services, sender, clock, config)
-    served.close()
+    listeners = ListenerPool()
+    wsgi = WebApp(create_app(config, services, listener_executor=listeners), services)
+    served = ServedApp(wsgi) if _over_http(request) else None
+    transport: Transport = OverHttp(served.url) if served else InProcess(wsgi)
+    sender = SlackSender(transport, slack.response_url(""), slack.trigger_id)
+    yield RunningApp(transport, services, sender, clock, config, listeners, served.url if served else None)
+    if served:
+        served.close()
     # Let listeners still working after their ack finish, so they can't touch the next test's data.
     listeners.shutdown(wait=True)
+
+
+def _over_http(request: pytest.FixtureRequest) -> bool:
+    return _transport() == "http" or request.node.get_closest_marker("over_http") is not None
+
+
+def _transport() -> str:
+    return "http" if os.environ.get("INFOINT_TEST_TRANSPORT", "").lower() == "http" else "in-process"

@@ -1,20 +1,31 @@
-"""Building and signing requests the way Slack sends them to an app."""
+"""Building and signing requests the way Slack sends them to an app, and two ways to deliver them:
+`OverHttp` (a real socket to a served app) and `InProcess` (the same bytes handed to the WSGI app)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
+import io
 import json
+import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from wsgiref.validate import validator
+
+from waitress.server import create_server
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TEAM = "T0001"
+EVENTS_PATH = "/slack/events"
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -38,18 +49,123 @@ def signed_headers(
 class Reply:
     status: int
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)  # lower-cased names
 
     def json(self) -> Any:
         return json.loads(self.body) if self.body else None
 
 
-def post(url: str, body: bytes, headers: dict[str, str], timeout: float = 10) -> Reply:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+def http_request(
+    method: str, url: str, body: bytes | None, headers: Mapping[str, str], timeout: float = 10
+) -> Reply:
+    request = urllib.request.Request(url, data=body, headers=dict(headers), method=method)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return Reply(response.status, response.read())
+            return Reply(response.status, response.read(), _lower(response.headers.items()))
     except urllib.error.HTTPError as error:
-        return Reply(error.code, error.read())
+        return Reply(error.code, error.read(), _lower(error.headers.items()))
+
+
+def _lower(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers}
+
+
+class Transport(Protocol):
+    """Delivers one HTTP request to the app and returns its answer."""
+
+    def request(
+        self, method: str, path: str, body: bytes = b"", headers: Mapping[str, str] | None = None
+    ) -> Reply: ...
+
+
+class OverHttp:
+    """A real socket: the request goes to an app served at ``base_url`` (waitress, or `infoint run`)."""
+
+    def __init__(self, base_url: str, timeout: float = 10) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+
+    def request(
+        self, method: str, path: str, body: bytes = b"", headers: Mapping[str, str] | None = None
+    ) -> Reply:
+        data = body if method in ("POST", "PUT", "PATCH") else None
+        return http_request(method, self.base_url + path, data, headers or {}, self.timeout)
+
+
+class InProcess:
+    """No socket: the same request (method, path, headers, body bytes) is handed to the WSGI app in
+    this thread, as a WSGI environ like the one waitress builds; the app's own routing and Bolt's
+    signature check run as they do when served. PEP 3333 conformance is checked on the way
+    (``wsgiref.validate``)."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = validator(app)
+
+    def request(
+        self, method: str, path: str, body: bytes = b"", headers: Mapping[str, str] | None = None
+    ) -> Reply:
+        answer: dict[str, Any] = {}
+
+        def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            answer["status"], answer["headers"] = status, response_headers
+            return lambda data: None  # the legacy write() callable; the app never uses it
+
+        chunks = self.app(environ(method, path, body, headers or {}), start_response)
+        try:
+            payload = b"".join(chunks)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+        return Reply(int(answer["status"].split(" ", 1)[0]), payload, _lower(answer["headers"]))
+
+
+def environ(method: str, path: str, body: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
+    """The WSGI environ of one request from 127.0.0.1 (PEP 3333), as a server would build it."""
+    path_info, _, query = path.partition("?")
+    env: dict[str, Any] = {
+        "REQUEST_METHOD": method,
+        "SCRIPT_NAME": "",
+        "PATH_INFO": urllib.parse.unquote(path_info, "latin-1"),
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": "127.0.0.1",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+    if body:
+        env["CONTENT_LENGTH"] = str(len(body))
+    for name, value in headers.items():
+        key = name.upper().replace("-", "_")
+        env[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"] = value
+    return env
+
+
+class ServedApp:
+    """A WSGI app served by waitress (the production server) on 127.0.0.1, in a thread."""
+
+    def __init__(self, wsgi: WsgiApp) -> None:
+        # A short loop timeout: close() from another thread takes effect within 0.1 s, not 1 s.
+        self.server = create_server(wsgi, host="127.0.0.1", port=0, threads=4, asyncore_loop_timeout=0.1)
+        self.url = f"http://127.0.0.1:{self.server.effective_port}"
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        with contextlib.suppress(OSError):  # close() from another thread ends the loop with EBADF
+            self.server.run()
+
+    def close(self) -> None:
+        self.server.close()
+        self.thread.join(timeout=5)
 
 
 class SlackSender:
@@ -57,22 +173,39 @@ class SlackSender:
 
     def __init__(
         self,
-        url: str,
+        to: str | Transport,
         response_url_base: str,
         trigger_ids: Callable[[], str],
         secret: str = SIGNING_SECRET,
     ) -> None:
-        self.url = url
+        """``to``: the app's events URL (over HTTP), or a `Transport` (its requests go to /slack/events)."""
+        if isinstance(to, str):
+            parts = urllib.parse.urlsplit(to)
+            self.transport: Transport = OverHttp(f"{parts.scheme}://{parts.netloc}")
+            self.path = parts.path or EVENTS_PATH
+        else:
+            self.transport, self.path = to, EVENTS_PATH
         self.response_url_base = response_url_base
         self.secret = secret
         self.trigger_id = trigger_ids
+
+    @property
+    def url(self) -> str:
+        """The events URL, when the app is served over HTTP."""
+        if not isinstance(self.transport, OverHttp):
+            raise RuntimeError("this app is dispatched in process: mark the test over_http for a URL")
+        return self.transport.base_url + self.path
+
+    def send(self, body: bytes, headers: Mapping[str, str]) -> Reply:
+        """POST these bytes with these headers to /slack/events, signed or not."""
+        return self.transport.request("POST", self.path, body, headers)
 
     def send_form(
         self, fields: dict[str, str], *, secret: str | None = None, at: float | None = None
     ) -> Reply:
         body = urllib.parse.urlencode(fields).encode()
         headers = signed_headers(body, "application/x-www-form-urlencoded", secret or self.secret, at)
-        return post(self.url, body, headers)
+        return self.send(body, headers)
 
     def command(self, text: str, user: str = "U0STUDENT", team: str = TEAM, **extra: str) -> Reply:
         fields = {
@@ -103,17 +236,10 @@ class SlackSender:
         team: str = TEAM,
         channel: str | None = None,
         message_ts: str | None = None,
+        *,
+        ephemeral: bool = False,
     ) -> Reply:
-        container: dict[str, Any]
-        if channel and message_ts:
-            container = {
-                "type": "message",
-                "channel_id": channel,
-                "message_ts": message_ts,
-                "is_ephemeral": False,
-            }
-        else:
-            container = {"type": "view", "view_id": "VHOME"}
+        """Click a button: in the message ``channel``/``message_ts`` if given, else in the App Home."""
         action: dict[str, Any] = {
             "type": "button",
             "action_id": action_id,
@@ -123,6 +249,53 @@ class SlackSender:
         }
         if value is not None:
             action["value"] = value
+        return self.interaction(self._block_actions(action, user, team, channel, message_ts, ephemeral))
+
+    def choose(
+        self,
+        action_id: str,
+        value: str,
+        user: str = "U0STUDENT",
+        team: str = TEAM,
+        channel: str | None = None,
+        message_ts: str | None = None,
+        *,
+        ephemeral: bool = False,
+        kind: str = "overflow",
+        response_url: str | None = None,
+    ) -> Reply:
+        """Pick the option ``value`` of an overflow menu (or another ``kind`` of select)."""
+        action = {
+            "type": kind,
+            "action_id": action_id,
+            "block_id": "b",
+            "selected_option": {"value": value, "text": {"type": "plain_text", "text": "x"}},
+            "action_ts": f"{time.time():.6f}",
+        }
+        payload = self._block_actions(action, user, team, channel, message_ts, ephemeral)
+        if response_url is not None:
+            payload["response_url"] = response_url
+        return self.interaction(payload)
+
+    def _block_actions(
+        self,
+        action: dict[str, Any],
+        user: str,
+        team: str,
+        channel: str | None,
+        message_ts: str | None,
+        ephemeral: bool,
+    ) -> dict[str, Any]:
+        container: dict[str, Any]
+        if channel and message_ts:
+            container = {
+                "type": "message",
+                "channel_id": channel,
+                "message_ts": message_ts,
+                "is_ephemeral": ephemeral,
+            }
+        else:
+            container = {"type": "view", "view_id": "VHOME"}
         payload: dict[str, Any] = {
             "type": "block_actions",
             "team": {"id": team, "domain": "test"},
@@ -137,12 +310,12 @@ class SlackSender:
         if channel:
             payload["channel"] = {"id": channel, "name": "directmessage"}
             payload["message"] = {"ts": message_ts, "text": "", "blocks": []}
-        return self.interaction(payload)
+        return payload
 
     def submit(
         self,
         callback_id: str,
-        values: dict[str, dict[str, Any]],
+        values: dict[str, Any],
         user: str = "U0STUDENT",
         team: str = TEAM,
         private_metadata: str = "",
@@ -177,38 +350,4 @@ class SlackSender:
             "event_time": int(time.time()),
         }
         body = json.dumps(envelope).encode()
-        return post(self.url, body, signed_headers(body, "application/json", self.secret))
-
-
-def text_value(value: str | None) -> dict[str, Any]:
-    return {"type": "plain_text_input", "value": value}
-
-
-def choice(value: str | None, kind: str = "static_select") -> dict[str, Any]:
-    return {"type": kind, "selected_option": None if value is None else {"value": value}}
-
-
-def contact_form(**fields: Any) -> dict[str, dict[str, Any]]:
-    """A 'log a contact' submission: plain fields by name; degree/standing/source/request_channel choices."""
-    state: dict[str, dict[str, Any]] = {}
-    for name in (
-        "name",
-        "company",
-        "role",
-        "industry",
-        "location",
-        "introducer",
-        "email",
-        "linkedin_url",
-        "phone",
-        "learning_goal",
-    ):
-        state[name] = {name: text_value(fields.get(name))}
-    state["degree"] = {"degree": choice(fields.get("degree", "first"), "radio_buttons")}
-    state["standing"] = {"standing": choice(fields.get("standing", "target"), "radio_buttons")}
-    state["source"] = {"source": choice(fields.get("source"))}
-    state["request_channel"] = {"request_channel": choice(fields.get("request_channel"))}
-    state["interview_at"] = {
-        "interview_at": {"type": "datetimepicker", "selected_date_time": fields.get("interview_at")}
-    }
-    return state
+        return self.send(body, signed_headers(body, "application/json", self.secret))

@@ -54,7 +54,7 @@ LAYERS: tuple[tuple[str, Layer], ...] = (
     ("bot.config", ANYTHING),
     ("bot.sweep", ANYTHING),
     ("storage", Layer("storage", ("bot.domain", "storage"), None, SLACK)),
-    ("handlers", Layer("handlers", None, None, ("storage",))),
+    ("handlers", Layer("handlers", None, None, ("storage", "bot.fakeslack"))),
 )
 
 
@@ -161,6 +161,7 @@ def test_the_checker_sees_a_violation() -> None:
     assert _violation(blocks, "slack_bolt")
     assert _violation(domain, "sqlalchemy")
     assert _violation(handlers, "storage.repository")
-    assert _violation(handlers, "fakeslack")
+    assert _violation(handlers, "helpers")
+    assert _violation(handlers, "bot.fakeslack")
     assert _violation(blocks, "bot.queries.models") is None
     assert _violation(domain, "datetime") is None

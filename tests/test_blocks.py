@@ -6,13 +6,14 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from fakeslack import validate_message_blocks, validate_view
+from helpers import texts
 
 from bot.blocks import contacts, home, kit
 from bot.blocks import help as help_blocks
 from bot.blocks.modals import log_contact, schedule
 from bot.domain.nextstep import StepKind
 from bot.domain.pipeline import Degree, Stage
+from bot.fakeslack import validate_message_blocks, validate_view
 from bot.queries.models import ContactCard, StepLine
 
 HOSTILE = "<!channel> <@U123|boss> & <https://evil.example|click> <#C1> <!subteam^S1>"
@@ -20,15 +21,6 @@ HOSTILE = "<!channel> <@U123|boss> & <https://evil.example|click> <#C1> <!subtea
 
 def card(i: int = 1, name: str = "Ada", stage: Stage = Stage.TARGET, **kw: object) -> ContactCard:
     return ContactCard(id=i, version=1, name=name, stage=stage, degree=Degree.FIRST, **kw)  # type: ignore[arg-type]
-
-
-def all_text(payload: object) -> str:
-    """Every string inside a payload, joined: what Slack would parse."""
-    if isinstance(payload, dict):
-        return " ".join(all_text(v) for v in payload.values())
-    if isinstance(payload, list):
-        return " ".join(all_text(v) for v in payload)
-    return payload if isinstance(payload, str) else ""
 
 
 def test_esc_order_and_characters() -> None:
@@ -63,7 +55,7 @@ def test_user_text_is_escaped_everywhere(render) -> None:  # type: ignore[no-unt
         introducer=HOSTILE,
         learning_goal=HOSTILE,
     )
-    text = all_text(render(hostile))
+    text = texts(render(hostile))
     for raw in ("<!channel>", "<@U123", "<https://evil", "<#C1>", "<!subteam"):
         assert raw not in text
     assert "&lt;!channel&gt;" in text
@@ -73,14 +65,14 @@ def test_home_escapes_next_steps() -> None:
     view = home.home_view(
         {s: 0 for s in Stage}, [StepLine(1, HOSTILE, StepKind.FOLLOW_UP, "Tue 3 Feb", overdue=True)]
     )
-    text = all_text(view)
+    text = texts(view)
     assert "<!channel>" not in text and "&lt;!channel&gt;" in text
     assert not validate_view(view)
 
 
 def test_unknown_subcommand_is_escaped_and_clipped() -> None:
     message = help_blocks.unknown_subcommand_message([("/infoint log", "Log.")], "<!here> " + "y" * 500)
-    text = all_text(message)
+    text = texts(message)
     assert "<!here>" not in text and "y" * 100 not in text
 
 
@@ -93,7 +85,7 @@ def test_pipeline_message_fits_any_length(count: int) -> None:
     message = contacts.pipeline_message(cards)
     assert not validate_message_blocks(message["blocks"], message["text"])
     assert len(message["blocks"]) <= kit.MAX_MESSAGE_BLOCKS
-    shown = all_text(message)
+    shown = texts(message)
     bullets = shown.count("• *Person ")
     more = re.search(r"…and (\d+) more contacts not shown", shown)
     assert bullets + (int(more.group(1)) if more else 0) == count
@@ -112,13 +104,13 @@ def test_fit_lines_respects_section_size_and_block_budget() -> None:
     packed = [b.to_dict() for b in kit.fit_lines(lines, max_blocks=5)]
     assert len(packed) <= 5
     assert all(len(b["text"]["text"]) <= kit.MAX_SECTION_TEXT for b in packed if b["type"] == "section")
-    assert all_text(packed[-1]).startswith("…and ")
+    assert texts(packed[-1]).startswith("…and ")
 
 
 def test_modals_are_valid() -> None:
     assert not validate_view(log_contact.log_contact_modal())
     assert not validate_view(schedule.schedule_modal(HOSTILE * 40, '{"contact": 1, "version": 1}'))
-    assert "&lt;!channel&gt;" in all_text(schedule.schedule_modal(HOSTILE, "{}"))
+    assert "&lt;!channel&gt;" in texts(schedule.schedule_modal(HOSTILE, "{}"))
 
 
 def test_contact_buttons_follow_the_stage() -> None:

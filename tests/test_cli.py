@@ -24,28 +24,17 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from fakeslack import FakeSlack
+from helpers import BOT_TOKEN, clean_env
 from slackwire import SIGNING_SECRET, SlackSender
 
+from bot.fakeslack import FakeSlack
 from storage.db import Database, normalise_url
 
 CLI = [sys.executable, "-m", "bot.cli"]
-BOT_TOKEN = "xoxb-test-token"
 APPS_PAGE = "https://api.slack.com/apps"
 TABLES = {"contacts", "users", "interviews", "outreach_attempts", "nudges", "alembic_version"}
 #: How long a command that should stop at once (bad configuration) may take.
 QUICK = 30.0
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """os.environ without the variables infoint reads, plus ``extra``."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("SLACK_", "INFOINT_")) and name not in ("DATABASE_URL", "PORT")
-    }
-    env.update(extra)
-    return env
 
 
 def run_cli(

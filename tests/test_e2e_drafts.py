@@ -7,44 +7,20 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from conftest import RunningApp
-from fakeslack import FakeSlack, validate_view
-from slackwire import contact_form
+from helpers import STUDENT, RunningApp, buttons, log_contact, opened_view
 from sqlalchemy import select
 
 from bot.domain import drafts
 from bot.domain import pipeline as core
+from bot.fakeslack import FakeSlack, validate_view
 from bot.queries.drafts import choose
 from storage.models import OutreachAttempt
 
-STUDENT = "U0STUDENT"
-
-
-def log(app: RunningApp, slack: FakeSlack, **fields: Any) -> dict[str, Any]:
-    before = len(slack.calls_to("chat.postMessage"))
-    published = len(slack.calls_to("views.publish"))
-    assert app.sender.submit("log_contact", contact_form(**fields)).status == 200
-    call = slack.wait_for("chat.postMessage", before + 1)[-1]
-    slack.wait_for("views.publish", published + 1)
-    return {**call.args, "channel": call.response["channel"], "ts": call.response["ts"]}
-
-
-def button(message: dict[str, Any], action_id: str) -> str:
-    return next(
-        e["value"]
-        for b in message["blocks"]
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["action_id"] == action_id
-    )
-
 
 def open_drafts(app: RunningApp, slack: FakeSlack, dm: dict[str, Any], user: str = STUDENT) -> dict[str, Any]:
-    before = len(slack.calls_to("views.open"))
-    app.sender.click(
-        "contact_draft", button(dm, "contact_draft"), user=user, channel=dm["channel"], message_ts=dm["ts"]
-    )
-    return slack.wait_for("views.open", before + 1)[-1].args["view"]
+    value = buttons(dm)["contact_draft"]
+    in_dm = {"user": user, "channel": dm["channel"], "message_ts": dm["ts"]}
+    return opened_view(app, slack, lambda: app.sender.click("contact_draft", value, **in_dm))
 
 
 def inputs(view: dict[str, Any]) -> dict[str, str]:
@@ -98,7 +74,7 @@ def test_request_drafts_mention_the_introducer_and_ask_briefly() -> None:
 def test_second_degree_target_gets_both_drafts_and_a_mail_link(
     running_app: RunningApp, slack: FakeSlack
 ) -> None:
-    dm = log(
+    dm = log_contact(
         running_app,
         slack,
         name="Ada <!channel>",
@@ -135,16 +111,18 @@ def test_second_degree_target_gets_both_drafts_and_a_mail_link(
 
 
 def test_no_mail_link_without_an_email(running_app: RunningApp, slack: FakeSlack) -> None:
-    view = open_drafts(running_app, slack, log(running_app, slack, name="Bo", degree="cold", company="Zed"))
+    view = open_drafts(
+        running_app, slack, log_contact(running_app, slack, name="Bo", degree="cold", company="Zed")
+    )
     assert not any(b["type"] == "actions" for b in view["blocks"])
     assert inputs(view)["draft"].startswith("Hello Bo,")
 
 
 def test_drafts_are_only_for_the_owner(running_app: RunningApp, slack: FakeSlack) -> None:
-    dm = log(running_app, slack, name="Ada")
+    dm = log_contact(running_app, slack, name="Ada")
     running_app.sender.click(
         "contact_draft",
-        button(dm, "contact_draft"),
+        buttons(dm)["contact_draft"],
         user="U0INTRUDER",
         channel=dm["channel"],
         message_ts=dm["ts"],

@@ -1,4 +1,5 @@
-"""End to end: signed requests into the app over HTTP; what reached the fake Slack and the database."""
+"""End to end: signed requests into the app (in process; over HTTP for the tests marked over_http);
+what reached the fake Slack and the database."""
 
 from __future__ import annotations
 
@@ -10,53 +11,32 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import RunningApp, ServedApp, make_config
-from fakeslack import FakeSlack, validate_message_blocks, validate_view
-from slackwire import TEAM, SlackSender, contact_form, signed_headers
-from sqlalchemy import func, select
+from helpers import (
+    STUDENT,
+    RunningApp,
+    buttons,
+    contact_form,
+    count,
+    elements,
+    interview_form,
+    log_contact,
+    make_config,
+    texts,
+)
+from slackwire import TEAM, ServedApp, SlackSender, signed_headers
+from sqlalchemy import select
 
 from bot.app import WebApp, create_app
 from bot.domain.pipeline import Stage
+from bot.fakeslack import FakeSlack, validate_message_blocks, validate_view
 from bot.services import Services
 from storage.db import Database
 from storage.models import Contact, Interview, OutreachAttempt, User
 
-STUDENT = "U0STUDENT"
 HOSTILE = "<!channel> Ada & <@U999> <https://evil.example|x>"
 
 
-def count(app: RunningApp, model: type) -> int:
-    with app.services.db.session() as session:
-        return session.scalar(select(func.count()).select_from(model)) or 0
-
-
-def texts(payload: Any) -> str:
-    if isinstance(payload, dict):
-        return " ".join(texts(v) for v in payload.values())
-    if isinstance(payload, list):
-        return " ".join(texts(v) for v in payload)
-    return payload if isinstance(payload, str) else ""
-
-
-def buttons(message: dict[str, Any]) -> dict[str, str]:
-    return {
-        e["action_id"]: e.get("value", "")
-        for b in message.get("blocks", [])
-        if b["type"] == "actions"
-        for e in b["elements"]
-    }
-
-
-def log_contact(app: RunningApp, slack: FakeSlack, **fields: Any) -> dict[str, Any]:
-    """Submit the 'log a contact' modal; return the DM that confirms it."""
-    before = len(slack.calls_to("chat.postMessage"))
-    reply = app.sender.submit("log_contact", contact_form(**fields))
-    assert reply.status == 200 and reply.body in (b"", b"{}"), reply.body
-    post = slack.wait_for("chat.postMessage", before + 1)[-1]
-    assert post.response["ok"], post.response
-    return {**post.args, "channel": post.response["channel"], "ts": post.response["ts"]}
-
-
+@pytest.mark.over_http
 class TestSignatures:
     def test_valid_signature_is_accepted(self, running_app: RunningApp) -> None:
         assert running_app.sender.command("help").status == 200
@@ -87,6 +67,7 @@ class TestSignatures:
         assert refused.value.code == 401
 
 
+@pytest.mark.over_http
 class TestHealth:
     def test_healthz(self, running_app: RunningApp) -> None:
         with urllib.request.urlopen(running_app.url + "/healthz", timeout=5) as response:
@@ -98,8 +79,14 @@ class TestHealth:
             urllib.request.urlopen(running_app.url + "/nope", timeout=5)
         assert missing.value.code == 404
 
+    def test_get_on_the_events_path_is_405(self, running_app: RunningApp) -> None:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(running_app.url + "/slack/events", timeout=5)
+        assert refused.value.code == 405 and refused.value.headers["Allow"] == "POST"
+
 
 class TestCommands:
+    @pytest.mark.over_http
     @pytest.mark.parametrize("text", ["", "help", "  HELP  "])
     def test_help(self, running_app: RunningApp, text: str) -> None:
         reply = running_app.sender.command(text)
@@ -115,6 +102,7 @@ class TestCommands:
         assert "I don't know" in shown and "frobnicate" in shown and "/infoint log" in shown
         assert "<!channel>" not in shown and "&lt;!channel&gt; &amp;" in shown
 
+    @pytest.mark.over_http
     def test_log_opens_the_modal_within_the_trigger_life(
         self, running_app: RunningApp, slack: FakeSlack
     ) -> None:
@@ -159,6 +147,7 @@ class TestLogContact:
         ).json()
         assert body["errors"].keys() == {"interview_at"}
 
+    @pytest.mark.over_http
     def test_valid_submission_is_saved_and_confirmed_by_dm(
         self, running_app: RunningApp, slack: FakeSlack
     ) -> None:
@@ -250,6 +239,7 @@ class TestLogContact:
 
 
 class TestRequestSent:
+    @pytest.mark.over_http
     def test_click_records_one_attempt_and_updates_the_dm(
         self, running_app: RunningApp, slack: FakeSlack
     ) -> None:
@@ -280,31 +270,10 @@ class TestRequestSent:
         self, running_app: RunningApp, slack: FakeSlack, answer: str, stage: str
     ) -> None:
         dm = log_contact(running_app, slack, name="Ada", standing="request_sent")
-        overflow = next(
-            e
-            for b in dm["blocks"]
-            if b["type"] == "actions"
-            for e in b["elements"]
-            if e["action_id"] == "contact_reply"
-        )
+        overflow = elements(dm)["contact_reply"]
         chosen = next(o["value"] for o in overflow["options"] if o["value"].endswith(f":{answer}"))
-        payload = {
-            "type": "block_actions",
-            "team": {"id": TEAM},
-            "user": {"id": STUDENT, "team_id": TEAM},
-            "container": {"type": "message", "channel_id": dm["channel"], "message_ts": dm["ts"]},
-            "trigger_id": running_app.sender.trigger_id(),
-            "response_url": slack.response_url(f"act-{STUDENT}"),
-            "actions": [
-                {
-                    "type": "overflow",
-                    "action_id": "contact_reply",
-                    "block_id": "b",
-                    "selected_option": {"value": chosen},
-                }
-            ],
-        }
-        assert running_app.sender.interaction(payload).status == 200
+        in_dm = {"channel": dm["channel"], "message_ts": dm["ts"]}
+        assert running_app.sender.choose("contact_reply", chosen, **in_dm).status == 200
         slack.wait_for("chat.update")
         with running_app.services.db.session() as session:
             assert session.scalars(select(Contact.stage)).one() == stage
@@ -314,9 +283,10 @@ class TestRequestSent:
             answer
         ] in texts(updated)
         # The same choice again is stale: nothing changes.
-        running_app.sender.interaction({**payload, "trigger_id": running_app.sender.trigger_id()})
+        running_app.sender.choose("contact_reply", chosen, **in_dm)
         assert "Already done" in texts(slack.wait_for(f"response_url:act-{STUDENT}")[-1].args)
 
+    @pytest.mark.over_http
     def test_double_click_at_once_records_one(self, running_app: RunningApp, slack: FakeSlack) -> None:
         dm = log_contact(running_app, slack, name="Ada")
         value = buttons(dm)["request_sent"]
@@ -361,6 +331,7 @@ class TestRequestSent:
 
 
 class TestScheduleInterview:
+    @pytest.mark.over_http
     def test_button_opens_modal_and_submission_schedules(
         self, running_app: RunningApp, slack: FakeSlack
     ) -> None:
@@ -376,12 +347,7 @@ class TestScheduleInterview:
         view = opened.args["view"]
         assert view["callback_id"] == "schedule_interview" and "Ada &amp; Bo" in texts(view)
         when = int((datetime.now(UTC) + timedelta(days=5)).timestamp())
-        state = {
-            "starts_at": {"starts_at": {"type": "datetimepicker", "selected_date_time": when}},
-            "duration": {"duration": {"type": "static_select", "selected_option": {"value": "30"}}},
-            "format": {"format": {"type": "static_select", "selected_option": {"value": "phone"}}},
-            "place": {"place": {"type": "plain_text_input", "value": "Their office"}},
-        }
+        state = interview_form(when, "30", "phone", "Their office")
         reply = running_app.sender.submit(
             "schedule_interview", state, private_metadata=view["private_metadata"]
         )
@@ -403,10 +369,7 @@ class TestScheduleInterview:
         dm = log_contact(running_app, slack, name="Ada")
         contact_id, version = buttons(dm)["schedule_interview"].split(":")
         past = int((datetime.now(UTC) - timedelta(days=1)).timestamp())
-        state = {
-            "starts_at": {"starts_at": {"type": "datetimepicker", "selected_date_time": past}},
-            "duration": {"duration": {"type": "static_select", "selected_option": {"value": "90"}}},
-        }
+        state = interview_form(past, duration="90", fmt=None, place=None)
         metadata = json.dumps({"contact": int(contact_id), "version": int(version)})
         body = running_app.sender.submit("schedule_interview", state, private_metadata=metadata).json()
         assert body["response_action"] == "errors" and set(body["errors"]) == {"starts_at", "duration"}
@@ -418,7 +381,7 @@ class TestScheduleInterview:
         dm = log_contact(running_app, slack, name="Ada")
         contact_id, version = buttons(dm)["schedule_interview"].split(":")
         when = int((datetime.now(UTC) + timedelta(days=5)).timestamp())
-        state = {"starts_at": {"starts_at": {"type": "datetimepicker", "selected_date_time": when}}}
+        state = interview_form(when, duration=None, fmt=None, place=None)
         metadata = json.dumps({"contact": int(contact_id), "version": int(version)})
         body = running_app.sender.submit(
             "schedule_interview", state, user="U0INTRUDER", private_metadata=metadata
@@ -430,6 +393,7 @@ class TestScheduleInterview:
 
 
 class TestAppHome:
+    @pytest.mark.over_http
     def test_home_for_a_new_user(self, running_app: RunningApp, slack: FakeSlack) -> None:
         running_app.sender.event(
             {"type": "app_home_opened", "user": "U0NEW", "tab": "home", "channel": "D0NEW"}
@@ -463,6 +427,7 @@ class TestAppHome:
         assert "Ada" in texts(pipeline_view)
 
 
+@pytest.mark.over_http
 def test_a_failing_database_gives_a_friendly_answer_not_a_500(slack: FakeSlack, tmp_path: Any) -> None:
     """A real failure (the database file cannot be opened): the user gets a message, Slack gets a 200."""
     broken = Database(f"sqlite:///{tmp_path}/missing-dir/nothing.db")

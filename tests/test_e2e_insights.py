@@ -1,41 +1,39 @@
 """`/infoint insights` and `/infoint stats` end to end: records in a real database, signed slash
-commands over HTTP, the ephemeral answers checked for counts, escaping, Block Kit limits and scoping."""
+commands, the ephemeral answers checked for counts, escaping, Block Kit limits and scoping."""
 
 from __future__ import annotations
 
 import re
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from conftest import BOT_TOKEN, RunningApp
-from fakeslack import FakeSlack, validate_message_blocks
-from slackwire import contact_form
+from helpers import (
+    BOT_TOKEN,
+    STUDENT,
+    T0,
+    RunningApp,
+    elements,
+    log_contact,
+    opened_view,
+    submit_modal,
+    sweeper,
+    texts,
+)
 
-from bot.app import make_client
 from bot.domain import pipeline as core
-from bot.sweep import Sweeper
+from bot.fakeslack import FakeSlack, validate_message_blocks
 from storage.db import Database
 from storage.models import Contact, User
 from storage.repository import Repository
 
 TEAM = "T0001"
 OTHER_TEAM = "T0OTHER"
-STUDENT = "U0STUDENT"
 OTHER_STUDENT = "U0OTHER"
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 HOSTILE = "<!channel> & <@U999> <https://evil.example|x>"
 
 assert BOT_TOKEN  # the fake Slack and the app share it (conftest)
-
-
-def texts(payload: Any) -> str:
-    if isinstance(payload, dict):
-        return " ".join(texts(v) for v in payload.values())
-    if isinstance(payload, list):
-        return " ".join(texts(v) for v in payload)
-    return payload if isinstance(payload, str) else ""
 
 
 def ask(app: RunningApp, text: str, user: str = STUDENT, team: str = TEAM) -> dict[str, Any]:
@@ -321,75 +319,45 @@ def test_stats_for_someone_new(running_app: RunningApp) -> None:
 # Through the app's own flows -------------------------------------------------------------------------
 
 
-def _settle(slack: FakeSlack, before: int, quiet: float = 0.3, limit: float = 5.0) -> None:
-    """Wait for at least one more call to the fake Slack, then for ``quiet`` s without any."""
-    deadline = time.monotonic() + limit
-    while len(slack.calls) <= before and time.monotonic() < deadline:
-        time.sleep(0.01)
-    seen, calm = len(slack.calls), time.monotonic()
-    while time.monotonic() < deadline:
-        time.sleep(0.02)
-        if len(slack.calls) != seen:
-            seen, calm = len(slack.calls), time.monotonic()
-        elif time.monotonic() - calm >= quiet:
-            return
-
-
 def test_a_logged_interview_and_its_notes_show_up(running_app: RunningApp, slack: FakeSlack) -> None:
     app = running_app
     slack.set_user(STUDENT, tz="UTC")
     start = T0 + timedelta(days=1, hours=3)  # Tuesday 12:00 UTC
     app.clock.set(T0)
-    before = len(slack.calls_to("chat.postMessage"))
-    reply = app.sender.submit(
-        "log_contact",
-        contact_form(
-            name="Grace <@U1>",
-            company="Navy & Co",
-            industry="Healthcare",
-            degree="cold",
-            source="linkedin",
-            standing="interview_scheduled",
-            interview_at=str(int(start.timestamp())),
-        ),
+    log_contact(
+        app,
+        slack,
+        name="Grace <@U1>",
+        company="Navy & Co",
+        industry="Healthcare",
+        degree="cold",
+        source="linkedin",
+        standing="interview_scheduled",
+        interview_at=str(int(start.timestamp())),
     )
-    assert reply.status == 200, reply.body
-    slack.wait_for("chat.postMessage", before + 1)
-    _settle(slack, len(slack.calls) - 1)
     stats = texts(ask(app, "stats"))
     assert "*1* target → *1* request → *1* reply → *0* interviews" in stats
 
     # The interview ends; the wrap-up reminder's "Add notes" opens the notes form.
-    sweeper = Sweeper(app.services.db, make_client(app.config, retry_connection_errors=False))
     end = start + timedelta(minutes=21)
     app.clock.set(end)
-    sweeper.run(end)
+    sweeper(app).run(end)
     wrap = next(
         c
         for c in reversed(slack.calls_to("chat.postMessage"))
         if (c.args.get("metadata") or {}).get("event_type") == "infoint_nudges"
     )
-    button = next(
-        e
-        for b in wrap.args["blocks"]
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["action_id"] == "nudge_notes"
-    )
-    opened = len(slack.calls_to("views.open"))
-    app.sender.click(
-        "nudge_notes", button["value"], channel=wrap.response["channel"], message_ts=wrap.response["ts"]
-    )
-    view = slack.wait_for("views.open", opened + 1)[-1].args["view"]
+    button = elements(wrap.args)["nudge_notes"]
+    in_dm = {"channel": wrap.response["channel"], "message_ts": wrap.response["ts"]}
+    view = opened_view(app, slack, lambda: app.sender.click("nudge_notes", button["value"], **in_dm))
     state = {
         "takeaways": {
             "takeaways": {"type": "plain_text_input", "value": f"Data skills are scarce {HOSTILE}"}
         },
         "advice": {"advice": {"type": "plain_text_input", "value": "build a portfolio"}},
     }
-    submitted = app.sender.submit("interview_notes", state, private_metadata=view["private_metadata"])
+    submitted = submit_modal(app, "interview_notes", state, view)
     assert submitted.status == 200, submitted.body
-    _settle(slack, len(slack.calls) - 1)
 
     body = ask(app, "insights Healthcare")
     shown = texts(body)

@@ -9,52 +9,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import RunningApp
-from fakeslack import FakeSlack, validate_message_blocks, validate_view
+from helpers import STUDENT, RunningApp, elements, interview_form, log_contact, sweeper, texts
 from icalendar import Calendar
-from slackwire import contact_form
 from sqlalchemy import select
 
-from bot.app import make_client
 from bot.blocks.calendar import ics
 from bot.domain.calendar import CalendarEntry, filename
-from bot.sweep import Sweeper
+from bot.fakeslack import FakeSlack, validate_message_blocks, validate_view
 from storage.models import Contact, Interview
 
-STUDENT = "U0STUDENT"
 PARIS = ZoneInfo("Europe/Paris")
 HOSTILE = "Ada <!channel> & <@U9>"
-
-
-def texts(payload: Any) -> str:
-    if isinstance(payload, dict):
-        return " ".join(texts(v) for v in payload.values())
-    if isinstance(payload, list):
-        return " ".join(texts(v) for v in payload)
-    return payload if isinstance(payload, str) else ""
-
-
-def log(app: RunningApp, slack: FakeSlack, **fields: Any) -> dict[str, Any]:
-    before = len(slack.calls_to("chat.postMessage"))
-    published = len(slack.calls_to("views.publish"))
-    assert app.sender.submit("log_contact", contact_form(**fields)).status == 200
-    call = slack.wait_for("chat.postMessage", before + 1)[-1]
-    slack.wait_for("views.publish", published + 1)
-    return {**call.args, "channel": call.response["channel"], "ts": call.response["ts"]}
-
-
-def state(
-    when: datetime, duration: str = "20", fmt: str = "video", place: str = "", contact: str | None = None
-):
-    values: dict[str, Any] = {
-        "starts_at": {"starts_at": {"type": "datetimepicker", "selected_date_time": int(when.timestamp())}},
-        "duration": {"duration": {"type": "static_select", "selected_option": {"value": duration}}},
-        "format": {"format": {"type": "static_select", "selected_option": {"value": fmt}}},
-        "place": {"place": {"type": "plain_text_input", "value": place}},
-    }
-    if contact is not None:
-        values["contact"] = {"contact": {"type": "static_select", "selected_option": {"value": contact}}}
-    return values
 
 
 def calendars(slack: FakeSlack, count: int) -> list[Calendar]:
@@ -82,12 +47,6 @@ def interview_dm(slack: FakeSlack, n: int = 1, timeout: float = 5.0) -> Any:
         time.sleep(0.02)
 
 
-def buttons(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {
-        e["action_id"]: e for b in message.get("blocks", []) if b["type"] == "actions" for e in b["elements"]
-    }
-
-
 @pytest.fixture
 def future() -> datetime:
     return (datetime.now(UTC) + timedelta(days=10)).replace(second=0, microsecond=0)
@@ -102,8 +61,8 @@ def test_schedule_without_contacts_says_what_to_do(running_app: RunningApp, slac
 def test_schedule_command_books_with_a_calendar_file(
     running_app: RunningApp, slack: FakeSlack, future: datetime
 ) -> None:
-    log(running_app, slack, name=HOSTILE, company="Acme")
-    log(running_app, slack, name="Bo")
+    log_contact(running_app, slack, name=HOSTILE, company="Acme")
+    log_contact(running_app, slack, name="Bo")
     assert running_app.sender.command("schedule ada").status == 200
     view = slack.wait_for("views.open")[-1].args["view"]
     assert view["callback_id"] == "schedule_pick" and not validate_view(view)
@@ -113,7 +72,7 @@ def test_schedule_command_books_with_a_calendar_file(
 
     reply = running_app.sender.submit(
         "schedule_pick",
-        state(future, duration="45", fmt="in_person", place="Café <b>", contact=contact_value),
+        interview_form(future, duration="45", fmt="in_person", place="Café <b>", contact=contact_value),
     )
     assert reply.status == 200 and reply.body in (b"", b"{}"), reply.body
     dm = interview_dm(slack)
@@ -121,8 +80,8 @@ def test_schedule_command_books_with_a_calendar_file(
     shown = texts(dm.args["blocks"])
     assert "&lt;!channel&gt;" in shown and "<!channel>" not in shown and "Café &lt;b&gt;" in shown
     assert "45 minutes is long" in shown  # the gentle warning
-    assert set(buttons(dm.args)) == {"prepare_questions", "interview_reschedule", "interview_cancel"}
-    assert buttons(dm.args)["interview_cancel"]["confirm"]
+    assert set(elements(dm.args)) == {"prepare_questions", "interview_reschedule", "interview_cancel"}
+    assert elements(dm.args)["interview_cancel"]["confirm"]
 
     [calendar] = calendars(slack, 1)
     vevent = event(calendar)
@@ -142,22 +101,24 @@ def test_schedule_command_books_with_a_calendar_file(
 
 
 def test_schedule_form_errors(running_app: RunningApp, slack: FakeSlack) -> None:
-    log(running_app, slack, name="Ada")
+    log_contact(running_app, slack, name="Ada")
     past = datetime.now(UTC) - timedelta(hours=2)
-    body = running_app.sender.submit("schedule_pick", state(past, duration="90")).json()
+    body = running_app.sender.submit("schedule_pick", interview_form(past, duration="90")).json()
     assert body["response_action"] == "errors" and set(body["errors"]) == {"starts_at", "duration", "contact"}
-    body = running_app.sender.submit("schedule_pick", state(past, contact="99999:1")).json()
+    body = running_app.sender.submit("schedule_pick", interview_form(past, contact="99999:1")).json()
     assert set(body["errors"]) == {"starts_at"}
 
 
 def test_schedule_someone_elses_contact_is_refused(
     running_app: RunningApp, slack: FakeSlack, future: datetime
 ) -> None:
-    log(running_app, slack, name="Ada")
+    log_contact(running_app, slack, name="Ada")
     with running_app.services.db.session() as session:
         contact = session.scalars(select(Contact)).one()
         value = f"{contact.id}:{contact.version}"
-    body = running_app.sender.submit("schedule_pick", state(future, contact=value), user="U0INTRUDER").json()
+    body = running_app.sender.submit(
+        "schedule_pick", interview_form(future, contact=value), user="U0INTRUDER"
+    ).json()
     assert "isn't in your list" in body["errors"]["contact"]
     with running_app.services.db.session() as session:
         assert session.scalars(select(Interview)).all() == []
@@ -165,16 +126,18 @@ def test_schedule_someone_elses_contact_is_refused(
 
 def booked(running_app: RunningApp, slack: FakeSlack, when: datetime) -> Any:
     """Ada, logged and booked from her contact DM's button; returns the interview DM."""
-    dm = log(running_app, slack, name="Ada", learning_goal="How product teams decide")
-    value = buttons(dm)["schedule_interview"]["value"]
+    dm = log_contact(running_app, slack, name="Ada", learning_goal="How product teams decide")
+    value = elements(dm)["schedule_interview"]["value"]
     running_app.sender.click("schedule_interview", value, channel=dm["channel"], message_ts=dm["ts"])
     view = slack.wait_for("views.open")[-1].args["view"]
     assert running_app.sender.submit(
-        "schedule_interview", state(when), private_metadata=view["private_metadata"]
+        "schedule_interview", interview_form(when), private_metadata=view["private_metadata"]
     )
     slack.wait_for("files.completeUploadExternal")
     updated = slack.message(dm["channel"], dm["ts"])
-    assert updated is not None and "booked" in texts(updated) and "schedule_interview" not in buttons(updated)
+    assert (
+        updated is not None and "booked" in texts(updated) and "schedule_interview" not in elements(updated)
+    )
     return interview_dm(slack)
 
 
@@ -185,12 +148,14 @@ def test_reschedule_moves_the_interview_its_calendar_entry_and_its_reminders(
     first = datetime(2026, 12, 3, 14, 0, tzinfo=PARIS).astimezone(UTC)  # a Thursday
     running_app.clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
     dm = booked(running_app, slack, first)
-    running_app.sender.click("interview_reschedule", buttons(dm.args)["interview_reschedule"]["value"])
+    running_app.sender.click("interview_reschedule", elements(dm.args)["interview_reschedule"]["value"])
     view = slack.wait_for("views.open", 2)[-1].args["view"]
     assert view["callback_id"] == "interview_reschedule" and not validate_view(view)
     moved = datetime(2026, 12, 8, 11, 0, tzinfo=PARIS).astimezone(UTC)  # the next Tuesday
     reply = running_app.sender.submit(
-        "interview_reschedule", state(moved, duration="30"), private_metadata=view["private_metadata"]
+        "interview_reschedule",
+        interview_form(moved, duration="30"),
+        private_metadata=view["private_metadata"],
     )
     assert reply.status == 200 and reply.body in (b"", b"{}"), reply.body
     old_cal, new_cal = calendars(slack, 2)
@@ -199,17 +164,17 @@ def test_reschedule_moves_the_interview_its_calendar_entry_and_its_reminders(
     assert int(event(new_cal)["sequence"]) >= int(event(old_cal)["sequence"])
     assert "Moved" in texts(interview_dm(slack, 2).args["blocks"])
 
-    sweeper = Sweeper(running_app.services.db, make_client(running_app.config, retry_connection_errors=False))
+    sweep = sweeper(running_app)
     before = len(slack.calls_to("chat.postMessage"))
     wednesday = datetime(2026, 12, 2, 9, 30, tzinfo=PARIS).astimezone(UTC)  # the day before the old time
     running_app.clock.set(wednesday)
-    sweeper.run(wednesday)
+    sweep.run(wednesday)
     assert not any(
         "Interview with" in texts(c.args.get("blocks")) for c in slack.calls_to("chat.postMessage")[before:]
     )
     monday = datetime(2026, 12, 7, 9, 30, tzinfo=PARIS).astimezone(UTC)  # the day before the new time
     running_app.clock.set(monday)
-    assert sweeper.run(monday).dms == 1
+    assert sweep.run(monday).dms == 1
     prepare = slack.calls_to("chat.postMessage")[-1]
     assert "Interview with" in texts(prepare.args["blocks"]) and f"<!date^{int(moved.timestamp())}^" in texts(
         prepare.args["blocks"]
@@ -223,7 +188,7 @@ def test_cancel_stops_the_reminders_and_sends_a_cancellation(
     when = datetime(2026, 12, 3, 14, 0, tzinfo=PARIS).astimezone(UTC)
     running_app.clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
     dm = booked(running_app, slack, when)
-    value = buttons(dm.args)["interview_cancel"]["value"]
+    value = elements(dm.args)["interview_cancel"]["value"]
 
     running_app.sender.click(
         "interview_cancel",
@@ -241,17 +206,17 @@ def test_cancel_stops_the_reminders_and_sends_a_cancellation(
     _, cancellation = calendars(slack, 2)
     assert str(cancellation["method"]) == "CANCEL" and str(event(cancellation)["status"]) == "CANCELLED"
     updated = slack.message(dm.response["channel"], dm.response["ts"])
-    assert updated is not None and "Cancelled" in texts(updated) and buttons(updated) == {}
+    assert updated is not None and "Cancelled" in texts(updated) and elements(updated) == {}
     with running_app.services.db.session() as session:
         assert session.scalars(select(Interview.status)).one() == "cancelled"
         assert session.scalars(select(Contact.stage)).one() == "agreed"
 
     # The reminder for the day before no longer comes.
-    sweeper = Sweeper(running_app.services.db, make_client(running_app.config, retry_connection_errors=False))
+    sweep = sweeper(running_app)
     wednesday = datetime(2026, 12, 2, 9, 30, tzinfo=PARIS).astimezone(UTC)
     running_app.clock.set(wednesday)
     before = len(slack.calls_to("chat.postMessage"))
-    sweeper.run(wednesday)
+    sweep.run(wednesday)
     assert not any(
         "Interview with" in texts(c.args.get("blocks")) for c in slack.calls_to("chat.postMessage")[before:]
     )
@@ -278,25 +243,16 @@ def test_scheduling_from_an_ephemeral_message_still_confirms(
     running_app: RunningApp, slack: FakeSlack, future: datetime
 ) -> None:
     """Search results are ephemeral: they can't be updated, but the confirmation DM must still come."""
-    dm = log(running_app, slack, name="Ada")
-    value = buttons(dm)["schedule_interview"]["value"]
-    payload = {
-        "type": "block_actions",
-        "team": {"id": "T0001"},
-        "user": {"id": STUDENT, "team_id": "T0001"},
-        "container": {
-            "type": "message",
-            "channel_id": "C0GENERAL",
-            "message_ts": "1.000200",
-            "is_ephemeral": True,
-        },
-        "trigger_id": slack.trigger_id(),
-        "response_url": slack.response_url(f"act-{STUDENT}"),
-        "actions": [{"type": "button", "action_id": "schedule_interview", "block_id": "b", "value": value}],
-    }
-    assert running_app.sender.interaction(payload).status == 200
+    dm = log_contact(running_app, slack, name="Ada")
+    value = elements(dm)["schedule_interview"]["value"]
+    reply = running_app.sender.click(
+        "schedule_interview", value, channel="C0GENERAL", message_ts="1.000200", ephemeral=True
+    )
+    assert reply.status == 200
     view = slack.wait_for("views.open")[-1].args["view"]
     assert "channel" not in json.loads(view["private_metadata"])
-    running_app.sender.submit("schedule_interview", state(future), private_metadata=view["private_metadata"])
+    running_app.sender.submit(
+        "schedule_interview", interview_form(future), private_metadata=view["private_metadata"]
+    )
     assert "scheduled" in texts(interview_dm(slack).args["blocks"])
     assert slack.calls_to("chat.update") == []

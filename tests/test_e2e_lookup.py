@@ -1,5 +1,5 @@
 """Search, the referral chain, outcomes and the objective/goals, end to end: signed requests into the
-app over HTTP, the fake Slack, a real database (SQLite or PostgreSQL)."""
+app, the fake Slack, a real database (SQLite or PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -9,29 +9,17 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from conftest import RunningApp
-from fakeslack import FakeSlack, validate_message_blocks, validate_view
-from slackwire import TEAM, contact_form, text_value
+from helpers import STUDENT, T0, RunningApp, log_contact, sweeper, text_value, texts
+from slackwire import TEAM
 from sqlalchemy import select
 
-from bot.app import make_client
 from bot.domain.pipeline import Stage
-from bot.sweep import Sweeper
+from bot.fakeslack import FakeSlack, validate_message_blocks, validate_view
 from storage.models import Contact, User
 from storage.repository import Repository
 
-STUDENT = "U0STUDENT"
 OTHER = "U0OTHER"
 HOSTILE = "<!channel> Ada & <@U999> <https://evil.example|x>"
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday 2 March 2026, 10:00 in Paris
-
-
-def texts(payload: Any) -> str:
-    if isinstance(payload, dict):
-        return " ".join(texts(v) for v in payload.values())
-    if isinstance(payload, list):
-        return " ".join(texts(v) for v in payload)
-    return payload if isinstance(payload, str) else ""
 
 
 def seed(
@@ -90,32 +78,17 @@ def choose(
     """Pick an option of the outcome menu (value as drawn); return the ephemeral answer."""
     url_name = f"act-{user}-{time.monotonic_ns()}"
     before = len(slack.calls_to(f"response_url:{url_name}"))
-    payload = {
-        "type": "block_actions",
-        "team": {"id": team, "domain": "test"},
-        "user": {"id": user, "team_id": team},
-        "api_app_id": "A0001",
-        "token": "legacy-unused",
-        "container": {
-            "type": "message",
-            "channel_id": "C0GENERAL",
-            "message_ts": "1.2",
-            "is_ephemeral": True,
-        },
-        "channel": {"id": "C0GENERAL", "name": "general"},
-        "trigger_id": slack.trigger_id(),
-        "response_url": slack.response_url(url_name),
-        "actions": [
-            {
-                "type": "overflow",
-                "action_id": "contact_outcome",
-                "block_id": "b",
-                "selected_option": {"value": value, "text": {"type": "plain_text", "text": "x"}},
-                "action_ts": f"{time.time():.6f}",
-            }
-        ],
-    }
-    assert app.sender.interaction(payload).status == 200
+    reply = app.sender.choose(
+        "contact_outcome",
+        value,
+        user,
+        team,
+        channel="C0GENERAL",
+        message_ts="1.2",
+        ephemeral=True,
+        response_url=slack.response_url(url_name),
+    )
+    assert reply.status == 200
     answer = slack.wait_for(f"response_url:{url_name}", before + 1)[-1]
     assert answer.response["ok"], answer.response
     assert not validate_message_blocks(answer.args.get("blocks"), answer.args.get("text"))
@@ -244,8 +217,7 @@ class TestFind:
 class TestChainAndButtons:
     def test_a_referral_shows_its_chain(self, running_app: RunningApp, slack: FakeSlack) -> None:
         # Ada is logged through the modal (the real path); Linus and Barbara came as referrals.
-        running_app.sender.submit("log_contact", contact_form(name="Ada", company="Acme"))
-        slack.wait_for("chat.postMessage")
+        log_contact(running_app, slack, name="Ada", company="Acme")
         with running_app.services.db.session() as session:
             ada = session.scalars(select(Contact.id).where(Contact.name == "Ada")).one()
         linus = seed(running_app, "Linus <b>", introducer=ada, introducer_name="Ada")
@@ -445,12 +417,9 @@ class TestGoal:
         state = goal_state(objective="How <!here> hospitals buy software & why", requests="4", interviews="0")
         assert running_app.sender.submit("goal", state).status == 200
         slack.wait_for("chat.postMessage")
-        sweeper = Sweeper(
-            running_app.services.db, make_client(running_app.config, retry_connection_errors=False)
-        )
         monday = datetime(2026, 3, 9, 9, 5, tzinfo=ZoneInfo("Europe/Paris")).astimezone(UTC)
         running_app.clock.set(monday)
-        report = sweeper.run(monday)
+        report = sweeper(running_app).run(monday)
         assert report.dms == 1
         weekly = [
             c

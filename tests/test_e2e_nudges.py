@@ -1,10 +1,9 @@
 """The nudge engine end to end: records in a real database, `infoint sweep`, DMs in the fake Slack,
-buttons clicked over signed HTTP."""
+buttons clicked with signed requests."""
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -13,54 +12,32 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BOT_TOKEN, RunningApp
-from fakeslack import FakeSlack, validate_message_blocks
-from slackwire import contact_form
+from helpers import (
+    BOT_TOKEN,
+    PARIS,
+    STUDENT,
+    T0,
+    RunningApp,
+    clean_env,
+    elements,
+    interview_form,
+    log_contact,
+    nudge_dms,
+    paris,
+    rows,
+    submit_modal,
+    sweeper,
+    text_value,
+    texts,
+)
 from sqlalchemy import func, select, update
 
 from bot.app import make_client
-from bot.sweep import Sweeper, SweepReport
+from bot.fakeslack import FakeSlack, validate_message_blocks
+from bot.sweep import SweepReport
 from storage.models import Contact, Interview, Note, Nudge, OutreachAttempt, User
 
-STUDENT = "U0STUDENT"
-PARIS = "Europe/Paris"
-# Monday 2 March 2026, 10:00 in Paris (09:00 UTC).
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def texts(payload: Any) -> str:
-    if isinstance(payload, dict):
-        return " ".join(texts(v) for v in payload.values())
-    if isinstance(payload, list):
-        return " ".join(texts(v) for v in payload)
-    return payload if isinstance(payload, str) else ""
-
-
-def elements(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    for block in message.get("blocks", []):
-        if block["type"] == "actions":
-            for element in block["elements"]:
-                found.setdefault(element["action_id"], element)
-    return found
-
-
-def nudge_dms(slack: FakeSlack) -> list[Any]:
-    return [
-        c
-        for c in slack.calls_to("chat.postMessage")
-        if (c.args.get("metadata") or {}).get("event_type") == "infoint_nudges"
-        and (c.response or {}).get("ok")
-    ]
-
-
-def rows(app: RunningApp, model: type, **where: Any) -> list[Any]:
-    with app.services.db.session() as session:
-        statement = select(model)
-        for key, value in where.items():
-            statement = statement.where(getattr(model, key) == value)
-        return list(session.scalars(statement))
 
 
 class World:
@@ -69,21 +46,14 @@ class World:
     def __init__(self, app: RunningApp, slack: FakeSlack) -> None:
         self.app, self.slack = app, slack
         slack.set_user(STUDENT, tz=PARIS)
-        self.sweeper = Sweeper(app.services.db, make_client(app.config, retry_connection_errors=False))
+        self.sweeper = sweeper(app)
         self.at(T0)
 
     def at(self, when: datetime) -> None:
         self.app.clock.set(when)
 
     def log(self, **fields: Any) -> dict[str, Any]:
-        before = len(self.slack.calls_to("chat.postMessage"))
-        published = len(self.slack.calls_to("views.publish"))
-        reply = self.app.sender.submit("log_contact", contact_form(**fields))
-        assert reply.status == 200, reply.body
-        call = self.slack.wait_for("chat.postMessage", before + 1)[-1]
-        # The listener goes on after its ack (timezone, App Home): wait until it is done.
-        self.slack.wait_for("views.publish", published + 1)
-        return {**call.args, "channel": call.response["channel"], "ts": call.response["ts"]}
+        return log_contact(self.app, self.slack, **fields)
 
     def request_sent(self, dm: dict[str, Any]) -> None:
         before = len(self.slack.calls_to("chat.update"))
@@ -100,52 +70,12 @@ class World:
         message = {"blocks": dm.args["blocks"]} if hasattr(dm, "args") else dm
         channel, ts = (dm.response["channel"], dm.response["ts"]) if hasattr(dm, "args") else (None, None)
         element = elements(message)[action_id]
-        before = len(self.slack.calls)
         if element["type"] == "overflow":
             chosen = next(o for o in element["options"] if o["value"].endswith(f":{value}"))
-            payload_value = None
-            self.app.sender.interaction(
-                _overflow_payload(action_id, chosen["value"], user, channel, ts, self.slack.trigger_id())
-            )
+            self.app.sender.choose(action_id, chosen["value"], user=user, channel=channel, message_ts=ts)
         else:
-            payload_value = element["value"]
-            self.app.sender.click(action_id, payload_value, user=user, channel=channel, message_ts=ts)
-        _settle(self.slack, before)
-
-
-def _overflow_payload(
-    action_id: str, value: str, user: str, channel: str | None, ts: str | None, trigger: str
-):
-    return {
-        "type": "block_actions",
-        "team": {"id": "T0001", "domain": "test"},
-        "user": {"id": user, "team_id": "T0001"},
-        "api_app_id": "A0001",
-        "container": {"type": "message", "channel_id": channel, "message_ts": ts},
-        "channel": {"id": channel},
-        "trigger_id": trigger,
-        "response_url": f"http://unused.invalid/act-{user}",
-        "actions": [
-            {"type": "overflow", "action_id": action_id, "block_id": "b", "selected_option": {"value": value}}
-        ],
-    }
-
-
-def _settle(slack: FakeSlack, before: int, quiet: float = 0.3, limit: float = 5.0) -> None:
-    """Wait until the fake has seen at least one more call and then nothing new for ``quiet`` s."""
-    import time
-
-    deadline = time.monotonic() + limit
-    while len(slack.calls) <= before and time.monotonic() < deadline:
-        time.sleep(0.01)
-    seen = len(slack.calls)
-    calm = time.monotonic()
-    while time.monotonic() < deadline:
-        time.sleep(0.02)
-        if len(slack.calls) != seen:
-            seen, calm = len(slack.calls), time.monotonic()
-        elif time.monotonic() - calm >= quiet:
-            return
+            self.app.sender.click(action_id, element["value"], user=user, channel=channel, message_ts=ts)
+        self.app.settle()
 
 
 @pytest.fixture
@@ -153,19 +83,16 @@ def world(running_app: RunningApp, slack: FakeSlack) -> World:
     return World(running_app, slack)
 
 
-def paris(day: int, hour: int, minute: int = 0, month: int = 3) -> datetime:
-    """A March 2026 instant given in Paris time (UTC+1 until the 29th)."""
-    from zoneinfo import ZoneInfo
-
-    return datetime(2026, month, day, hour, minute, tzinfo=ZoneInfo(PARIS)).astimezone(UTC)
-
-
 # The issue's end-to-end path ------------------------------------------------------------------------------
 
 
+def sweep_env(app: RunningApp, slack: FakeSlack) -> dict[str, str]:
+    """The environment of an ``infoint sweep`` subprocess on the app's database and the fake Slack."""
+    return clean_env(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=slack.api_url, DATABASE_URL=app.services.db.url)
+
+
 def run_cli_sweep(app: RunningApp, slack: FakeSlack, *args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "INFOINT_"))}
-    env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=slack.api_url, DATABASE_URL=app.services.db.url)
+    env = sweep_env(app, slack)
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", "sweep", *args],
         cwd=cwd,
@@ -278,9 +205,9 @@ def test_two_sweeps_at_the_same_instant_send_once(world: World, slack: FakeSlack
     reports: list[Any] = []
 
     def sweep() -> None:
-        sweeper = Sweeper(world.app.services.db, make_client(world.app.config, retry_connection_errors=False))
+        own = sweeper(world.app)
         barrier.wait()
-        reports.append(sweeper.run(when))
+        reports.append(own.run(when))
 
     threads = [threading.Thread(target=sweep) for _ in range(4)]
     for t in threads:
@@ -301,10 +228,7 @@ def test_two_processes_sweeping_one_database_send_once(
     # Three students, so there is something to share out.
     for student in ("U0TWO", "U0THREE"):
         slack.set_user(student, tz=PARIS)
-        before = len(slack.calls_to("views.publish"))
-        reply = world.app.sender.submit("log_contact", contact_form(name=f"Dee {student}"), user=student)
-        assert reply.status == 200
-        slack.wait_for("views.publish", before + 1)  # the listener's last step after its ack
+        log_contact(world.app, slack, user=student, name=f"Dee {student}")
     contacts = rows(world.app, Contact)
     with world.app.services.db.session() as session:
         for contact in contacts:
@@ -320,8 +244,7 @@ def test_two_processes_sweeping_one_database_send_once(
                         outcome="pending",
                     )
                 )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "INFOINT_"))}
-    env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=slack.api_url, DATABASE_URL=world.app.services.db.url)
+    env = sweep_env(world.app, slack)
     command = [sys.executable, "-m", "bot.cli", "sweep", "--at", paris(10, 10).isoformat()]
     processes = [
         subprocess.Popen(
@@ -517,13 +440,8 @@ def test_show_draft_opens_an_editable_draft_with_a_mail_link(world: World, slack
     link = view["blocks"][1]["elements"][0]["url"]
     assert link.startswith("mailto:ada@example.org?subject=")
     # "Sent it" in the modal counts as done.
-    reply = world.app.sender.submit(
-        "nudge_draft",
-        {"draft": {"draft": {"type": "plain_text_input", "value": body}}},
-        private_metadata=view["private_metadata"],
-    )
+    reply = submit_modal(world.app, "nudge_draft", {"draft": {"draft": text_value(body)}}, view)
     assert reply.status == 200
-    _settle(slack, len(slack.calls) - 1)
     assert len(rows(world.app, OutreachAttempt)) == 2
 
 
@@ -576,11 +494,7 @@ def test_interview_prepare_wrap_up_notes_then_thanks_and_referrals(world: World,
         "action_items": {"action_items": {"type": "plain_text_input", "value": "read two case studies"}},
         "talk_again": {"talk_again": {"type": "radio_buttons", "selected_option": {"value": "yes"}}},
     }
-    assert (
-        world.app.sender.submit("interview_notes", state, private_metadata=view["private_metadata"]).status
-        == 200
-    )
-    _settle(slack, len(slack.calls) - 1)
+    assert submit_modal(world.app, "interview_notes", state, view).status == 200
     [interview] = rows(world.app, Interview)
     assert interview.status == "done"
     assert {n.kind for n in rows(world.app, Note)} == {"takeaway", "advice", "action_item", "talk_again"}
@@ -600,11 +514,7 @@ def test_interview_prepare_wrap_up_notes_then_thanks_and_referrals(world: World,
         "referral_1_company": {"referral_1_company": {"type": "plain_text_input", "value": "Kernel Co"}},
         "referral_2_name": {"referral_2_name": {"type": "plain_text_input", "value": "Barbara"}},
     }
-    assert (
-        world.app.sender.submit("add_referrals", state, private_metadata=view["private_metadata"]).status
-        == 200
-    )
-    _settle(slack, len(slack.calls) - 1)
+    assert submit_modal(world.app, "add_referrals", state, view).status == 200
     referred = [c for c in rows(world.app, Contact) if c.source == "referral"]
     assert sorted(c.name for c in referred) == ["Barbara", "Linus"]
     assert all(
@@ -703,11 +613,7 @@ def test_wrap_up_rescheduled_moves_the_interview_and_sends_a_new_calendar_file(
     view = slack.wait_for("views.open")[-1].args["view"]
     assert view["callback_id"] == "reschedule_interview"
     moved = paris(12, 15)
-    state = {
-        "starts_at": {"starts_at": {"type": "datetimepicker", "selected_date_time": int(moved.timestamp())}},
-        "duration": {"duration": {"type": "static_select", "selected_option": {"value": "30"}}},
-        "format": {"format": {"type": "static_select", "selected_option": {"value": "phone"}}},
-    }
+    state = interview_form(moved, "30", "phone", place=None)
     reply = world.app.sender.submit("reschedule_interview", state, private_metadata=view["private_metadata"])
     assert reply.status == 200 and reply.body in (b"", b"{}"), reply.body
     slack.wait_for("files.completeUploadExternal")

@@ -1,69 +1,38 @@
 """The question bank end to end: `/infoint questions`, the "Prepare questions" button and modal, the DM,
-and the preparation nudge listing the chosen questions. Signed HTTP into the app, fake Slack, real DB."""
+and the preparation nudge listing the chosen questions. Signed requests into the app, fake Slack, real DB."""
 
 from __future__ import annotations
 
 import json
-import time
-from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import RunningApp
-from fakeslack import FakeSlack, validate_message_blocks, validate_view
-from slackwire import contact_form
+from helpers import (
+    PARIS,
+    STUDENT,
+    T0,
+    RunningApp,
+    buttons,
+    log_contact,
+    nudge_dms,
+    opened_view,
+    paris,
+    sweeper,
+    texts,
+)
 from sqlalchemy import select
 
-from bot.app import make_client
 from bot.domain.questions import THEMES
-from bot.sweep import Sweeper
+from bot.fakeslack import FakeSlack, validate_message_blocks, validate_view
 from storage.models import Interview
 
-STUDENT = "U0STUDENT"
 INTRUDER = "U0INTRUDER"
-PARIS = "Europe/Paris"
 HOSTILE = "<!channel> & <@U999>"
-# Monday 2 March 2026, 10:00 in Paris.
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-def paris(day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, 3, day, hour, minute, tzinfo=ZoneInfo(PARIS)).astimezone(UTC)
-
-
-def texts(payload: Any) -> str:
-    if isinstance(payload, dict):
-        return " ".join(texts(v) for v in payload.values())
-    if isinstance(payload, list):
-        return " ".join(texts(v) for v in payload)
-    return payload if isinstance(payload, str) else ""
-
-
-def buttons(message: dict[str, Any]) -> dict[str, str]:
-    return {
-        e["action_id"]: e.get("value", "")
-        for b in message.get("blocks", [])
-        if b["type"] == "actions"
-        for e in b["elements"]
-    }
 
 
 def stored_questions(app: RunningApp) -> list[list[str]]:
     with app.services.db.session() as session:
         return [list(q) for q in session.scalars(select(Interview.questions).order_by(Interview.id))]
-
-
-def quiet(slack: FakeSlack, seconds: float = 0.3) -> None:
-    """Let listeners still running after their ack finish (nothing new for ``seconds``)."""
-    seen, calm = len(slack.calls), time.monotonic()
-    deadline = calm + 5
-    while time.monotonic() < deadline:
-        time.sleep(0.02)
-        if len(slack.calls) != seen:
-            seen, calm = len(slack.calls), time.monotonic()
-        elif time.monotonic() - calm >= seconds:
-            return
 
 
 def checked(*question_ids: str, own: str | None = None) -> dict[str, dict[str, Any]]:
@@ -86,28 +55,22 @@ class Student:
         slack.set_user(STUDENT, tz=PARIS)
         app.clock.set(T0)
         self.starts = paris(5, 14)
-        before = len(slack.calls_to("chat.postMessage"))
-        reply = app.sender.submit(
-            "log_contact",
-            contact_form(
-                name="Ada " + HOSTILE,
-                company="Acme",
-                standing="interview_scheduled",
-                interview_at=str(int(self.starts.timestamp())),
-            ),
+        log_contact(
+            app,
+            slack,
+            name="Ada " + HOSTILE,
+            company="Acme",
+            standing="interview_scheduled",
+            interview_at=str(int(self.starts.timestamp())),
         )
-        assert reply.status == 200, reply.body
-        slack.wait_for("chat.postMessage", before + 1)
-        slack.wait_for("views.publish")
-        quiet(slack)
         with app.services.db.session() as session:
             self.interview_id = session.scalars(select(Interview.id)).one()
 
     def open_modal(self, value: str | None = None, user: str = STUDENT) -> dict[str, Any]:
-        before = len(self.slack.calls_to("views.open"))
-        reply = self.app.sender.click("prepare_questions", value or str(self.interview_id), user=user)
-        assert reply.status == 200
-        return self.slack.wait_for("views.open", before + 1)[-1].args["view"]
+        interview = value or str(self.interview_id)
+        return opened_view(
+            self.app, self.slack, lambda: self.app.sender.click("prepare_questions", interview, user=user)
+        )
 
     def submit(self, state: dict[str, Any], view: dict[str, Any], user: str = STUDENT) -> Any:
         reply = self.app.sender.submit(
@@ -208,14 +171,14 @@ class TestPrepare:
     def test_someone_else_is_refused_and_nothing_changes(self, student: Student, slack: FakeSlack) -> None:
         view = student.open_modal()
         student.submit(checked("role.1"), view)
-        quiet(slack)
+        student.app.settle()
         opened = len(slack.calls_to("views.open"))
 
         student.app.sender.click("prepare_questions", str(student.interview_id), user=INTRUDER)
         notice = slack.wait_for(f"response_url:act-{INTRUDER}")[0]
         assert "isn't in your records" in texts(notice.args)
         assert "Ada" not in texts(notice.args)
-        quiet(slack)
+        student.app.settle()
         assert len(slack.calls_to("views.open")) == opened
 
         # Even with the student's form in hand, a submission from someone else changes nothing.
@@ -231,7 +194,7 @@ class TestPrepare:
             private_metadata=view["private_metadata"],
         )
         assert reply.json()["response_action"] == "errors"
-        quiet(slack)
+        student.app.settle()
         assert stored_questions(student.app) == [[THEMES[2].questions[0].text]]
         assert len(slack.calls_to("chat.postMessage")) == posts
 
@@ -255,7 +218,7 @@ class TestPrepare:
         assert "21 questions" in answer["errors"]["own_questions"]
         only_bank = student.submit(checked(*every[:21]), view)
         assert only_bank["response_action"] == "errors" and "questions_role" in only_bank["errors"]
-        quiet(slack)
+        student.app.settle()
         assert stored_questions(student.app) == [[]]
 
     def test_a_long_own_question_is_an_inline_error(self, student: Student, slack: FakeSlack) -> None:
@@ -263,7 +226,7 @@ class TestPrepare:
         answer = student.submit(checked("career.1", own="Short?\n" + "x" * 400), view)
         assert answer["response_action"] == "errors"
         assert "Line 2 has 400 characters" in answer["errors"]["own_questions"]
-        quiet(slack)
+        student.app.settle()
         assert stored_questions(student.app) == [[]]
 
     def test_a_garbled_form_is_an_inline_error(self, student: Student) -> None:
@@ -282,24 +245,15 @@ class TestPrepare:
 # The preparation nudge ---------------------------------------------------------------------------------
 
 
-def nudge_dms(slack: FakeSlack) -> list[Any]:
-    return [
-        c
-        for c in slack.calls_to("chat.postMessage")
-        if (c.args.get("metadata") or {}).get("event_type") == "infoint_nudges"
-        and (c.response or {}).get("ok")
-    ]
-
-
 def test_the_preparation_nudge_lists_the_chosen_questions(student: Student, slack: FakeSlack) -> None:
     view = student.open_modal()
     student.submit(checked("role.1", "advice.1", own=f"Why {HOSTILE}?"), view)
-    quiet(slack)
+    student.app.settle()
 
-    sweeper = Sweeper(student.app.services.db, make_client(student.app.config, retry_connection_errors=False))
+    sweep = sweeper(student.app)
     wednesday = paris(4, 10)  # the working day before, 10:00 in Paris
     student.app.clock.set(wednesday)
-    report = sweeper.run(wednesday)
+    report = sweep.run(wednesday)
     assert report.dms >= 1
     [dm] = [d for d in nudge_dms(slack) if "Interview with" in texts(d.args["blocks"])]
     assert not validate_message_blocks(dm.args["blocks"], dm.args["text"])
@@ -316,8 +270,8 @@ def test_the_preparation_nudge_lists_the_chosen_questions(student: Student, slac
 
 
 def test_a_nudge_without_questions_says_so(student: Student, slack: FakeSlack) -> None:
-    sweeper = Sweeper(student.app.services.db, make_client(student.app.config, retry_connection_errors=False))
+    sweep = sweeper(student.app)
     student.app.clock.set(paris(4, 10))
-    sweeper.run(paris(4, 10))
+    sweep.run(paris(4, 10))
     [dm] = [d for d in nudge_dms(slack) if "Interview with" in texts(d.args["blocks"])]
     assert "No questions prepared yet." in texts(dm.args["blocks"])

@@ -5,15 +5,17 @@ from __future__ import annotations
 import http.client
 import json
 import re
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from fakeslack import FakeSlack, validate_message_blocks, validate_view
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
@@ -23,6 +25,9 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 from slack_sdk.webhook import WebhookClient
+
+import bot.fakeslack
+from bot.fakeslack import FakeSlack, validate_message_blocks, validate_view
 
 TOKEN = "xoxb-test-token"
 TS_RE = re.compile(r"^\d{10}\.\d{6}$")
@@ -966,3 +971,22 @@ def test_reset_restores_the_initial_state(fake: FakeSlack, client: WebClient) ->
     assert client.views_open(trigger_id="used", view=modal())["ok"] is True
     again = [client.chat_postMessage(channel="C1", text="y")["ts"] for _ in range(2)]  # no rate limit left
     assert float(again[0]) > float(posted["ts"])
+
+
+# The package itself ----------------------------------------------------------------------------------
+
+
+def test_the_package_imports_nothing_of_the_app() -> None:
+    """bot.fakeslack ships with the app but stands alone: the standard library and slack_sdk only."""
+    code = "import sys, bot.fakeslack\nprint('\\n'.join(sorted(name for name in sys.modules)))\n"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    names = loaded.stdout.split()
+    ours = [n for n in names if n.split(".")[0] in ("bot", "handlers", "storage")]
+    assert ours and all(n == "bot" or n.startswith("bot.fakeslack") for n in ours), ours
+    assert not [n for n in names if n.split(".")[0] in ("slack_bolt", "sqlalchemy", "waitress")]
+
+
+def test_every_module_of_the_package_stays_small() -> None:
+    package = Path(bot.fakeslack.__file__).parent
+    sizes = {path.name: len(path.read_text().splitlines()) for path in package.glob("*.py")}
+    assert len(sizes) > 3 and max(sizes.values()) <= 400, sizes

@@ -6,13 +6,14 @@ from __future__ import annotations
 import random
 
 import pytest
-from fakeslack import validate_message_blocks
+from helpers import texts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.blocks import insights as blocks
 from bot.domain import insights as core
 from bot.domain.insights import InterviewedPerson, Takeaway
+from bot.fakeslack import validate_message_blocks
 
 HOSTILE = "<!channel> & <@U999> <https://evil.example|click>"
 WORDS = ("hire", "pay", "grads", "sql", "mentor", "hours", "culture", "remote", "travel", "budget")
@@ -313,17 +314,6 @@ class TestSummary:
 # Blocks ----------------------------------------------------------------------------------------------
 
 
-def all_text(message: dict) -> str:
-    def walk(node) -> str:
-        if isinstance(node, dict):
-            return " ".join(walk(v) for v in node.values())
-        if isinstance(node, list):
-            return " ".join(walk(v) for v in node)
-        return node if isinstance(node, str) else ""
-
-    return walk(message)
-
-
 class TestBlocks:
     def test_hostile_text_is_escaped_everywhere(self) -> None:
         notes = [
@@ -337,7 +327,7 @@ class TestBlocks:
             blocks.no_match_message(HOSTILE, core.industry_summary([], notes)),
             blocks.summary_message(core.industry_summary([], notes)),
         ):
-            shown = all_text(message)
+            shown = texts(message)
             assert "<!channel>" not in shown and "<@U999>" not in shown and "<https" not in shown
             assert "&lt;!channel&gt;" in shown
             assert not validate_message_blocks(message["blocks"], message["text"])
@@ -347,11 +337,11 @@ class TestBlocks:
         sections = [b for b in message["blocks"] if b["type"] == "section" and b.get("fields")]
         assert len(sections) == 1 and len(sections[0]["fields"]) == 3
         assert "3 people said something similar." in sections[0]["text"]["text"]
-        shown = all_text(message)
+        shown = texts(message)
         assert "Only one person said these" in shown and "Learn SQL before you apply." in shown
 
     def test_no_agreement_says_so(self) -> None:
-        shown = all_text(blocks.insights_message(core.report(DIFFERENT, "healthcare")))
+        shown = texts(blocks.insights_message(core.report(DIFFERENT, "healthcare")))
         assert "No two people said similar things yet" in shown
 
     @pytest.mark.parametrize("size", [1, 60, 400, 3000])
@@ -376,7 +366,7 @@ class TestBlocks:
         )
         message = blocks.summary_message(lines)
         assert not validate_message_blocks(message["blocks"], message["text"])
-        assert "more industries not shown" in all_text(message)
+        assert "more industries not shown" in texts(message)
 
     def test_empty_summary_explains_how_to_start(self) -> None:
-        assert "No interviews or takeaways yet" in all_text(blocks.summary_message([]))
+        assert "No interviews or takeaways yet" in texts(blocks.summary_message([]))

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fakeslack import validate_message_blocks, validate_view
+from helpers import texts
 
 from bot.blocks import questions as qb
 from bot.blocks.nudges import nudge_message
@@ -23,6 +23,7 @@ from bot.domain.questions import (
     split_saved,
     validate_selection,
 )
+from bot.fakeslack import validate_message_blocks, validate_view
 from bot.queries.models import NudgeItem
 from bot.services import ActionRefused
 from bot.services.questions import QuestionService
@@ -31,14 +32,6 @@ from storage.repository import Repository
 
 HOSTILE = "<!channel> <@U123|boss> & <https://evil.example|click>"
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-def all_text(payload: object) -> str:
-    if isinstance(payload, dict):
-        return " ".join(all_text(v) for v in payload.values())
-    if isinstance(payload, list):
-        return " ".join(all_text(v) for v in payload)
-    return payload if isinstance(payload, str) else ""
 
 
 def ids(theme_key: str, *numbers: int) -> list[str]:
@@ -216,7 +209,7 @@ class TestMessages:
         message = qb.overview_message()
         assert message["response_type"] == "ephemeral"
         assert not validate_message_blocks(message["blocks"], message["text"])
-        shown = all_text(message)
+        shown = texts(message)
         for theme in THEMES:
             assert theme.label in shown and f"/infoint questions {theme.key}" in shown
             assert theme.questions[0].text in shown and theme.questions[-1].text not in shown
@@ -225,14 +218,14 @@ class TestMessages:
     def test_a_theme_shows_all_its_questions(self, theme: bank.Theme) -> None:
         message = qb.theme_message(theme)
         assert not validate_message_blocks(message["blocks"], message["text"])
-        shown = all_text(message)
+        shown = texts(message)
         assert all(q.text in shown for q in theme.questions)
         assert f"1. {theme.questions[0].text}" in shown
 
     def test_unknown_theme_is_escaped_and_lists_the_themes(self) -> None:
         message = qb.unknown_theme_message(HOSTILE + " `x`")
         assert not validate_message_blocks(message["blocks"], message["text"])
-        shown = all_text(message)
+        shown = texts(message)
         assert "<!channel>" not in shown and "<@U123" not in shown and "&lt;!channel&gt;" in shown
         assert "`x`" not in shown
         assert all(f"`{t.key}`" in shown for t in THEMES)
@@ -240,7 +233,7 @@ class TestMessages:
     def test_prepared_dm_lists_the_questions_numbered_and_escaped(self) -> None:
         message = qb.prepared_message(HOSTILE, NOW, ["Why? " + HOSTILE, "How?"], 7)
         assert not validate_message_blocks(message["blocks"], message["text"])
-        shown = all_text(message)
+        shown = texts(message)
         assert "2 questions ready" in shown and "1. Why? &lt;!channel&gt;" in shown and "2. How?" in shown
         assert "<!channel>" not in shown and "<@U123" not in shown
         [button] = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
@@ -253,7 +246,7 @@ class TestMessages:
 
     def test_prepared_dm_with_no_questions(self) -> None:
         message = qb.prepared_message("Ada", None, [], 1)
-        assert "No questions prepared yet" in all_text(message)
+        assert "No questions prepared yet" in texts(message)
         assert not validate_message_blocks(message["blocks"], message["text"])
 
 
@@ -295,7 +288,7 @@ class TestModal:
         assert own["element"]["initial_value"] == "Mine & <!here>?\nSecond?"
 
     def test_hostile_contact_name_is_escaped(self) -> None:
-        shown = all_text(self.view([], name=HOSTILE))
+        shown = texts(self.view([], name=HOSTILE))
         assert "<!channel>" not in shown and "&lt;!channel&gt;" in shown
 
     def test_a_long_own_list_is_prefilled_within_the_input_limit(self) -> None:
@@ -347,11 +340,11 @@ class TestPrepareNudge:
     def test_lists_the_chosen_questions_numbered_and_escaped(self) -> None:
         message = nudge_message([self.item(("Why this field?", HOSTILE))])
         assert not validate_message_blocks(message["blocks"], message["text"])
-        shown = all_text(message)
+        shown = texts(message)
         assert "1. Why this field?" in shown and "2. &lt;!channel&gt;" in shown and "<!channel>" not in shown
 
     def test_no_questions_yet(self) -> None:
-        assert "No questions prepared yet." in all_text(nudge_message([self.item()]))
+        assert "No questions prepared yet." in texts(nudge_message([self.item()]))
 
     def test_the_longest_list_stays_within_a_section(self) -> None:
         worst = tuple(f"{n} " + "&<>" * 99 for n in range(MAX_QUESTIONS))
@@ -376,7 +369,7 @@ class TestPrepareNudge:
 
     def test_no_button_without_an_interview(self) -> None:
         message = nudge_message([self.item(interview_id=None)])
-        assert "prepare_questions" not in all_text(message)
+        assert "prepare_questions" not in texts(message)
 
 
 # The service ----------------------------------------------------------------------------------------

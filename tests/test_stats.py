@@ -4,26 +4,16 @@ and the message that shows them."""
 from __future__ import annotations
 
 import pytest
-from fakeslack import validate_message_blocks
+from helpers import texts
 
 from bot.blocks import stats as blocks
 from bot.domain import stats as core
 from bot.domain.stats import AttemptRecord, ContactRecord, InterviewRecord, OfferRatio, Rate
+from bot.fakeslack import validate_message_blocks
 
 
 def contact(cid: int, degree: str = "first", source: str = "alumni", **kw) -> ContactRecord:
     return ContactRecord(id=cid, stage=kw.pop("stage", "target"), degree=degree, source=source, **kw)
-
-
-def all_text(message: dict) -> str:
-    def walk(node) -> str:
-        if isinstance(node, dict):
-            return " ".join(walk(v) for v in node.values())
-        if isinstance(node, list):
-            return " ".join(walk(v) for v in node)
-        return node if isinstance(node, str) else ""
-
-    return walk(message)
 
 
 class TestZero:
@@ -49,7 +39,7 @@ class TestZero:
     def test_zero_message_is_valid_and_helpful(self) -> None:
         message = blocks.stats_message(core.compute([]))
         assert not validate_message_blocks(message["blocks"], message["text"])
-        shown = all_text(message)
+        shown = texts(message)
         assert "/infoint log" in shown and "1 offer per 12" in shown and "—" in shown
 
 
@@ -227,7 +217,7 @@ class TestMessage:
         interviews = [InterviewRecord(i, "done") for i in (1, 2, 3)]
         message = blocks.stats_message(core.compute(chain, attempts, interviews))
         assert not validate_message_blocks(message["blocks"], message["text"])
-        shown = all_text(message)
+        shown = texts(message)
         for expected in (
             "*6* targets",
             "*4* requests",
@@ -250,5 +240,5 @@ class TestMessage:
 
     def test_stored_labels_are_escaped(self) -> None:
         message = blocks.stats_message(core.compute([contact(1, "<!channel>", "a&b")]))
-        shown = all_text(message)
+        shown = texts(message)
         assert "<!channel>" not in shown and "&lt;!channel&gt;" in shown and "a&amp;b" in shown

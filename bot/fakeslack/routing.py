@@ -1,0 +1,194 @@
+"""The fake's HTTP side: the stdlib server, and routing a request to a method, a response_url or an
+upload URL; recording it as a `Call`, with injected failures, dropped answers and rate limits."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import socketserver
+import time
+import traceback
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot.fakeslack.methods import check_message
+from bot.fakeslack.state import Call, SlackState
+from bot.fakeslack.wire import Reply, decode_args, error, read_body, str_arg, truthy
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    timeout = 30
+    server: LoopbackServer
+
+    def do_POST(self) -> None:
+        self.server.fake._serve(self)
+
+    def do_GET(self) -> None:
+        self.server.fake._serve(self)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep test output quiet."""
+
+
+class LoopbackServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, fake: Router) -> None:
+        self.fake = fake
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind would call socket.getfqdn(), a reverse-DNS lookup that can stall.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name = "127.0.0.1"
+        self.server_port = int(self.server_address[1])
+
+
+class Router(SlackState):
+    """Answers one HTTP request to the fake (called by the server's handler threads)."""
+
+    def _serve(self, handler: _Handler) -> None:
+        arrived = time.monotonic()
+        try:
+            body = read_body(handler)
+            parts = urlsplit(handler.path)
+            headers = {key.lower(): value for key, value in handler.headers.items()}
+            path = parts.path
+            if path.startswith("/api/"):
+                reply = self._api(path[len("/api/") :], parts.query, body, headers, arrived)
+            elif path.startswith("/response/"):
+                reply = self._response_url(path[len("/response/") :], parts.query, body, headers, arrived)
+            elif path.startswith("/upload/"):
+                reply = self._upload(path[len("/upload/") :], body, headers, arrived)
+            else:
+                reply = Reply(404, text="not found")
+        except Exception:  # a bug in the fake: answer 500 and keep the trace for the test
+            trace = traceback.format_exc()
+            with self._lock:
+                self.internal_errors.append(trace)
+            reply = Reply(500, text=f"FakeSlack internal error:\n{trace}")
+        if reply.drop:
+            # No status line, no headers: close now so the client sees a disconnect, not a timeout.
+            handler.close_connection = True
+            with contextlib.suppress(OSError):  # the client may have gone already
+                handler.connection.shutdown(socket.SHUT_RDWR)
+            return
+        payload, content_type = reply.encode()
+        handler.send_response(reply.status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(payload)))
+        for name, value in reply.headers.items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        handler.wfile.write(payload)
+
+    def _record(self, call: Call, reply: Reply) -> Reply:
+        if self._take_drop(call.method):
+            call.dropped = reply.drop = True
+        call.status = reply.status
+        call.response = reply.data
+        self._calls.append(call)
+        return reply
+
+    def _take_drop(self, method: str) -> bool:
+        for key in dict.fromkeys((method, method.partition(":")[0])):
+            left = self._drops.get(key, 0)
+            if left > 0:
+                if left == 1:
+                    del self._drops[key]
+                else:
+                    self._drops[key] = left - 1
+                return True
+        return False
+
+    def _take_failure(self, *keys: str) -> Reply | None:
+        for key in keys:
+            queue = self._failures.get(key)
+            if not queue:
+                continue
+            failure = queue[0]
+            failure.remaining -= 1
+            if failure.remaining <= 0:
+                queue.popleft()
+            if failure.error is not None:
+                return Reply(failure.status, data=error(failure.error))
+            if failure.status == 429:
+                return Reply(
+                    429, data=error("ratelimited"), headers={"Retry-After": str(max(0, failure.retry_after))}
+                )
+            try:
+                phrase = HTTPStatus(failure.status).phrase
+            except ValueError:
+                phrase = "Error"
+            return Reply(failure.status, text=f"{failure.status} {phrase}")
+        return None
+
+    def _api(self, method: str, query: str, body: bytes, headers: dict[str, str], arrived: float) -> Reply:
+        args, decode_error = decode_args(query, body, headers.get("content-type", ""))
+        call = Call(method=method, args=args, headers=headers, at=arrived, body=body)
+        with self._lock:
+            auth = headers.get("authorization", "").strip()
+            if not auth:
+                return self._record(call, Reply(200, data=error("not_authed")))
+            scheme, _, token = auth.partition(" ")
+            if scheme.lower() != "bearer" or token.strip() != self.bot_token:
+                return self._record(call, Reply(200, data=error("invalid_auth")))
+            injected = self._take_failure(method)
+            if injected is not None:
+                call.injected = True
+                return self._record(call, injected)
+            if decode_error is not None:
+                return self._record(call, Reply(200, data=error(decode_error)))
+            implementation = self._methods.get(method)
+            if implementation is None:
+                return self._record(call, Reply(200, data=error("unknown_method", req_method=method)))
+            if method == "chat.postMessage" and self._rate_limits is not None:
+                channel = str_arg(args, "channel")
+                if channel is not None:
+                    retry_after = self._rate_limits.check(self._dm_channel(channel), arrived)
+                    if retry_after is not None:
+                        reply = Reply(
+                            429, data=error("ratelimited"), headers={"Retry-After": str(retry_after)}
+                        )
+                        return self._record(call, reply)
+            return self._record(call, Reply(200, data=implementation(args)))
+
+    def _response_url(
+        self, name: str, query: str, body: bytes, headers: dict[str, str], arrived: float
+    ) -> Reply:
+        args, decode_error = decode_args(query, body, headers.get("content-type", "application/json"))
+        call = Call(method=f"response_url:{name}", args=args, headers=headers, at=arrived, body=body)
+        with self._lock:
+            injected = self._take_failure(call.method, "response_url")
+            if injected is not None:
+                call.injected = True
+                return self._record(call, injected)
+            if decode_error is not None:
+                return self._record(call, Reply(200, data=error(decode_error)))
+            if truthy(args.get("delete_original")):
+                return self._record(call, Reply(200, data={"ok": True}))
+            if args.get("blocks") is None and not args.get("text") and not args.get("attachments"):
+                return self._record(call, Reply(200, data=error("no_text")))
+            problem = check_message(args)
+            return self._record(call, Reply(200, data=problem or {"ok": True}))
+
+    def _upload(self, file_id: str, body: bytes, headers: dict[str, str], arrived: float) -> Reply:
+        call = Call(
+            method=f"upload:{file_id}",
+            args={"file_id": file_id, "size": len(body)},
+            headers=headers,
+            at=arrived,
+        )
+        call.body = body
+        with self._lock:
+            injected = self._take_failure(call.method, "upload")
+            if injected is not None:
+                call.injected = True
+                return self._record(call, injected)
+            if file_id not in self._pending_uploads:
+                return self._record(call, Reply(404, text="unknown upload url"))
+            self._uploads[file_id] = body
+            return self._record(call, Reply(200, text=f"OK - {len(body)}"))

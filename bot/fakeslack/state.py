@@ -1,0 +1,171 @@
+"""What the fake remembers: recorded calls, users, messages, views, uploads, and what is set to fail.
+
+`SlackState` is the base of `bot.fakeslack.server.FakeSlack` and of the method mixins, so they share
+one set of attributes under one lock.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+
+@dataclass
+class Call:
+    """One request received by the fake."""
+
+    method: str
+    args: dict[str, Any]
+    headers: dict[str, str]  # lower-cased names
+    at: float  # time.monotonic() when the request arrived
+    injected: bool = False  # answered by fail_next()
+    dropped: bool = False  # processed, but drop_response_next() closed the connection unanswered
+    status: int = 200  # HTTP status answered (for a dropped call: the one that would have been)
+    response: Any = None  # decoded JSON answered (None for plain-text answers)
+    body: bytes = b""  # raw request body
+
+
+@dataclass
+class Failure:
+    status: int
+    retry_after: int
+    error: str | None
+    remaining: int
+
+
+@dataclass
+class User:
+    user_id: str
+    tz: str | None = None  # None: FakeSlack.default_tz at lookup time
+    deleted: bool = False
+    real_name: str | None = None
+    exists: bool = True
+    is_bot: bool = False
+
+
+class Bucket:
+    """Token bucket: ``capacity`` tokens, refilled at ``rate`` tokens per second."""
+
+    def __init__(self, capacity: float, rate: float, now: float) -> None:
+        self.capacity = capacity
+        self.rate = rate
+        self.tokens = capacity
+        self.updated = now
+
+    def wait(self, now: float) -> float:
+        """Seconds until one token is available (0.0 if one is available now)."""
+        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        return 0.0 if self.tokens >= 1.0 else (1.0 - self.tokens) / self.rate
+
+    def take(self) -> None:
+        self.tokens -= 1.0
+
+
+@dataclass
+class RateLimits:
+    per_channel_per_second: float
+    burst: int
+    workspace_per_minute: float
+    workspace_burst: int
+    channels: dict[str, Bucket] = field(default_factory=dict)
+    workspace: Bucket | None = None
+
+    def check(self, channel: str, now: float) -> int | None:
+        """Take a token from both buckets, or return Retry-After seconds (taking nothing)."""
+        bucket = self.channels.get(channel)
+        if bucket is None:
+            bucket = self.channels[channel] = Bucket(self.burst, self.per_channel_per_second, now)
+        if self.workspace is None:
+            self.workspace = Bucket(self.workspace_burst, self.workspace_per_minute / 60.0, now)
+        wait = max(bucket.wait(now), self.workspace.wait(now))
+        if wait > 0.0:
+            return max(1, math.ceil(wait))
+        bucket.take()
+        self.workspace.take()
+        return None
+
+
+class SlackState:
+    """The fake workspace's state; every attribute is read and written under ``_lock``."""
+
+    TEAM_ID: ClassVar[str] = "T0001"
+    TEAM_NAME: ClassVar[str] = "Test Team"
+    TEAM_URL: ClassVar[str] = "https://test-team.slack.com/"
+    BOT_USER_ID: ClassVar[str] = "UBOT"
+    BOT_USER_NAME: ClassVar[str] = "testbot"
+    BOT_ID: ClassVar[str] = "B0001"
+    APP_ID: ClassVar[str] = "A0001"
+
+    bot_token: str
+    default_tz: str
+    #: trigger ids issued by `trigger_id()` expire after this many seconds.
+    trigger_ttl: float
+    #: Problems inside the fake itself (answered as HTTP 500); should stay empty.
+    internal_errors: list[str]
+    _initial_settings: tuple[str, float]
+    _lock: threading.RLock
+    _calls: list[Call]
+    _failures: dict[str, deque[Failure]]
+    _drops: dict[str, int]  # method -> how many answers drop_response_next() drops
+    _methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]]
+
+    def _init_state(self, bot_token: str, default_tz: str, trigger_ttl: float) -> None:
+        self.bot_token = bot_token
+        self._initial_settings = (default_tz, trigger_ttl)
+        self.default_tz = default_tz
+        self.trigger_ttl = trigger_ttl
+        self._lock = threading.RLock()
+        self._calls = []
+        self._failures = {}
+        self._drops = {}
+        self._ts_counter: Iterator[int] = itertools.count(1_700_000_000_000_100, 100)  # microseconds
+        self._ids: Iterator[int] = itertools.count(1)
+        self.internal_errors = []
+        self._reset_state()
+
+    def _reset_state(self) -> None:
+        self.default_tz, self.trigger_ttl = self._initial_settings
+        self._users: dict[str, User] = {
+            self.BOT_USER_ID: User(self.BOT_USER_ID, real_name=self.BOT_USER_NAME, is_bot=True)
+        }
+        self._rate_limits: RateLimits | None = None
+        self.messages: dict[tuple[str, str], dict[str, Any]] = {}
+        #: Channels a message was posted to (or opened with conversations.open), even if deleted since.
+        self._channels_seen: set[str] = set()
+        self.ephemeral_messages: list[dict[str, Any]] = []
+        self.views: dict[str, dict[str, Any]] = {}
+        self.home_views: dict[str, str] = {}  # user id -> view id
+        self._external_ids: dict[str, str] = {}
+        self._triggers_issued: dict[str, float] = {}
+        self._triggers_used: set[str] = set()
+        self._pending_uploads: dict[str, dict[str, Any]] = {}
+        self._uploads: dict[str, bytes] = {}
+        self.files: dict[str, dict[str, Any]] = {}
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT`` (no trailing slash)."""
+        raise NotImplementedError
+
+    def _next_ts(self) -> str:
+        micros = next(self._ts_counter)
+        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+    def _next_id(self, prefix: str) -> str:
+        return f"{prefix}{next(self._ids):08d}"
+
+    def _user(self, user_id: str) -> User:
+        return self._users.get(user_id) or User(user_id)
+
+    @staticmethod
+    def _dm_channel(channel: str) -> str:
+        """A user id (U…/W…) stands for the DM with that user: ``D`` + the rest of the id."""
+        if channel[:1] in ("U", "W") and len(channel) > 1:
+            return "D" + channel[1:]
+        return channel
