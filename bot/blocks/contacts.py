@@ -46,6 +46,10 @@ def headline(news: ContactNews, card: ContactCard) -> str:
         if card.attempts == 1:
             return "✅ Request recorded."
         return f"✅ Follow-up recorded (attempt {card.attempts})."
+    if news in (ContactNews.THANKS_RECORDED, ContactNews.TOUCH_RECORDED):
+        done = "Thank-you" if news is ContactNews.THANKS_RECORDED else "Check-in"
+        after = f" Next: {step_sentence(card.next_step)}." if card.next_step else ""
+        return f"✅ {done} to {name} recorded.{after}"
     return {
         ContactNews.SAVED: f"📇 Saved {name} to your list. What's next?",
         ContactNews.REPLIED_YES: f"🎉 {name} said yes. Book the slot that suits them.",

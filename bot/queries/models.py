@@ -43,6 +43,8 @@ class ContactNews(StrEnum):
     REPLIED_LATER = "replied_later"
     INTERVIEW_BOOKED = "interview_booked"
     INTERVIEW_MISSED = "interview_missed"
+    THANKS_RECORDED = "thanks_recorded"
+    TOUCH_RECORDED = "touch_recorded"
     # Nothing done (a click on an out-of-date card): the card as things stand
     AS_IT_STANDS = "as_it_stands"
 

@@ -17,8 +17,10 @@ from bot.services.events import (
     ContactChanged,
     ContactResult,
     HomeStale,
+    NudgeDmChanged,
     UserSeen,
 )
+from bot.services.superseded import close_superseded
 from storage.db import Database
 from storage.facts import contact_facts
 from storage.models import Contact
@@ -50,6 +52,13 @@ class ContactService:
     def _card(repo: Repository, slack_user_id: str, contact: Contact, now: datetime) -> ContactCard:
         owner = repo.find_user(slack_user_id)
         return with_step(repo.session, owner, contact, now) if owner else card_of(contact)
+
+    @staticmethod
+    def _close_superseded(
+        repo: Repository, slack_user_id: str, contact: Contact, now: datetime
+    ) -> tuple[NudgeDmChanged, ...]:
+        owner = repo.find_user(slack_user_id)
+        return close_superseded(repo.session, owner, contact, now) if owner else ()
 
     def log_contact(self, team_id: str, slack_user_id: str, data: ContactInput) -> ContactResult:
         now = self.clock()
@@ -118,8 +127,9 @@ class ContactService:
                 raise refusal.with_events(ContactCardStale(contact_id)) from None
             repo.add_attempt(contact, preferred_channel(contact), now)
             session.refresh(contact)
+            closed = self._close_superseded(repo, slack_user_id, contact, now)
             card = self._card(repo, slack_user_id, contact, now)
-        return ContactResult(card, (ContactChanged(card.id, ContactNews.REQUEST_RECORDED),))
+        return ContactResult(card, (ContactChanged(card.id, ContactNews.REQUEST_RECORDED), *closed))
 
     def reply(
         self, team_id: str, slack_user_id: str, contact_id: int, version: int, answer: str
@@ -134,8 +144,44 @@ class ContactService:
             except ActionRefused as refusal:
                 raise refusal.with_events(ContactCardStale(contact_id)) from None
             session.refresh(contact)
+            closed = self._close_superseded(repo, slack_user_id, contact, now)
             card = self._card(repo, slack_user_id, contact, now)
-        return ContactResult(card, (ContactChanged(card.id, REPLY_NEWS[answer]),))
+        return ContactResult(card, (ContactChanged(card.id, REPLY_NEWS[answer]), *closed))
+
+    def touched(self, team_id: str, slack_user_id: str, contact_id: int, version: int) -> ContactResult:
+        """After an interview, a note went out: the thank-you if it was still owed (the 48 h clock
+        stops), otherwise a keep-in-touch note. Either way the next check-in counts from now."""
+        now = self.clock()
+        with self.db.session() as session:
+            repo = Repository(session, team_id)
+            contact = own_contact(repo, slack_user_id, contact_id)
+            try:
+                if contact.version != version:
+                    raise ActionRefused(stale_message(contact))
+                if contact.stage != core.Stage.INTERVIEWED.value:
+                    raise ActionRefused(
+                        f"Nothing to record: the contact is at “{core.Stage(contact.stage).label}”."
+                    )
+                repo.advance(contact, version, core.Stage.INTERVIEWED, now)
+            except StaleVersion:
+                raise ActionRefused(stale_message(contact)).with_events(
+                    ContactCardStale(contact_id)
+                ) from None
+            except ActionRefused as refusal:
+                raise refusal.with_events(ContactCardStale(contact_id)) from None
+            owed = [
+                i
+                for i in contact.interviews
+                if i.status == core.InterviewStatus.DONE.value and i.thank_you_at is None
+            ]
+            if owed:
+                max(owed, key=lambda i: i.starts_at).thank_you_at = now
+            contact.last_touch_at = now
+            session.flush()
+            closed = self._close_superseded(repo, slack_user_id, contact, now)
+            card = self._card(repo, slack_user_id, contact, now)
+        news = ContactNews.THANKS_RECORDED if owed else ContactNews.TOUCH_RECORDED
+        return ContactResult(card, (ContactChanged(card.id, news), *closed, HomeStale(slack_user_id)))
 
 
 def own_contact(repo: Repository, slack_user_id: str, contact_id: int) -> Contact:

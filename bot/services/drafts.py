@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain import pipeline as core
 from bot.queries.drafts import DraftQueries
 from bot.queries.models import ContactDrafts
 from bot.services.clock import Clock, system_clock
@@ -30,7 +31,11 @@ class DraftService:
         return found
 
     def sent(self, team_id: str, slack_user: str, contact_id: int, version: int) -> Result:
-        """ "Sent it": a request or follow-up is recorded (other drafts record nothing)."""
-        if not self.for_contact(team_id, slack_user, contact_id).records_a_request:
-            return Result()
-        return Result(self.contacts.request_sent(team_id, slack_user, contact_id, version).events)
+        """ "Sent it": the request or follow-up is recorded; after an interview, the thank-you or the
+        keep-in-touch note is (the next check-in counts from now). Other drafts record nothing."""
+        found = self.for_contact(team_id, slack_user, contact_id)
+        if found.records_a_request:
+            return Result(self.contacts.request_sent(team_id, slack_user, contact_id, version).events)
+        if found.stage is core.Stage.INTERVIEWED:
+            return Result(self.contacts.touched(team_id, slack_user, contact_id, version).events)
+        return Result()
