@@ -20,6 +20,7 @@ from bot.domain.cohort_digest import (
     digest_slot,
     digest_slots,
     due_digest,
+    first_digest_at,
     next_digest_at,
     validate_digest_schedule,
 )
@@ -570,6 +571,12 @@ class TestDigestTiming:
         assert next_digest_at(wednesday - HOUR, schedule) == wednesday
         assert next_digest_at(wednesday + HOUR, schedule) == wednesday + HOUR  # due, not sent yet
         assert next_digest_at(wednesday + HOUR, schedule, sent_this_week=True) == wednesday + 7 * DAY
+
+    def test_a_new_cohort_waits_for_the_next_digest_time(self) -> None:
+        schedule = DigestSchedule(2, time(17), "UTC")
+        wednesday = datetime(2026, 3, 4, 17, tzinfo=UTC)
+        assert first_digest_at(wednesday - HOUR, schedule) == wednesday
+        assert first_digest_at(wednesday, schedule) == wednesday + 7 * DAY
 
     def test_an_unknown_timezone_is_utc(self) -> None:
         assert digest_slot(date(2026, 3, 2), DigestSchedule(timezone="Mars/Olympus")).due_at == T0

@@ -97,6 +97,13 @@ def next_digest_at(now: datetime, schedule: DigestSchedule, sent_this_week: bool
     return following.due_at if sent_this_week else max(current.due_at, now)
 
 
+def first_digest_at(now: datetime, schedule: DigestSchedule) -> datetime:
+    """The first digest time after ``now``: a cohort created (or resumed) after this week's digest
+    time has nothing to report yet, so its first digest is next week's."""
+    current, following = digest_slots(now, schedule)
+    return current.due_at if current.due_at > now else following.due_at
+
+
 def validate_digest_schedule(raw: Mapping[str, str | None]) -> DigestSchedule | Errors:
     """The mentor's digest form: a weekday 0–6, a time HH:MM and a known timezone."""
     errors: Errors = {}
