@@ -481,7 +481,7 @@ def test_activity_takes_the_same_number_of_queries_for_any_cohort_size(db: Datab
             assert len(activity) == students and len(weekly) == students
             return len(counted)
 
-    assert statements(1, "CS") == statements(12, "CL") == 7 + 5
+    assert statements(1, "CS") == statements(12, "CL") == 10 + 5
 
 
 def test_weekly_counts_in_local_weeks(db: Database) -> None:
