@@ -48,6 +48,9 @@ class CohortActivity:
     def _contacts(self) -> tuple[ColumnElement[bool], ...]:
         return (Contact.team_id == self.team_id, Contact.owner_id.in_(self._members()))
 
+    def _nudges(self) -> tuple[ColumnElement[bool], ...]:
+        return (Nudge.team_id == self.team_id, Nudge.user_id.in_(self._members()))
+
     # The report's facts ----------------------------------------------------------------------------
 
     def activity(self, now: datetime, tz: tzinfo) -> dict[int, StudentActivity]:
@@ -178,8 +181,7 @@ class CohortActivity:
             self.session.scalars(
                 select(Nudge.interview_id)
                 .where(
-                    Nudge.team_id == self.team_id,
-                    Nudge.user_id.in_(self._members()),
+                    *self._nudges(),
                     Nudge.kind == NudgeKind.REFERRALS.value,
                     Nudge.status == ReminderStatus.RESOLVED.value,
                     Nudge.resolution.in_(ASKED),
@@ -226,8 +228,7 @@ class CohortActivity:
             self.session.scalars(
                 select(Nudge.contact_id)
                 .where(
-                    Nudge.team_id == self.team_id,
-                    Nudge.user_id.in_(self._members()),
+                    *self._nudges(),
                     Nudge.kind.in_(FOLLOW_UP_KINDS),
                     Nudge.status == ReminderStatus.PENDING.value,
                     Nudge.due_at > now,
@@ -238,8 +239,7 @@ class CohortActivity:
         reminded = self.session.execute(
             select(Nudge.user_id, Nudge.contact_id, func.min(Nudge.sent_at))
             .where(
-                Nudge.team_id == self.team_id,
-                Nudge.user_id.in_(self._members()),
+                *self._nudges(),
                 Nudge.kind.in_(FOLLOW_UP_KINDS),
                 Nudge.status == ReminderStatus.SENT.value,
                 Nudge.contact_id.is_not(None),

@@ -322,13 +322,9 @@ class CohortStore:
         row.state, row.state_changed_at = state.value, now
         row.placed_what = placement.what if placement else None
         row.placed_on = placement.on if placement else None
-        row.placed_contact_id = placement.contact_id if placement else None
-        if (
-            placement
-            and placement.contact_id is not None
-            and not self.owns_contact(user, placement.contact_id)
-        ):
-            row.placed_contact_id = None
+        # What led to it: one of their own contacts, or nothing.
+        contact = placement.contact_id if placement else None
+        row.placed_contact_id = contact if contact is not None and self.owns_contact(user, contact) else None
         self.session.flush()
         return _member(row, user)
 

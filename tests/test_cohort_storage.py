@@ -287,10 +287,9 @@ def test_a_student_of_cohort_a_is_invisible_to_cohort_b(db: Database) -> None:
 
 
 def _contact(session: Any, owner: User, name: str, stage: core.Stage, at: datetime, **values: Any) -> Contact:
-    contact = Repository(session, owner.team_id).add_contact(
+    return Repository(session, owner.team_id).add_contact(
         owner, {"name": name, "degree": "first", **values}, stage, at
     )
-    return contact
 
 
 def _attempt(
