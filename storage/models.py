@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -221,7 +223,13 @@ class Nudge(Base):
 
 
 class Cohort(Base):
-    """A mentor's group of students, tied to a channel."""
+    """A mentor's group of students: one per Slack channel. Its mentors are in ``cohort_mentors``.
+
+    ``status``: ``active``; ``paused`` when the app left the channel or it was archived
+    (``status_reason`` says which); ``closed`` by a mentor (the digest stops, only counts stay).
+    The digest goes out on ``digest_weekday`` (Monday = 0) at ``digest_time`` (HH:MM) in
+    ``digest_timezone``; ``next_digest_at`` is when the sweep next looks at it (indexed).
+    """
 
     __tablename__ = "cohorts"
     __table_args__ = (UniqueConstraint("team_id", "channel_id", name="uq_cohorts_team_channel"),)
@@ -230,17 +238,160 @@ class Cohort(Base):
     team_id: Mapped[str] = mapped_column(String(32))
     channel_id: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(200))
-    mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    status_reason: Mapped[str | None] = mapped_column(String(32))
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    digest_weekday: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    digest_time: Mapped[str] = mapped_column(String(5), default="09:00", server_default="09:00")
+    digest_timezone: Mapped[str | None] = mapped_column(String(64))
+    next_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    target_requests: Mapped[int] = mapped_column(Integer, default=3, server_default=text("3"))
+    target_conversations: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class CohortMember(Base):
-    __tablename__ = "cohort_members"
-    __table_args__ = (UniqueConstraint("cohort_id", "user_id", name="uq_cohort_members_cohort_user"),)
+class CohortMentor(Base):
+    __tablename__ = "cohort_mentors"
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "user_id", name="uq_cohort_mentors_cohort_user"),
+        Index("ix_cohort_mentors_team_user", "team_id", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    shares_details: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CohortMember(Base):
+    """A student in a cohort. Leaving keeps the row (``left_at`` set) so the view log still reads."""
+
+    __tablename__ = "cohort_members"
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "user_id", name="uq_cohort_members_cohort_user"),
+        Index("ix_cohort_members_team_user", "team_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    state_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    placed_what: Mapped[str | None] = mapped_column(String(200))
+    placed_on: Mapped[date | None] = mapped_column(Date())
+    placed_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+    sharing: Mapped[str] = mapped_column(String(16), default="counts", server_default="counts")
+    celebrate: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CohortShare(Base):
+    """One item a student shared with their cohort's mentors: a contact (``level`` contact: its name,
+    company and stage) or an interview (``level`` takeaways). ``item`` is ``contact:<id>`` or
+    ``interview:<id>``: one share per item and cohort."""
+
+    __tablename__ = "cohort_shares"
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "item", name="uq_cohort_shares_cohort_item"),
+        Index("ix_cohort_shares_cohort_user", "cohort_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    item: Mapped[str] = mapped_column(String(40))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    interview_id: Mapped[int | None] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"))
+    level: Mapped[str] = mapped_column(String(16))
+    shared_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CohortNote(Base):
+    """A mentor's private note on a student: only that cohort's mentors read it."""
+
+    __tablename__ = "cohort_notes"
+    __table_args__ = (Index("ix_cohort_notes_cohort_student", "cohort_id", "student_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CohortView(Base):
+    """The view log: who saw which cohort (``student_id`` None: the whole report) or which student's
+    row, when, and what (``report``, ``home``, ``student``, ``export``, ``attention``…)."""
+
+    __tablename__ = "cohort_views"
+    __table_args__ = (
+        Index("ix_cohort_views_cohort_at", "cohort_id", "viewed_at"),
+        Index("ix_cohort_views_cohort_student", "cohort_id", "student_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    viewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Kept with the row: the log still says who looked after the viewer's user row is gone.
+    viewer_slack_id: Mapped[str] = mapped_column(String(32))
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    what: Mapped[str] = mapped_column(String(32))
+    viewed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CohortDigest(Base):
+    """The weekly digest log: one row per cohort and week (``week``: its local Monday), claimed like
+    the nudge log so it goes out once however many processes run.
+
+    ``pending`` → ``sending`` (claimed by one process: ``claim_token`` until ``claimed_until``) →
+    ``sent`` (``channel``/``message_ts``; ``totals`` keeps the numbers posted); ``skipped`` when its
+    week ended first (or the cohort was not active).
+    """
+
+    __tablename__ = "cohort_digests"
+    __table_args__ = (
+        UniqueConstraint("team_id", "cohort_id", "week", name="uq_cohort_digests_team_cohort_week"),
+        Index("ix_cohort_digests_status_claimed_until", "status", "claimed_until"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    week: Mapped[date] = mapped_column(Date())
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    delivery_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claim_token: Mapped[str | None] = mapped_column(String(64), index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    channel: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    totals: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CohortNudge(Base):
+    """A mentor nudged a student (``day``: the cohort's local day): a second nudge that day asks first."""
+
+    __tablename__ = "cohort_nudges"
+    __table_args__ = (Index("ix_cohort_nudges_cohort_student_day", "cohort_id", "student_id", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    mentor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    day: Mapped[date] = mapped_column(Date())
+    nudged_at: Mapped[datetime] = mapped_column(UTCDateTime())
