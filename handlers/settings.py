@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
@@ -20,7 +22,7 @@ def settings_command(call: Invocation) -> None:
 
 
 def save_settings(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
-    checked = validate_settings(settings_values(view))
+    checked: dict[str, Any] = validate_settings(settings_values(view))  # {"prefs": …} or {"errors": …}
     if "errors" in checked:
         ack(response_action="errors", errors=checked["errors"])
         return

@@ -46,6 +46,16 @@ class Client:
         self.opened.append(view)
 
 
+def recorder() -> Any:
+    """A :class:`Recorder` where Bolt's ``ack``, ``respond`` or ``next`` goes (hence ``Any``)."""
+    return Recorder()
+
+
+def client() -> Any:
+    """A :class:`Client` where the WebClient goes (hence ``Any``)."""
+    return Client()
+
+
 @pytest.fixture
 def services(db: Database) -> Services:
     return Services(db)
@@ -87,7 +97,7 @@ class TestRequestContext:
             body={"type": "block_actions", "user": {"id": USER}, "team": {"id": TEAM}, "actions": []},
             mode="socket_mode",
         )
-        passed_on = Recorder()
+        passed_on = recorder()
         RequestContext(services).process(req=request, resp=BoltResponse(status=200), next=passed_on)
         assert len(passed_on.calls) == 1
         context = request.context
@@ -118,54 +128,52 @@ class TestRequestContext:
     ],
 )
 def test_an_unreadable_button_is_acked_and_answered(listener: Any, value: str, answer: str) -> None:
-    ack, respond = Recorder(), Recorder()
+    ack, respond = recorder(), recorder()
     body = {"user": {"id": USER}, "trigger_id": "t"}
     listener(
-        ack=ack, body=body, action={"value": value}, client=Client(), context=BoltContext(), respond=respond
+        ack=ack, body=body, action={"value": value}, client=client(), context=BoltContext(), respond=respond
     )
     assert ack.calls == [((), {})]
     assert respond.calls == [((notice(answer),), {})]
 
 
 def test_an_unreadable_menu_is_answered() -> None:
-    ack, respond = Recorder(), Recorder()
+    ack, respond = recorder(), recorder()
     action = {"selected_option": {"value": "1:1:promotion"}}
     lookup.contact_outcome(
-        ack=ack, body={}, action=action, client=Client(), context=BoltContext(), respond=respond
+        ack=ack, body={}, action=action, client=client(), context=BoltContext(), respond=respond
     )
     assert respond.calls == [((notice(BAD_CONTACT_MENU),), {})]
 
 
 def test_someone_elses_contact_is_refused(services: Services) -> None:
-    ack, respond, client = Recorder(), Recorder(), Client()
+    ack, respond, web = recorder(), recorder(), client()
     context = context_for(services)
     action = {"value": "424242:1"}
-    contacts.schedule_interview(
-        ack=ack, body={}, action=action, client=client, context=context, respond=respond
-    )
-    assert ack.calls == [((), {})] and client.opened == []
+    contacts.schedule_interview(ack=ack, body={}, action=action, client=web, context=context, respond=respond)
+    assert ack.calls == [((), {})] and web.opened == []
     (args, _), *_ = respond.calls
     assert "isn't in your list" in args[0]["text"]
 
 
 def test_the_pipeline_opens(services: Services) -> None:
-    ack, client = Recorder(), Client()
-    contacts.open_pipeline(ack=ack, body={"trigger_id": "t"}, client=client, context=context_for(services))
-    assert ack.calls == [((), {})] and client.opened[0]["type"] == "modal"
+    ack, web = recorder(), client()
+    contacts.open_pipeline(ack=ack, body={"trigger_id": "t"}, client=web, context=context_for(services))
+    assert ack.calls == [((), {})] and web.opened[0]["type"] == "modal"
 
 
 @pytest.mark.parametrize("text", ["", "help", "  HELP  "])
 def test_the_router_answers_help(services: Services, text: str) -> None:
-    ack = Recorder()
+    ack = recorder()
     command = {"text": text, "user_id": USER}
-    commands.infoint(ack=ack, command=command, client=Client(), context=context_for(services))
+    commands.infoint(ack=ack, command=command, client=client(), context=context_for(services))
     assert ack.calls == [((help_message(commands.listing()),), {})]
 
 
 def test_the_router_answers_an_unknown_subcommand(services: Services) -> None:
-    ack = Recorder()
+    ack = recorder()
     command = {"text": "dance now", "user_id": USER}
-    commands.infoint(ack=ack, command=command, client=Client(), context=context_for(services))
+    commands.infoint(ack=ack, command=command, client=client(), context=context_for(services))
     assert ack.calls == [((unknown_subcommand_message(commands.listing(), "dance now"),), {})]
 
 
