@@ -22,6 +22,7 @@ from bot.blocks.kit import notice
 from bot.config import Config
 from bot.services import Services
 from handlers import register_all
+from handlers.context import RequestContext
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +71,8 @@ def create_app(
         process_before_response=False,
         logger=_bolt_logger(),
     )
-    register_all(app, services)
+    app.use(RequestContext(services))  # services, team_id and user_id in every listener's context
+    register_all(app)
 
     @app.error
     def on_error(error: Exception, body: dict, response: BoltResponse | None) -> BoltResponse | None:

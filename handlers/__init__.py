@@ -1,37 +1,16 @@
-"""Slack listeners, grouped by kind; each module registers its own with ``register(app, services)``."""
+"""Slack listeners by feature, as module-level functions; each module's ``register(app)`` wires ids to them.
+
+The services, the workspace and the user reach every listener through Bolt's context
+(:mod:`handlers.context`, a global middleware added in ``bot/app.py``).
+"""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.services import Services
-from handlers import (
-    actions,
-    commands,
-    drafts,
-    events,
-    insights,
-    interviews,
-    lookup,
-    nudges,
-    questions,
-    settings,
-    views,
-)
+from handlers import commands, contacts, drafts, home, interviews, lookup, nudges, questions, settings
 
 
-def register_all(app: App, services: Services) -> None:
-    for module in (
-        commands,
-        actions,
-        views,
-        events,
-        nudges,
-        settings,
-        interviews,
-        drafts,
-        questions,
-        insights,
-        lookup,
-    ):
-        module.register(app, services)
+def register_all(app: App) -> None:
+    for module in (commands, contacts, nudges, interviews, drafts, questions, lookup, settings, home):
+        module.register(app)

@@ -1,7 +1,8 @@
-"""The /infoint slash command and its subcommands.
+"""The /infoint slash command: the router, and the registry of its subcommands.
 
-Each feature module adds its subcommands with :func:`subcommand`; ``/infoint help`` lists them all
-in the order they were added.
+A subcommand is a module-level function of its feature's module taking an
+:class:`~handlers.context.Invocation`; :data:`SUBCOMMANDS` lists them all, in the order
+``/infoint help`` shows them.
 """
 
 from __future__ import annotations
@@ -12,100 +13,104 @@ from dataclasses import dataclass
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.blocks.contacts import pipeline_message
 from bot.blocks.help import help_message, unknown_subcommand_message
-from bot.blocks.modals.log_contact import log_contact_modal
-from bot.blocks.modals.settings import settings_modal
-from bot.services import Services
-from handlers.common import team_of
+from handlers import contacts, insights, interviews, lookup, questions, settings
+from handlers.context import Invocation
 
 COMMAND = "/infoint"
 
 
 @dataclass(frozen=True)
-class Invocation:
-    """One use of ``/infoint <name> <args>``: what a subcommand needs to answer."""
-
-    ack: Ack
-    client: WebClient
-    services: Services
-    team_id: str
-    user_id: str
-    args: str
-    trigger_id: str
-    channel_id: str
-
-
-Subcommand = Callable[[Invocation], None]
-
-
-@dataclass(frozen=True)
-class _Entry:
-    usage: str
+class Subcommand:
+    name: str
+    usage: str  # shown in help, e.g. "/infoint find [text]"
     description: str
-    run: Subcommand
+    run: Callable[[Invocation], None]
 
 
-_SUBCOMMANDS: dict[str, _Entry] = {}
-
-
-def subcommand(name: str, usage: str, description: str) -> Callable[[Subcommand], Subcommand]:
-    """Register ``/infoint <name>``; ``usage`` is shown in help, e.g. ``"/infoint find <text>"``."""
-
-    def add(run: Subcommand) -> Subcommand:
-        _SUBCOMMANDS[name] = _Entry(usage, description, run)
-        return run
-
-    return add
+SUBCOMMANDS: tuple[Subcommand, ...] = (
+    Subcommand(
+        "log",
+        "/infoint log",
+        "Log a contact: who they are, how you know them, where things stand.",
+        contacts.log_command,
+    ),
+    Subcommand("list", "/infoint list", "Your pipeline, grouped by stage.", contacts.list_command),
+    Subcommand(
+        "settings",
+        "/infoint settings",
+        "Your working hours for reminders, follow-up timing and weekly goals.",
+        settings.settings_command,
+    ),
+    Subcommand(
+        "insights",
+        "/infoint insights [industry | company]",
+        "What the people you interviewed said, side by side, with how many said similar things.",
+        insights.insights_command,
+    ),
+    Subcommand(
+        "stats",
+        "/infoint stats",
+        "Your funnel, reply rates by degree and source, referrals, and interviews per offer.",
+        insights.stats_command,
+    ),
+    Subcommand(
+        "find",
+        "/infoint find [text]",
+        "Find your contacts by name, company or industry, with who introduced whom.",
+        lookup.find_command,
+    ),
+    Subcommand(
+        "goal",
+        "/infoint goal",
+        "What you want to learn (industry, company, role) and your weekly targets.",
+        lookup.goal_command,
+    ),
+    Subcommand(
+        "questions",
+        "/infoint questions [theme]",
+        "Question ideas for your interviews, by theme: career, company, role, field, advice.",
+        questions.questions_command,
+    ),
+    Subcommand(
+        "schedule",
+        "/infoint schedule [name]",
+        "Book an interview with one of your contacts.",
+        interviews.schedule_command,
+    ),
+)
+_BY_NAME = {entry.name: entry for entry in SUBCOMMANDS}
+HELP = ("/infoint help", "This message.")
 
 
 def listing() -> list[tuple[str, str]]:
-    return [(entry.usage, entry.description) for entry in _SUBCOMMANDS.values()]
+    """(usage, description) of every subcommand, help last."""
+    return [*((entry.usage, entry.description) for entry in SUBCOMMANDS), HELP]
 
 
-@subcommand("log", "/infoint log", "Log a contact: who they are, how you know them, where things stand.")
-def _log(call: Invocation) -> None:
-    call.ack()
-    call.client.views_open(trigger_id=call.trigger_id, view=log_contact_modal())
-
-
-@subcommand("list", "/infoint list", "Your pipeline, grouped by stage.")
-def _list(call: Invocation) -> None:
-    call.ack(pipeline_message(call.services.queries.contacts.pipeline(call.team_id, call.user_id)))
-
-
-@subcommand(
-    "settings", "/infoint settings", "Your working hours for reminders, follow-up timing and weekly goals."
-)
-def _settings(call: Invocation) -> None:
-    call.ack()
-    prefs, timezone = call.services.queries.users.preferences(call.team_id, call.user_id)
-    call.client.views_open(trigger_id=call.trigger_id, view=settings_modal(prefs, timezone))
-
-
-def register(app: App, services: Services) -> None:
-    @app.command(COMMAND)
-    def infoint(ack: Ack, command: dict, client: WebClient, context: BoltContext) -> None:
-        text = (command.get("text") or "").strip()
-        name, _, args = text.partition(" ")
-        name = name.lower()
-        everything = [*listing(), ("/infoint help", "This message.")]
-        if name in ("", "help"):
-            ack(help_message(everything))
-            return
-        entry = _SUBCOMMANDS.get(name)
-        if entry is None:
-            ack(unknown_subcommand_message(everything, text))
-            return
-        entry.run(
-            Invocation(
-                ack=ack,
-                client=client,
-                services=services,
-                team_id=team_of(context),
-                user_id=command["user_id"],
-                args=args.strip(),
-                trigger_id=command.get("trigger_id", ""),
-                channel_id=command.get("channel_id", ""),
-            )
+def infoint(ack: Ack, command: dict, client: WebClient, context: BoltContext) -> None:
+    """``/infoint <name> <args>``: the subcommand ``name``, or help."""
+    text = (command.get("text") or "").strip()
+    name, _, args = text.partition(" ")
+    name = name.lower()
+    if name in ("", "help"):
+        ack(help_message(listing()))
+        return
+    entry = _BY_NAME.get(name)
+    if entry is None:
+        ack(unknown_subcommand_message(listing(), text))
+        return
+    entry.run(
+        Invocation(
+            ack=ack,
+            client=client,
+            context=context,
+            args=args.strip(),
+            trigger_id=command.get("trigger_id", ""),
+            channel_id=command.get("channel_id", ""),
         )
+    )
+
+
+def register(app: App) -> None:
+    app.command(COMMAND)(infoint)

@@ -1,62 +1,69 @@
-"""'Draft a message' from a contact DM: the drafts that fit, and 'Sent it' to record the request."""
+"""'Draft a message' from a contact's card: the drafts that fit, and 'Sent it' to record the request;
+the mail-app link button of every draft modal."""
 
 from __future__ import annotations
-
-import json
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.drafts import contact_drafts_modal
-from bot.blocks.kit import esc, notice
+from bot.blocks.kit import notice
 from bot.domain.ids import ActionId, ViewId
-from bot.services import ActionRefused, Services
+from bot.services import ActionRefused
 from handlers import effects
-from handlers.common import message_location, parse_contact_value, team_of
+from handlers.context import services_of, team_of, user_of
+from handlers.payloads import (
+    BAD_CONTACT,
+    OUT_OF_DATE,
+    ContactMetadata,
+    action_value,
+    contact_metadata,
+    message_location,
+    parse_contact,
+)
 
 
-def register(app: App, services: Services) -> None:
-    @app.action(ActionId.CONTACT_DRAFT)
-    def open_drafts(
-        ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
-    ) -> None:
-        ack()
-        team_id, user_id = team_of(context), body["user"]["id"]
-        parsed = parse_contact_value(action.get("value"))
-        try:
-            if parsed is None:
-                raise ActionRefused("That button doesn't carry a contact I can read.")
-            found = services.drafts.for_contact(team_id, user_id, parsed[0])
-        except ActionRefused as refusal:
-            respond(notice(esc(str(refusal))))
-            return
-        metadata: dict[str, object] = {"contact": found.contact_id, "version": parsed[1]}
-        where = message_location(body)
-        if where:
-            metadata |= {"channel": where[0], "ts": where[1]}
-        client.views_open(
-            trigger_id=body["trigger_id"], view=contact_drafts_modal(found, json.dumps(metadata))
-        )
+def open_drafts(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """The card's "Draft a message": the drafts that fit where the contact stands."""
+    ack()
+    ref = parse_contact(action_value(action))
+    if ref is None:
+        respond(notice(BAD_CONTACT))
+        return
+    origin = effects.origin_of(context, client, respond=respond)
+    try:
+        found = origin.services.drafts.for_contact(origin.team_id, origin.user_id, ref.contact_id)
+    except ActionRefused as refusal:
+        effects.refuse(origin, refusal)
+        return
+    metadata = ContactMetadata(found.contact_id, ref.version, message_location(body))
+    client.views_open(trigger_id=body["trigger_id"], view=contact_drafts_modal(found, metadata.dumps()))
 
-    @app.view(ViewId.CONTACT_DRAFT)
-    def sent_it(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
-        team_id, user_id = team_of(context), body["user"]["id"]
-        try:
-            metadata = json.loads(view.get("private_metadata") or "{}")
-            contact_id, version = int(metadata["contact"]), int(metadata["version"])
-        except (ValueError, KeyError, TypeError):
-            ack(
-                response_action="errors",
-                errors={"draft": "This form is out of date. Close it and try again."},
-            )
-            return
-        try:
-            result = services.drafts.sent(team_id, user_id, contact_id, version)
-        except ActionRefused as refusal:
-            # The modal says why; the card it was opened from stays as it is.
-            ack(response_action="errors", errors={"draft": str(refusal)[:150]})
-            return
-        ack()
-        channel, ts = metadata.get("channel"), metadata.get("ts")
-        where = (channel, ts) if isinstance(channel, str) and isinstance(ts, str) else None
-        effects.apply(effects.Origin(client, services, team_id, user_id, where), result.events)
+
+def sent_it(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+    """The drafts modal's "Sent it": a request or follow-up is recorded; the card it came from redrawn."""
+    metadata = contact_metadata(view.get("private_metadata"))
+    if metadata is None:
+        ack(response_action="errors", errors={"draft": OUT_OF_DATE})
+        return
+    drafts = services_of(context).drafts
+    try:
+        result = drafts.sent(team_of(context), user_of(context), metadata.contact_id, metadata.version)
+    except ActionRefused as refusal:
+        # The modal says why; the card it was opened from stays as it is.
+        ack(response_action="errors", errors={"draft": str(refusal)[:150]})
+        return
+    ack()
+    effects.apply(effects.origin_of(context, client, metadata.message), result.events)
+
+
+def open_mailto(ack: Ack) -> None:
+    ack()  # a link button: Slack opens the URL; the click still needs an answer
+
+
+def register(app: App) -> None:
+    app.action(ActionId.CONTACT_DRAFT)(open_drafts)
+    app.view(ViewId.CONTACT_DRAFT)(sent_it)
+    app.action(ActionId.OPEN_MAILTO)(open_mailto)

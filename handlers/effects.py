@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from slack_bolt import Respond
+from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -43,7 +43,7 @@ from bot.services.events import (
     SettingsSaved,
     UserSeen,
 )
-from handlers.common import learn_timezone
+from handlers.context import services_of, team_of, user_of
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,16 @@ class Origin:
     respond: Respond | None = None
 
 
+def origin_of(
+    context: BoltContext,
+    client: WebClient,
+    message: tuple[str, str] | None = None,
+    respond: Respond | None = None,
+) -> Origin:
+    """The :class:`Origin` of the request in ``context``: whoever acted, in their workspace."""
+    return Origin(client, services_of(context), team_of(context), user_of(context), message, respond)
+
+
 def apply(origin: Origin, events: Iterable[Event]) -> None:
     """The Slack effect of each event, in order."""
     for event in events:
@@ -73,6 +83,23 @@ def refuse(origin: Origin, refusal: ActionRefused) -> None:
     if origin.respond is not None:
         origin.respond(notice(esc(str(refusal))))
     apply(origin, refusal.events)
+
+
+class Done(Protocol):
+    """What a service call returns: at least the events it reports."""
+
+    @property
+    def events(self) -> tuple[Event, ...]: ...
+
+
+def settle(origin: Origin, act: Callable[[], Done]) -> None:
+    """Run a service call for a click: its effects, or why it was refused."""
+    try:
+        result = act()
+    except ActionRefused as refusal:
+        refuse(origin, refusal)
+        return
+    apply(origin, result.events)
 
 
 # Contacts --------------------------------------------------------------------------------------------
@@ -222,7 +249,22 @@ def _goal_saved(origin: Origin, event: GoalSaved) -> None:
 
 
 def _user_seen(origin: Origin, event: UserSeen) -> None:
-    learn_timezone(origin.services, origin.client, origin.team_id, event.user)
+    learn_timezone(origin, event.user)
+
+
+def learn_timezone(origin: Origin, user: str) -> None:
+    """Store the user's Slack timezone (users.info) the first time we meet them. Never raises."""
+    services = origin.services
+    try:
+        if services.queries.users.knows_timezone(origin.team_id, user):
+            return
+        info = origin.client.users_info(user=user)
+        tz = (info.get("user") or {}).get("tz")
+        services.users.remember_user(origin.team_id, user, timezone=tz if isinstance(tz, str) else None)
+    except SlackApiError as error:
+        log.warning("users.info for %s failed: %s", user, error.response.get("error"))
+    except Exception:
+        log.exception("could not learn the timezone of %s", user)
 
 
 def publish_home(origin: Origin, user: str | None = None) -> None:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
-
 from bot.blocks import insights as insight_blocks
 from bot.blocks import stats as stats_blocks
 from bot.domain import insights as core
-from bot.services import Services
-from handlers.commands import Invocation, subcommand
+from handlers.context import Invocation
 
 
 def slack_unescape(text: str) -> str:
@@ -16,12 +13,8 @@ def slack_unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-@subcommand(
-    "insights",
-    "/infoint insights [industry | company]",
-    "What the people you interviewed said, side by side, with how many said similar things.",
-)
-def _insights(call: Invocation) -> None:
+def insights_command(call: Invocation) -> None:
+    """What the people interviewed said, side by side; with a query, about one industry or company."""
     query = slack_unescape(call.args).strip()
     data = call.services.queries.reports.insights(call.team_id, call.user_id)
     lines = core.industry_summary(data.interviewed, data.takeaways)
@@ -35,15 +28,6 @@ def _insights(call: Invocation) -> None:
     call.ack(insight_blocks.insights_message(report))
 
 
-@subcommand(
-    "stats",
-    "/infoint stats",
-    "Your funnel, reply rates by degree and source, referrals, and interviews per offer.",
-)
-def _stats(call: Invocation) -> None:
+def stats_command(call: Invocation) -> None:
+    """``/infoint stats``: the funnel, reply rates, referrals, interviews per offer."""
     call.ack(stats_blocks.stats_message(call.services.queries.reports.stats(call.team_id, call.user_id)))
-
-
-def register(app: App, services: Services) -> None:
-    """The subcommands above are registered with ``/infoint`` when this module is imported."""
-    del app, services

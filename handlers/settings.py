@@ -1,35 +1,35 @@
-"""The settings modal: working window, follow-up timing, weekly goals."""
+"""``/infoint settings`` and its modal: working window, follow-up timing, weekly goals."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.blocks.modals.settings import settings_modal
 from bot.domain.ids import ViewId
 from bot.domain.preferences import validate_settings
-from bot.services import Services
 from handlers import effects
-from handlers.common import team_of
+from handlers.context import Invocation, services_of, team_of, user_of
+from handlers.payloads import settings_values
 
 
-def register(app: App, services: Services) -> None:
-    @app.view(ViewId.SETTINGS)
-    def save_settings(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
-        team_id, user_id = team_of(context), body["user"]["id"]
-        state = (view.get("state") or {}).get("values") or {}
-        raw: dict[str, object] = {}
-        for block_id, elements in state.items():
-            for element in elements.values():
-                if element.get("type") == "checkboxes":
-                    raw[block_id] = [o.get("value") for o in element.get("selected_options") or []]
-                elif element.get("type") == "timepicker":
-                    raw[block_id] = element.get("selected_time")
-                else:
-                    raw[block_id] = element.get("value")
-        checked = validate_settings(raw)
-        if "errors" in checked:
-            ack(response_action="errors", errors=checked["errors"])
-            return
-        result = services.users.save_settings(team_id, user_id, checked["prefs"])
-        ack()
-        effects.apply(effects.Origin(client, services, team_id, user_id), result.events)
+def settings_command(call: Invocation) -> None:
+    call.ack()
+    prefs, timezone = call.services.queries.users.preferences(call.team_id, call.user_id)
+    call.client.views_open(trigger_id=call.trigger_id, view=settings_modal(prefs, timezone))
+
+
+def save_settings(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+    checked: dict[str, Any] = validate_settings(settings_values(view))  # {"prefs": …} or {"errors": …}
+    if "errors" in checked:
+        ack(response_action="errors", errors=checked["errors"])
+        return
+    result = services_of(context).users.save_settings(team_of(context), user_of(context), checked["prefs"])
+    ack()
+    effects.apply(effects.origin_of(context, client), result.events)
+
+
+def register(app: App) -> None:
+    app.view(ViewId.SETTINGS)(save_settings)

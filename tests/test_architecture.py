@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.domain.ids import ActionId, ViewId
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("bot", "handlers", "storage")
 FIRST_PARTY = frozenset(PACKAGES)
@@ -165,3 +167,135 @@ def test_the_checker_sees_a_violation() -> None:
     assert _violation(handlers, "bot.fakeslack")
     assert _violation(blocks, "bot.queries.models") is None
     assert _violation(domain, "datetime") is None
+
+
+# Slack ids and listeners ---------------------------------------------------------------------------
+
+ID_ENUMS = frozenset({"ActionId", "ViewId"})
+# Where ids are written: Block Kit puts them on what it builds, the handlers listen for them.
+ID_PACKAGES = ("handlers", "bot/blocks")
+
+
+def _id_constant(node: ast.expr) -> str | None:
+    """``ActionId.X`` or ``ViewId.X`` as "ActionId.X"; None for anything else."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ID_ENUMS:
+        return f"{node.value.id}.{node.attr}"
+    return None
+
+
+def _is_text(node: ast.expr) -> bool:
+    return isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, str))
+
+
+def _called(node: ast.Call) -> str:
+    func = node.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _registrations(tree: ast.AST) -> Iterator[tuple[int, str, ast.expr | None]]:
+    """(line, "action" | "view", its id) for every ``app.action(…)`` and ``app.view(…)``."""
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("action", "view")
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "app"
+        ):
+            yield node.lineno, node.func.attr, node.args[0] if node.args else None
+
+
+def _literal_ids(node: ast.AST, in_input: bool = False) -> Iterator[tuple[int, str]]:
+    """Ids written as text: a ``callback_id``, an ``action_id`` of an interactive element (a form
+    field's, inside an ``InputBlock``, names the field), a button's or an overflow's id."""
+    if isinstance(node, ast.Call):
+        name = _called(node)
+        for keyword in node.keywords:
+            if keyword.arg == "callback_id" and _is_text(keyword.value):
+                yield node.lineno, f"callback_id={ast.unparse(keyword.value)}"
+            if keyword.arg == "action_id" and _is_text(keyword.value) and not in_input:
+                yield node.lineno, f"action_id={ast.unparse(keyword.value)}"
+        positional = {"button": 1, "_overflow": 0}.get(name)
+        if positional is not None and len(node.args) > positional and _is_text(node.args[positional]):
+            yield node.lineno, f"{name}(…{ast.unparse(node.args[positional])}…)"
+        in_input = in_input or name == "InputBlock"
+    if isinstance(node, ast.Dict):
+        for key, value in zip(node.keys, node.values, strict=True):
+            if (
+                isinstance(key, ast.Constant)
+                and key.value in ("action_id", "callback_id")
+                and _is_text(value)
+            ):
+                yield node.lineno, f"{key.value}: {ast.unparse(value)}"
+    for child in ast.iter_child_nodes(node):
+        yield from _literal_ids(child, in_input)
+
+
+def _id_modules() -> Iterator[tuple[str, ast.Module]]:
+    for package in ID_PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            yield path.relative_to(ROOT).as_posix(), ast.parse(path.read_text(encoding="utf-8"), str(path))
+
+
+def test_ids_are_typed_constants() -> None:
+    """Every listener registers an ``ActionId``/``ViewId``, and Block Kit writes no id as text."""
+    problems: list[str] = []
+    for where, tree in _id_modules():
+        for line, kind, registered in _registrations(tree):
+            if registered is None or _id_constant(registered) is None:
+                shown = ast.unparse(registered) if registered is not None else "nothing"
+                problems.append(f"{where}:{line}: app.{kind}({shown}): use ActionId/ViewId")
+        for line, literal in _literal_ids(tree):
+            problems.append(f"{where}:{line}: {literal}: use ActionId/ViewId from bot/domain/ids.py")
+    assert not problems, "Ids written as text:\n" + "\n".join(problems)
+
+
+def test_every_id_has_its_listener() -> None:
+    """No button, menu or modal without a listener, and one listener per id."""
+    registered: list[str] = []
+    for where, tree in _id_modules():
+        if where.startswith("handlers/"):
+            registered += [_id_constant(node) or "" for _, _, node in _registrations(tree) if node]
+    expected = [f"ActionId.{a.name}" for a in ActionId] + [f"ViewId.{v.name}" for v in ViewId]
+    assert sorted(registered) == sorted(expected)
+
+
+def test_the_checkers_see_a_text_id() -> None:
+    bad = ast.parse(
+        "app.action('request_sent')(f)\n"
+        "View(callback_id='log_contact')\n"
+        "button('Go', 'go')\n"
+        "ActionsBlock(elements=[StaticSelectElement(action_id='pick')])\n"
+        "x = {'type': 'button', 'action_id': 'go'}\n"
+    )
+    good = ast.parse(
+        "app.action(ActionId.REQUEST_SENT)(f)\n"
+        "View(callback_id=ViewId.LOG_CONTACT)\n"
+        "InputBlock(block_id='name', element=PlainTextInputElement(action_id='name'))\n"
+    )
+    assert [kind for _, kind, node in _registrations(bad) if node and not _id_constant(node)] == ["action"]
+    assert len(list(_literal_ids(bad))) == 4
+    assert not list(_literal_ids(good))
+    assert all(node and _id_constant(node) for _, _, node in _registrations(good))
+
+
+def _nested_functions(tree: ast.Module) -> Iterator[tuple[int, str]]:
+    for outer in ast.walk(tree):
+        if isinstance(outer, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            for node in ast.walk(outer):
+                if node is not outer and isinstance(
+                    node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+                ):
+                    name = getattr(node, "name", "lambda")
+                    yield node.lineno, name
+
+
+def test_listeners_are_module_level_functions() -> None:
+    """A handler module defines its listeners at module level (a test can call them); ``register(app)``
+    only wires ids to them: no function or lambda is defined inside a function."""
+    problems: list[str] = []
+    for path in sorted((ROOT / "handlers").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for line, name in _nested_functions(tree):
+            problems.append(f"handlers/{path.name}:{line}: {name} is defined inside a function")
+    assert not problems, "Listeners defined inside functions:\n" + "\n".join(problems)

@@ -28,6 +28,7 @@ from slack_sdk.models.blocks import (
 
 from bot.domain.drafts import Draft
 from bot.domain.forms import LIMITS
+from bot.domain.ids import ActionId
 
 # Slack's limits (SLACK_FACTS.md).
 MAX_MESSAGE_BLOCKS = 50
@@ -78,7 +79,7 @@ def slack_date(when: datetime, fmt: str = "{date_short_pretty} at {time}") -> st
 
 
 def button(
-    text: str, action_id: str, value: str = "", style: str | None = None, url: str | None = None
+    text: str, action_id: ActionId, value: str = "", style: str | None = None, url: str | None = None
 ) -> ButtonElement:
     """A button with its label clipped to Slack's limit; ``value`` says what it is about."""
     return ButtonElement(

@@ -138,7 +138,7 @@ def _weekly_text(summary: WeeklySummary) -> str:
     return "\n".join(lines)
 
 
-def _overflow(action_id: str, nudge_id: int, pairs: Iterable[tuple[str, str]]) -> OverflowMenuElement:
+def _overflow(action_id: ActionId, nudge_id: int, pairs: Iterable[tuple[str, str]]) -> OverflowMenuElement:
     return OverflowMenuElement(
         action_id=action_id,
         options=[

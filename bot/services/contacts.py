@@ -7,7 +7,7 @@ from datetime import datetime
 from bot.domain import pipeline as core
 from bot.domain.forms import ContactInput, Standing
 from bot.domain.preferences import nudge_settings
-from bot.queries.contacts import ContactQueries, card_of, with_step
+from bot.queries.contacts import card_of, with_step
 from bot.queries.models import ContactCard, ContactNews
 from bot.services.clock import Clock, system_clock
 from bot.services.errors import ActionRefused
@@ -20,13 +20,13 @@ from bot.services.events import (
     NudgeDmChanged,
     UserSeen,
 )
+from bot.services.ownership import owned_contact
 from bot.services.superseded import close_superseded
 from storage.db import Database
 from storage.facts import contact_facts
 from storage.models import Contact
 from storage.repository import Repository, StaleVersion
 
-NOT_YOURS = "That contact isn't in your list: it may have been removed, or it isn't yours."
 REPLIES = {"yes": core.Event.REPLIED_YES, "no": core.Event.REPLIED_NO, "later": core.Event.REPLIED_LATER}
 REPLY_NEWS = {
     "yes": ContactNews.REPLIED_YES,
@@ -39,14 +39,13 @@ class ContactService:
     def __init__(self, db: Database, clock: Clock = system_clock) -> None:
         self.db = db
         self.clock = clock
-        self.queries = ContactQueries(db, clock)
 
     def card(self, team_id: str, slack_user_id: str, contact_id: int) -> ContactCard:
         """The user's own contact's card; refused for anyone else's."""
-        card = self.queries.card(team_id, slack_user_id, contact_id)
-        if card is None:
-            raise ActionRefused(NOT_YOURS)
-        return card
+        with self.db.session() as session:
+            repo = Repository(session, team_id)
+            contact = owned_contact(repo, slack_user_id, contact_id)
+            return self._card(repo, slack_user_id, contact, self.clock())
 
     @staticmethod
     def _card(repo: Repository, slack_user_id: str, contact: Contact, now: datetime) -> ContactCard:
@@ -108,7 +107,7 @@ class ContactService:
         now = self.clock()
         with self.db.session() as session:
             repo = Repository(session, team_id)
-            contact = own_contact(repo, slack_user_id, contact_id)
+            contact = owned_contact(repo, slack_user_id, contact_id)
             try:
                 if contact.version != version:
                     raise ActionRefused(stale_message(contact))
@@ -138,7 +137,7 @@ class ContactService:
         now = self.clock()
         with self.db.session() as session:
             repo = Repository(session, team_id)
-            contact = own_contact(repo, slack_user_id, contact_id)
+            contact = owned_contact(repo, slack_user_id, contact_id)
             try:
                 record_reply(repo, contact, version, answer, now)
             except ActionRefused as refusal:
@@ -154,7 +153,7 @@ class ContactService:
         now = self.clock()
         with self.db.session() as session:
             repo = Repository(session, team_id)
-            contact = own_contact(repo, slack_user_id, contact_id)
+            contact = owned_contact(repo, slack_user_id, contact_id)
             try:
                 if contact.version != version:
                     raise ActionRefused(stale_message(contact))
@@ -182,14 +181,6 @@ class ContactService:
             card = self._card(repo, slack_user_id, contact, now)
         news = ContactNews.THANKS_RECORDED if owed else ContactNews.TOUCH_RECORDED
         return ContactResult(card, (ContactChanged(card.id, news), *closed, HomeStale(slack_user_id)))
-
-
-def own_contact(repo: Repository, slack_user_id: str, contact_id: int) -> Contact:
-    owner = repo.find_user(slack_user_id)
-    contact = repo.contact_of(owner, contact_id) if owner else None
-    if contact is None:
-        raise ActionRefused(NOT_YOURS)
-    return contact
 
 
 def record_reply(repo: Repository, contact: Contact, version: int, answer: str, now: datetime) -> None:

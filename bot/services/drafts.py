@@ -6,10 +6,12 @@ from bot.domain import pipeline as core
 from bot.queries.drafts import DraftQueries
 from bot.queries.models import ContactDrafts
 from bot.services.clock import Clock, system_clock
-from bot.services.contacts import NOT_YOURS, ContactService
+from bot.services.contacts import ContactService
 from bot.services.errors import ActionRefused
 from bot.services.events import Result
+from bot.services.ownership import NOT_YOUR_CONTACT, owned_contact
 from storage.db import Database
+from storage.repository import Repository
 
 
 class DraftService:
@@ -23,9 +25,11 @@ class DraftService:
 
     def for_contact(self, team_id: str, slack_user: str, contact_id: int) -> ContactDrafts:
         """The drafts that fit the user's own contact; refused for anyone else's or when none fits."""
+        with self.db.session() as session:
+            owned_contact(Repository(session, team_id), slack_user, contact_id)
         found = self.queries.for_contact(team_id, slack_user, contact_id)
-        if found is None:
-            raise ActionRefused(NOT_YOURS)
+        if found is None:  # removed in between
+            raise ActionRefused(NOT_YOUR_CONTACT)
         if not found.drafts:
             raise ActionRefused(f"No draft for a contact at “{found.stage.label}”.")
         return found

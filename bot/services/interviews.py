@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from bot.domain import pipeline as core
 from bot.domain.forms import InterviewInput
-from bot.queries.interviews import info_of, own_interview
+from bot.queries.interviews import info_of
 from bot.queries.models import InterviewInfo
 from bot.services.clock import Clock, system_clock
-from bot.services.contacts import NOT_YOURS, stale_message
+from bot.services.contacts import stale_message
 from bot.services.errors import ActionRefused
 from bot.services.events import InterviewBooked, InterviewCancelled, InterviewResult
+from bot.services.ownership import owned_contact, owned_interview
 from storage.db import Database
-from storage.models import Contact, Interview
 from storage.repository import Repository, StaleVersion
-
-NOT_YOUR_INTERVIEW = "That interview isn't in your records, so I left it alone."
 
 
 class InterviewService:
@@ -22,17 +20,10 @@ class InterviewService:
         self.db = db
         self.clock = clock
 
-    @staticmethod
-    def _own(repo: Repository, slack_user: str, interview_id: int) -> tuple[Interview, Contact]:
-        found = own_interview(repo.session, repo.team_id, slack_user, interview_id)
-        if found is None:
-            raise ActionRefused(NOT_YOUR_INTERVIEW)
-        return found
-
     def info(self, team_id: str, slack_user: str, interview_id: int) -> InterviewInfo:
         """The user's own interview; refused for anyone else's."""
         with self.db.session() as session:
-            return info_of(*self._own(Repository(session, team_id), slack_user, interview_id))
+            return info_of(*owned_interview(Repository(session, team_id), slack_user, interview_id))
 
     def schedule(
         self, team_id: str, slack_user: str, contact_id: int, version: int | None, data: InterviewInput
@@ -40,10 +31,7 @@ class InterviewService:
         now = self.clock()
         with self.db.session() as session:
             repo = Repository(session, team_id)
-            user = repo.find_user(slack_user)
-            contact = repo.contact_of(user, contact_id) if user else None
-            if contact is None:
-                raise ActionRefused(NOT_YOURS)
+            contact = owned_contact(repo, slack_user, contact_id)
             expected = contact.version if version is None else version
             try:
                 stage = core.transition(core.Stage(contact.stage), core.Event.INTERVIEW_SCHEDULED)
@@ -64,7 +52,7 @@ class InterviewService:
         now = self.clock()
         with self.db.session() as session:
             repo = Repository(session, team_id)
-            interview, contact = self._own(repo, slack_user, interview_id)
+            interview, contact = owned_interview(repo, slack_user, interview_id)
             if interview.status != core.InterviewStatus.SCHEDULED.value:
                 raise ActionRefused("Only a scheduled interview can be moved: this one is over or cancelled.")
             interview.starts_at, interview.duration_minutes = data.starts_at, data.duration_minutes
@@ -78,7 +66,7 @@ class InterviewService:
         now = self.clock()
         with self.db.session() as session:
             repo = Repository(session, team_id)
-            interview, contact = self._own(repo, slack_user, interview_id)
+            interview, contact = owned_interview(repo, slack_user, interview_id)
             if interview.status != core.InterviewStatus.SCHEDULED.value:
                 raise ActionRefused("That interview isn't scheduled any more: nothing to cancel.")
             interview.status = core.InterviewStatus.CANCELLED.value

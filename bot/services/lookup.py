@@ -13,9 +13,9 @@ from bot.domain.forms import clean_text
 from bot.domain.preferences import RANGES
 from bot.queries.models import GOAL_LIMITS, OUTCOMES, Goal
 from bot.services.clock import Clock, system_clock
-from bot.services.contacts import NOT_YOURS
 from bot.services.errors import ActionRefused
 from bot.services.events import GoalSaved, OutcomeRecorded, Result
+from bot.services.ownership import owned_contact
 from bot.services.users import store_preferences
 from storage.db import Database
 from storage.models import Contact
@@ -40,10 +40,7 @@ class LookupService:
         now = self.clock()
         with self.db.session() as session:
             repo = Repository(session, team_id)
-            owner = repo.find_user(slack_user_id)
-            contact = repo.contact_of(owner, contact_id) if owner else None
-            if contact is None:
-                raise ActionRefused(NOT_YOURS)
+            contact = owned_contact(repo, slack_user_id, contact_id)
             if contact.version != version:
                 raise ActionRefused(_stale(contact))
             try:

@@ -29,6 +29,7 @@ from bot.services.clock import Clock, system_clock
 from bot.services.contacts import preferred_channel, record_reply
 from bot.services.errors import ActionRefused
 from bot.services.events import ContactCardOffered, Event, InterviewBooked, NudgeDmChanged, Result
+from bot.services.ownership import nudge_contact, nudge_interview, owned_nudge
 from storage.db import Database
 from storage.models import Contact, Interview, Nudge, User
 from storage.repository import Repository, contact_facts
@@ -94,19 +95,15 @@ class NudgeActions:
         try:
             with self.db.session() as session:
                 repo = Repository(session, team_id)
-                user = repo.find_user(slack_user)
-                nudge = session.get(Nudge, nudge_id)
-                owned = (
-                    user is not None
-                    and nudge is not None
-                    and nudge.team_id == team_id
-                    and nudge.user_id == user.id
-                )
-                dm = _dm_changed(nudge, slack_user) if owned and nudge is not None else ()
+                try:
+                    user, nudge = owned_nudge(repo, slack_user, nudge_id)
+                except ActionRefused:
+                    if refused:
+                        raise ActionRefused(refused) from None
+                    raise
+                dm = _dm_changed(nudge, slack_user)
                 if refused:
                     raise ActionRefused(refused)
-                if not owned or user is None or nudge is None:
-                    raise ActionRefused("That reminder isn't yours, so I left it alone.")
                 why = self._stale(session, repo, user, nudge, ts)
                 if why is None:
                     return work(_Click(session, repo, user, nudge, slack_user))
@@ -118,8 +115,9 @@ class NudgeActions:
     def _stale(
         self, session: Session, repo: Repository, user: User, nudge: Nudge, ts: str | None
     ) -> str | None:
-        """Why the click can't act on the user's own nudge (None: it can). An out-of-date reminder
-        (the situation it was about no longer holds) is closed as obsolete on the way."""
+        """Why the click can't act on the user's own nudge (None: it can; refused outright when its
+        contact is no longer theirs). An out-of-date reminder (the situation it was about no longer
+        holds) is closed as obsolete on the way."""
         if nudge.status != "sent":
             done = RESOLUTIONS.get(nudge.resolution or nudge.status, "it was already handled.")
             if nudge.status == "pending" and nudge.resolution == "snoozed":
@@ -128,9 +126,7 @@ class NudgeActions:
         if ts is not None and nudge.message_ts != ts:
             return "That message is out of date: the reminder was sent again since. Use the newest one."
         if nudge.contact_id is not None:
-            contact = repo.contact_of(user, nudge.contact_id)
-            if contact is None:
-                return "That contact isn't in your list any more."
+            contact = nudge_contact(repo, user, nudge)
             settings = nudge_settings(user.preferences, user.timezone)
             referrals = _referrals(session, contact)
             keys = rules.plan_contact(contact_facts(contact, referrals), self.clock(), settings).keys
@@ -154,7 +150,7 @@ class NudgeActions:
         def work(click: _Click) -> Result:
             repo, user, nudge = click.repo, click.user, click.nudge
             kind = NudgeKind(nudge.kind)
-            contact = repo.contact_of(user, nudge.contact_id) if nudge.contact_id else None
+            contact = nudge_contact(repo, user, nudge) if nudge.contact_id else None
             interview = click.session.get(Interview, nudge.interview_id) if nudge.interview_id else None
             if kind in (NudgeKind.FOLLOW_UP, NudgeKind.PHONE_CALL) and contact is not None:
                 stage = core.Stage(contact.stage)
@@ -329,19 +325,11 @@ class NudgeActions:
 
 
 def _contact(click: _Click) -> Contact:
-    nudge = click.nudge
-    contact = click.repo.contact_of(click.user, nudge.contact_id) if nudge.contact_id else None
-    if contact is None:
-        raise ActionRefused("That contact isn't in your list any more.")
-    return contact
+    return nudge_contact(click.repo, click.user, click.nudge)
 
 
 def _interview(click: _Click) -> Interview:
-    nudge = click.nudge
-    interview = click.session.get(Interview, nudge.interview_id) if nudge.interview_id else None
-    if interview is None or interview.team_id != nudge.team_id:
-        raise ActionRefused("That interview isn't in your records any more.")
-    return interview
+    return nudge_interview(click.repo, click.nudge)
 
 
 def _referrals(session: Session, contact: Contact) -> int:

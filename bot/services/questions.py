@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from bot.domain import pipeline as core
 from bot.domain.questions import MAX_QUESTION_LENGTH, MAX_QUESTIONS
 from bot.queries.interviews import prepared_of
@@ -14,11 +11,10 @@ from bot.queries.models import PreparedInterview
 from bot.services.clock import Clock, system_clock
 from bot.services.errors import ActionRefused
 from bot.services.events import QuestionsPrepared, QuestionsResult
+from bot.services.ownership import owned_interview
 from storage.db import Database
-from storage.models import Contact, Interview, User
+from storage.models import Contact, Interview
 from storage.repository import Repository
-
-NOT_YOURS = "That interview isn't in your records: it may have been removed, or it isn't yours."
 
 
 class QuestionService:
@@ -29,7 +25,7 @@ class QuestionService:
     def load(self, team_id: str, slack_user_id: str, interview_id: int) -> PreparedInterview:
         """The user's own scheduled interview with its questions; refused for anyone else's."""
         with self.db.session() as session:
-            interview, contact = self._own_interview(session, team_id, slack_user_id, interview_id)
+            interview, contact = _scheduled(Repository(session, team_id), slack_user_id, interview_id)
             return prepared_of(interview, contact)
 
     def save(
@@ -40,43 +36,25 @@ class QuestionService:
         if len(kept) > MAX_QUESTIONS or any(len(q) > MAX_QUESTION_LENGTH for q in kept):
             raise ActionRefused(f"Keep it to {MAX_QUESTIONS} questions of {MAX_QUESTION_LENGTH} characters.")
         with self.db.session() as session:
-            interview, contact = self._own_interview(session, team_id, slack_user_id, interview_id)
+            interview, contact = _scheduled(Repository(session, team_id), slack_user_id, interview_id)
             interview.questions = list(kept)
             session.flush()
             prepared = prepared_of(interview, contact)
         return QuestionsResult(prepared, (QuestionsPrepared(interview_id),))
 
-    @staticmethod
-    def _own_interview(
-        session: Session, team_id: str, slack_user_id: str, interview_id: int
-    ) -> tuple[Interview, Contact]:
-        owner: User | None = Repository(session, team_id).find_user(slack_user_id)
-        row = (
-            session.execute(
-                select(Interview, Contact)
-                .join(Contact, Interview.contact_id == Contact.id)
-                .where(
-                    Interview.id == interview_id,
-                    Interview.team_id == team_id,
-                    Contact.team_id == team_id,
-                    Contact.owner_id == owner.id,
-                )
-            ).first()
-            if owner is not None
-            else None
+
+def _scheduled(repo: Repository, slack_user_id: str, interview_id: int) -> tuple[Interview, Contact]:
+    """The user's own interview, while questions can still be prepared for it."""
+    interview, contact = owned_interview(repo, slack_user_id, interview_id)
+    status = core.InterviewStatus(interview.status)
+    if status is core.InterviewStatus.DONE:
+        raise ActionRefused(
+            f"Your interview with {contact.name} has already happened. "
+            "Note what you learned, and prepare questions for your next one."
         )
-        if row is None:
-            raise ActionRefused(NOT_YOURS)
-        interview, contact = row
-        status = core.InterviewStatus(interview.status)
-        if status is core.InterviewStatus.DONE:
-            raise ActionRefused(
-                f"Your interview with {contact.name} has already happened. "
-                "Note what you learned, and prepare questions for your next one."
-            )
-        if status is not core.InterviewStatus.SCHEDULED:
-            raise ActionRefused(
-                f"Your interview with {contact.name} isn't scheduled any more. "
-                "Book a new time first, then prepare your questions."
-            )
-        return interview, contact
+    if status is not core.InterviewStatus.SCHEDULED:
+        raise ActionRefused(
+            f"Your interview with {contact.name} isn't scheduled any more. "
+            "Book a new time first, then prepare your questions."
+        )
+    return interview, contact

@@ -1,0 +1,128 @@
+"""Contacts: ``/infoint log`` and ``/infoint list``, the log modal, and the buttons on a contact's card
+and on the App Home (request sent, their reply, schedule an interview, open the list)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.blocks.contacts import pipeline_message, pipeline_modal
+from bot.blocks.kit import notice
+from bot.blocks.modals.log_contact import log_contact_modal
+from bot.blocks.modals.schedule import schedule_modal
+from bot.domain.forms import validate_contact
+from bot.domain.ids import ActionId, ViewId
+from bot.services import ActionRefused
+from handlers import effects
+from handlers.context import Invocation, services_of, team_of, user_of
+from handlers.payloads import (
+    BAD_CONTACT_BUTTON,
+    ContactMetadata,
+    action_value,
+    form_values,
+    message_location,
+    parse_contact,
+    parse_contact_choice,
+)
+
+# Subcommands -------------------------------------------------------------------------------------
+
+
+def log_command(call: Invocation) -> None:
+    """``/infoint log``: the log modal."""
+    call.ack()
+    call.client.views_open(trigger_id=call.trigger_id, view=log_contact_modal())
+
+
+def list_command(call: Invocation) -> None:
+    """``/infoint list``: the pipeline, grouped by stage."""
+    call.ack(pipeline_message(call.services.queries.contacts.pipeline(call.team_id, call.user_id)))
+
+
+# The App Home's buttons, and the log modal --------------------------------------------------------
+
+
+def open_log_modal(ack: Ack, body: dict, client: WebClient) -> None:
+    ack()
+    client.views_open(trigger_id=body["trigger_id"], view=log_contact_modal())
+
+
+def open_pipeline(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+    ack()
+    cards = services_of(context).queries.contacts.pipeline(team_of(context), user_of(context))
+    client.views_open(trigger_id=body["trigger_id"], view=pipeline_modal(cards))
+
+
+def log_contact(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+    services = services_of(context)
+    checked = validate_contact(form_values(view), services.clock())
+    if isinstance(checked, dict):
+        ack(response_action="errors", errors=checked)
+        return
+    result = services.contacts.log_contact(team_of(context), user_of(context), checked)
+    ack()
+    effects.apply(effects.origin_of(context, client), result.events)
+
+
+# A contact's card ---------------------------------------------------------------------------------
+
+
+def request_sent(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """The card's "Request sent" or "Follow-up sent": one attempt, on the version the card was drawn for."""
+    ack()
+    ref = parse_contact(action_value(action))
+    if ref is None:
+        respond(notice(BAD_CONTACT_BUTTON))
+        return
+    origin = effects.origin_of(context, client, message_location(body), respond)
+    contacts = origin.services.contacts
+    act = partial(contacts.request_sent, origin.team_id, origin.user_id, ref.contact_id, ref.version)
+    effects.settle(origin, act)
+
+
+def contact_reply(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """Their answer to the request, from the card's menu (``"<contact id>:<version>:<answer>"``)."""
+    ack()
+    ref = parse_contact_choice(action_value(action))
+    if ref is None:
+        respond(notice(BAD_CONTACT_BUTTON))
+        return
+    origin = effects.origin_of(context, client, message_location(body), respond)
+    contacts = origin.services.contacts
+    act = partial(contacts.reply, origin.team_id, origin.user_id, ref.contact_id, ref.version, ref.choice)
+    effects.settle(origin, act)
+
+
+def schedule_interview(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """The "Schedule interview" button of a card or a search result: the booking modal (its submission
+    is in handlers/interviews.py)."""
+    ack()
+    ref = parse_contact(action_value(action))
+    if ref is None:
+        respond(notice(BAD_CONTACT_BUTTON))
+        return
+    origin = effects.origin_of(context, client, respond=respond)
+    try:
+        card = origin.services.contacts.card(origin.team_id, origin.user_id, ref.contact_id)
+    except ActionRefused as refusal:
+        effects.refuse(origin, refusal)
+        return
+    metadata = ContactMetadata(ref.contact_id, ref.version, message_location(body))
+    client.views_open(trigger_id=body["trigger_id"], view=schedule_modal(card.name, metadata.dumps()))
+
+
+def register(app: App) -> None:
+    app.action(ActionId.OPEN_LOG_MODAL)(open_log_modal)
+    app.action(ActionId.OPEN_PIPELINE)(open_pipeline)
+    app.view(ViewId.LOG_CONTACT)(log_contact)
+    app.action(ActionId.REQUEST_SENT)(request_sent)
+    app.action(ActionId.CONTACT_REPLY)(contact_reply)
+    app.action(ActionId.SCHEDULE_INTERVIEW)(schedule_interview)
