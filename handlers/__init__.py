@@ -8,9 +8,34 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import commands, contacts, drafts, home, interviews, lookup, nudges, questions, settings
+from handlers import (
+    commands,
+    contact_edits,
+    contacts,
+    drafts,
+    home,
+    interviews,
+    lookup,
+    nudges,
+    plan,
+    questions,
+    settings,
+)
 
 
 def register_all(app: App) -> None:
-    for module in (commands, contacts, nudges, interviews, drafts, questions, lookup, settings, home):
+    modules = (
+        commands,
+        contacts,
+        contact_edits,
+        nudges,
+        plan,
+        interviews,
+        drafts,
+        questions,
+        lookup,
+        settings,
+        home,
+    )
+    for module in modules:
         module.register(app)

@@ -14,6 +14,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.help import help_message, unknown_subcommand_message
+from bot.domain.spelling import closest
 from handlers import contacts, insights, interviews, lookup, questions, settings
 from handlers.context import Invocation
 
@@ -98,7 +99,8 @@ def infoint(ack: Ack, command: dict, client: WebClient, context: BoltContext) ->
         return
     entry = _BY_NAME.get(name)
     if entry is None:
-        ack(unknown_subcommand_message(listing(), text))
+        meant = closest(name, [*_BY_NAME, "help"])
+        ack(unknown_subcommand_message(listing(), text, f"{COMMAND} {meant}" if meant else None))
         return
     entry.run(
         Invocation(
@@ -108,6 +110,7 @@ def infoint(ack: Ack, command: dict, client: WebClient, context: BoltContext) ->
             args=args.strip(),
             trigger_id=command.get("trigger_id", ""),
             channel_id=command.get("channel_id", ""),
+            response_url=command.get("response_url", ""),
         )
     )
 

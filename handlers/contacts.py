@@ -1,16 +1,18 @@
-"""Contacts: ``/infoint log`` and ``/infoint list``, the log modal, and the buttons on a contact's card
-and on the App Home (request sent, their reply, schedule an interview, open the list)."""
+"""Contacts: ``/infoint log`` and ``/infoint list``, the log form (what applies appears as it is
+filled in), and the buttons on a contact wherever it appears (request sent, their reply, schedule an
+interview, the list's pages, the App Home's buttons)."""
 
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.contacts import pipeline_message, pipeline_modal
 from bot.blocks.kit import notice
-from bot.blocks.modals.log_contact import log_contact_modal
+from bot.blocks.modals.log_contact import LogForm, log_contact_modal
 from bot.blocks.modals.schedule import schedule_modal
 from bot.domain.forms import validate_contact
 from bot.domain.ids import ActionId, ViewId
@@ -19,66 +21,149 @@ from handlers import effects
 from handlers.context import Invocation, services_of, team_of, user_of
 from handlers.payloads import (
     BAD_CONTACT_BUTTON,
+    OUT_OF_DATE,
     ContactMetadata,
+    FormMetadata,
     action_value,
+    form_metadata,
     form_values,
+    in_modal,
     message_location,
     parse_contact,
     parse_contact_choice,
+    parse_id,
+    response_url,
 )
 
 # Subcommands -------------------------------------------------------------------------------------
 
 
 def log_command(call: Invocation) -> None:
-    """``/infoint log``: the log modal."""
+    """``/infoint log``: the log form; once saved, the contact is shown where the command was typed."""
     call.ack()
-    call.client.views_open(trigger_id=call.trigger_id, view=log_contact_modal())
+    metadata = FormMetadata(response_url=call.response_url)
+    call.client.views_open(trigger_id=call.trigger_id, view=log_contact_modal(metadata.dumps()))
 
 
 def list_command(call: Invocation) -> None:
-    """``/infoint list``: the pipeline, grouped by stage."""
+    """``/infoint list``: every contact by stage, with its buttons, a page at a time."""
     call.ack(pipeline_message(call.services.queries.contacts.pipeline(call.team_id, call.user_id)))
 
 
-# The App Home's buttons, and the log modal --------------------------------------------------------
+# The App Home's buttons, the list's pages ---------------------------------------------------------
 
 
 def open_log_modal(ack: Ack, body: dict, client: WebClient) -> None:
+    """ "Log a contact" on the App Home (or in help): once saved, the Home (or the answer) shows it."""
     ack()
-    client.views_open(trigger_id=body["trigger_id"], view=log_contact_modal())
+    place = effects.HOME_PLACE if body.get("view", {}).get("type") == "home" else ""
+    metadata = FormMetadata(place=place, response_url=response_url(body))
+    open_modal(client, body, log_contact_modal(metadata.dumps()))
 
 
 def open_pipeline(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     ack()
     cards = services_of(context).queries.contacts.pipeline(team_of(context), user_of(context))
-    client.views_open(trigger_id=body["trigger_id"], view=pipeline_modal(cards))
+    open_modal(client, body, pipeline_modal(cards))
+
+
+def list_page(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """The list's Previous / Next: the same answer (or modal), on another page."""
+    ack()
+    page = parse_id(action_value(action)) or 1
+    cards = services_of(context).queries.contacts.pipeline(team_of(context), user_of(context))
+    view = body.get("view")
+    if in_modal(body) and isinstance(view, dict):
+        client.views_update(view_id=view["id"], view=pipeline_modal(cards, page))
+    elif response_url(body):
+        respond({**pipeline_message(cards, page), "replace_original": True})
+
+
+def open_modal(client: WebClient, body: dict, view: dict[str, Any]) -> None:
+    """Open a modal for a click; from inside a modal, on top of it."""
+    if in_modal(body):
+        client.views_push(trigger_id=body["trigger_id"], view=view)
+    else:
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+# The log form ------------------------------------------------------------------------------------
+
+
+def log_form_changed(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+    """A radio button of the form changed (how you know them, where things stand): the form shows
+    what now applies, keeping what was typed (``views.update`` with the view's hash)."""
+    ack()
+    _redraw_form(body, client, context, more=False)
+
+
+def log_add_details(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+    """ "Add details": the form shows the other fields."""
+    ack()
+    _redraw_form(body, client, context, more=True)
+
+
+def _redraw_form(body: dict, client: WebClient, context: BoltContext, more: bool) -> None:
+    view = body.get("view")
+    if not isinstance(view, dict):
+        return
+    metadata = form_metadata(view.get("private_metadata"))
+    if metadata is None:
+        return
+    if more:
+        metadata = FormMetadata(
+            True,
+            metadata.contact_id,
+            metadata.version,
+            metadata.place,
+            metadata.response_url,
+            metadata.message,
+        )
+    editing = None
+    if metadata.contact_id is not None:
+        services = services_of(context)
+        try:
+            editing = services.edits.details(team_of(context), user_of(context), metadata.contact_id)
+        except ActionRefused:
+            return
+    form = LogForm.of(form_values(view), metadata.details, editing)
+    client.views_update(
+        view_id=view["id"], hash=view.get("hash"), view=log_contact_modal(metadata.dumps(), form)
+    )
 
 
 def log_contact(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     services = services_of(context)
+    metadata = form_metadata(view.get("private_metadata"))
+    if metadata is None:
+        ack(response_action="errors", errors={"name": OUT_OF_DATE})
+        return
     checked = validate_contact(form_values(view), services.clock())
     if isinstance(checked, dict):
         ack(response_action="errors", errors=checked)
         return
     result = services.contacts.log_contact(team_of(context), user_of(context), checked)
     ack()
-    effects.apply(effects.origin_of(context, client), result.events)
+    origin = effects.form_origin(context, client, metadata.message, metadata.place, metadata.response_url)
+    effects.apply(origin, result.events)
 
 
-# A contact's card ---------------------------------------------------------------------------------
+# A contact's buttons ------------------------------------------------------------------------------
 
 
 def request_sent(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    """The card's "Request sent" or "Follow-up sent": one attempt, on the version the card was drawn for."""
+    """ "Request sent", "Follow-up sent" or "Called them": one attempt, on the version the buttons were
+    drawn for."""
     ack()
     ref = parse_contact(action_value(action))
     if ref is None:
         respond(notice(BAD_CONTACT_BUTTON))
         return
-    origin = effects.origin_of(context, client, message_location(body), respond)
+    origin = effects.click_origin(context, client, body, action, respond)
     contacts = origin.services.contacts
     act = partial(contacts.request_sent, origin.team_id, origin.user_id, ref.contact_id, ref.version)
     effects.settle(origin, act)
@@ -87,13 +172,13 @@ def request_sent(
 def contact_reply(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    """Their answer to the request, from the card's menu (``"<contact id>:<version>:<answer>"``)."""
+    """Their answer to the request, from **They replied…** (``"<contact id>:<version>:<answer>"``)."""
     ack()
     ref = parse_contact_choice(action_value(action))
     if ref is None:
         respond(notice(BAD_CONTACT_BUTTON))
         return
-    origin = effects.origin_of(context, client, message_location(body), respond)
+    origin = effects.click_origin(context, client, body, action, respond)
     contacts = origin.services.contacts
     act = partial(contacts.reply, origin.team_id, origin.user_id, ref.contact_id, ref.version, ref.choice)
     effects.settle(origin, act)
@@ -102,26 +187,42 @@ def contact_reply(
 def schedule_interview(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    """The "Schedule interview" button of a card or a search result: the booking modal (its submission
-    is in handlers/interviews.py)."""
+    """ "Schedule interview" wherever a contact appears: the booking modal (its submission is in
+    handlers/interviews.py)."""
     ack()
     ref = parse_contact(action_value(action))
     if ref is None:
         respond(notice(BAD_CONTACT_BUTTON))
         return
-    origin = effects.origin_of(context, client, respond=respond)
+    open_schedule(body, action, client, context, respond, ref.contact_id, ref.version)
+
+
+def open_schedule(
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    contact_id: int,
+    version: int,
+) -> None:
+    origin = effects.click_origin(context, client, body, action, respond)
     try:
-        card = origin.services.contacts.card(origin.team_id, origin.user_id, ref.contact_id)
+        card = origin.services.contacts.card(origin.team_id, origin.user_id, contact_id)
     except ActionRefused as refusal:
         effects.refuse(origin, refusal)
         return
-    metadata = ContactMetadata(ref.contact_id, ref.version, message_location(body))
-    client.views_open(trigger_id=body["trigger_id"], view=schedule_modal(card.name, metadata.dumps()))
+    metadata = ContactMetadata(contact_id, version, message_location(body), *effects.place_of(body, action))
+    open_modal(client, body, schedule_modal(card.name, metadata.dumps()))
 
 
 def register(app: App) -> None:
     app.action(ActionId.OPEN_LOG_MODAL)(open_log_modal)
     app.action(ActionId.OPEN_PIPELINE)(open_pipeline)
+    app.action(ActionId.LIST_PAGE)(list_page)
+    app.action(ActionId.LIST_PAGE_BACK)(list_page)
+    app.action(ActionId.LOG_FORM_CHANGED)(log_form_changed)
+    app.action(ActionId.LOG_ADD_DETAILS)(log_add_details)
     app.view(ViewId.LOG_CONTACT)(log_contact)
     app.action(ActionId.REQUEST_SENT)(request_sent)
     app.action(ActionId.CONTACT_REPLY)(contact_reply)

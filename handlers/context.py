@@ -106,6 +106,7 @@ class Invocation:
     args: str
     trigger_id: str
     channel_id: str
+    response_url: str = ""
 
     @property
     def services(self) -> Services:

@@ -18,6 +18,7 @@ from handlers.payloads import (
     ContactMetadata,
     action_value,
     contact_metadata,
+    in_modal,
     message_location,
     parse_contact,
 )
@@ -32,14 +33,19 @@ def open_drafts(
     if ref is None:
         respond(notice(BAD_CONTACT))
         return
-    origin = effects.origin_of(context, client, respond=respond)
+    origin = effects.click_origin(context, client, body, action, respond)
     try:
         found = origin.services.drafts.for_contact(origin.team_id, origin.user_id, ref.contact_id)
     except ActionRefused as refusal:
         effects.refuse(origin, refusal)
         return
-    metadata = ContactMetadata(found.contact_id, ref.version, message_location(body))
-    client.views_open(trigger_id=body["trigger_id"], view=contact_drafts_modal(found, metadata.dumps()))
+    place, url = effects.place_of(body, action)
+    metadata = ContactMetadata(found.contact_id, ref.version, message_location(body), place, url)
+    view = contact_drafts_modal(found, metadata.dumps())
+    if in_modal(body):
+        client.views_push(trigger_id=body["trigger_id"], view=view)
+    else:
+        client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def sent_it(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
@@ -56,7 +62,8 @@ def sent_it(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> No
         ack(response_action="errors", errors={"draft": str(refusal)[:150]})
         return
     ack()
-    effects.apply(effects.origin_of(context, client, metadata.message), result.events)
+    origin = effects.form_origin(context, client, metadata.message, metadata.place, metadata.response_url)
+    effects.apply(origin, result.events)
 
 
 def open_mailto(ack: Ack) -> None:

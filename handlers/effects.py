@@ -17,21 +17,19 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.calendar import ics
-from bot.blocks.contacts import contact_message, headline
-from bot.blocks.home import home_view
 from bot.blocks.interviews import booked_headline, cancelled_headline, interview_message
 from bot.blocks.kit import esc, notice
-from bot.blocks.lookup import goal_saved_message, outcome_text
-from bot.blocks.modals.settings import settings_saved_message
-from bot.blocks.nudges import nudge_message
+from bot.blocks.lookup import outcome_text
 from bot.blocks.questions import prepared_message
 from bot.domain.calendar import filename
+from bot.domain.ids import Surface
 from bot.queries.models import ContactNews, InterviewInfo
 from bot.services import ActionRefused, Services
 from bot.services.events import (
     ContactCardOffered,
     ContactCardStale,
     ContactChanged,
+    ContactRemoved,
     Event,
     GoalSaved,
     HomeStale,
@@ -43,7 +41,12 @@ from bot.services.events import (
     SettingsSaved,
     UserSeen,
 )
+from handlers import places
 from handlers.context import services_of, team_of, user_of
+from handlers.payloads import Place, in_home, in_modal, message_location, parse_place, response_url
+
+# A form opened from the App Home says so in its metadata.
+HOME_PLACE = Surface.HOME.value
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +63,10 @@ class Origin:
     message: tuple[str, str] | None = None
     # An ephemeral answer to a click (its response_url).
     respond: Respond | None = None
+    # Which surface's buttons were clicked (the card, a list page, the plan…), to draw it again.
+    place: Place | None = None
+    # Acted on the App Home: it is published again, saying what happened.
+    home: bool = False
 
 
 def origin_of(
@@ -67,21 +74,81 @@ def origin_of(
     client: WebClient,
     message: tuple[str, str] | None = None,
     respond: Respond | None = None,
+    place: Place | None = None,
+    home: bool = False,
 ) -> Origin:
-    """The :class:`Origin` of the request in ``context``: whoever acted, in their workspace."""
-    return Origin(client, services_of(context), team_of(context), user_of(context), message, respond)
+    """The :class:`Origin` of the request in ``context``: whoever acted, in their workspace. A
+    ``respond`` without a response_url (a click on the App Home or in a modal) is no way to answer."""
+    answer = None if isinstance(respond, Respond) and not respond.response_url else respond
+    return Origin(
+        client, services_of(context), team_of(context), user_of(context), message, answer, place, home
+    )
+
+
+def click_origin(
+    context: BoltContext, client: WebClient, body: dict, action: dict, respond: Respond
+) -> Origin:
+    """Where a click on a contact's buttons came from: its message, surface, answer or the Home."""
+    return origin_of(
+        context,
+        client,
+        message_location(body),
+        None if in_home(body) or in_modal(body) else respond,
+        parse_place(action.get("block_id"), body),
+        in_home(body),
+    )
+
+
+def place_of(body: dict, action: dict) -> tuple[str, str]:
+    """Where a click that opens a form was made, to keep in the form's metadata: the block id of the
+    buttons (or "home"), and the click's response_url."""
+    block_id = action.get("block_id")
+    if in_home(body):
+        return HOME_PLACE, ""
+    place = parse_place(block_id, body)
+    if place is None:
+        return "", response_url(body)
+    return str(block_id) + (f"|{place.view_id}" if place.view_id else ""), response_url(body)
+
+
+def form_origin(
+    context: BoltContext, client: WebClient, message: tuple[str, str] | None, place: str, url: str
+) -> Origin:
+    """Where a form about a contact was opened from (kept in its metadata): "home", or the block id of
+    the buttons that opened it, and the response_url of that click or slash command."""
+    answer = Respond(response_url=url) if url else None
+    return origin_of(context, client, message, answer, parse_place(place), home=place == HOME_PLACE)
 
 
 def apply(origin: Origin, events: Iterable[Event]) -> None:
-    """The Slack effect of each event, in order."""
+    """The Slack effect of each event, in order. The people added together as referrals are shown in
+    one message; the App Home is published once."""
+    events = list(events)
+    referred = [
+        e.contact_id for e in events if isinstance(e, ContactCardOffered) and e.news is ContactNews.REFERRED
+    ]
+    home_published = False
     for event in events:
-        EFFECTS[type(event)](origin, event)
+        if isinstance(event, ContactCardOffered) and event.news is ContactNews.REFERRED:
+            if referred:
+                home_published |= places.offer_cards(origin, referred)
+                referred = []
+            continue
+        if isinstance(event, HomeStale) and home_published and event.user == origin.user_id:
+            continue
+        home_published |= bool(EFFECTS[type(event)](origin, event))
 
 
 def refuse(origin: Origin, refusal: ActionRefused) -> None:
-    """Tell the user why nothing was done, then show what the refusal still asks to show."""
+    """Tell the user why nothing was done (where they acted), then show what the refusal still asks to
+    show."""
+    why = esc(str(refusal))
+    if origin.home:
+        places.publish_home(origin, news=why)
+        apply(origin, [e for e in refusal.events if not isinstance(e, ContactCardStale | HomeStale)])
+        return
     if origin.respond is not None:
-        origin.respond(notice(esc(str(refusal))))
+        origin.respond(notice(why))
     apply(origin, refusal.events)
 
 
@@ -105,41 +172,24 @@ def settle(origin: Origin, act: Callable[[], Done]) -> None:
 # Contacts --------------------------------------------------------------------------------------------
 
 
-def _contact_changed(origin: Origin, event: ContactChanged) -> None:
-    """The card where the user acted shows the news; without one, the news comes as an answer or a DM."""
-    card = origin.services.queries.contacts.card(origin.team_id, origin.user_id, event.contact_id)
-    if card is None:
-        return
-    text = headline(event.news, card)
-    if origin.message:
-        channel, ts = origin.message
-        origin.client.chat_update(channel=channel, ts=ts, **contact_message(card, text))
-    elif origin.respond is not None:
-        origin.respond(notice(text))
-    else:
-        origin.client.chat_postMessage(channel=origin.user_id, **contact_message(card, text))
+def _contact_changed(origin: Origin, event: ContactChanged) -> bool:
+    """The contact where the user acted shows the news (the card, the list, the plan, the Home…)."""
+    return places.show_contact(origin, event.contact_id, event.news)
 
 
-def _contact_card_stale(origin: Origin, event: ContactCardStale) -> None:
-    """Redraw the clicked card as things stand, so its buttons tell the truth."""
-    if origin.message is None:
-        return
-    card = origin.services.queries.contacts.card(origin.team_id, origin.user_id, event.contact_id)
-    if card is None:
-        return
-    channel, ts = origin.message
-    message = contact_message(card, headline(ContactNews.AS_IT_STANDS, card))
-    origin.client.chat_update(channel=channel, ts=ts, **message)
+def _contact_card_stale(origin: Origin, event: ContactCardStale) -> bool:
+    """Redraw the clicked card (or surface) as things stand, so its buttons tell the truth."""
+    if origin.message is None and origin.place is None:
+        return False
+    return places.show_contact(origin, event.contact_id, ContactNews.AS_IT_STANDS)
 
 
-def _contact_card_offered(origin: Origin, event: ContactCardOffered) -> None:
-    card = origin.services.queries.contacts.card(origin.team_id, origin.user_id, event.contact_id)
-    if card is None:
-        return
-    posted = origin.client.chat_postMessage(
-        channel=origin.user_id, **contact_message(card, headline(event.news, card))
-    )
-    origin.services.users.remember_user(origin.team_id, origin.user_id, dm_channel=posted.get("channel"))
+def _contact_card_offered(origin: Origin, event: ContactCardOffered) -> bool:
+    return places.offer_card(origin, event.contact_id, event.news)
+
+
+def _contact_removed(origin: Origin, event: ContactRemoved) -> bool:
+    return places.show_removed(origin, event.name)
 
 
 def _outcome_recorded(origin: Origin, event: OutcomeRecorded) -> None:
@@ -152,11 +202,7 @@ def _outcome_recorded(origin: Origin, event: OutcomeRecorded) -> None:
 
 
 def _nudge_dm_changed(origin: Origin, event: NudgeDmChanged) -> None:
-    services = origin.services
-    items = services.queries.nudges.dm_items(
-        origin.team_id, event.user, event.channel, event.ts, services.clock()
-    )
-    origin.client.chat_update(channel=event.channel, ts=event.ts, **nudge_message(items))
+    places.redraw_dm(origin, event.channel, event.ts, event.user)
 
 
 # Interviews ------------------------------------------------------------------------------------------
@@ -193,12 +239,8 @@ def _interview_booked(origin: Origin, event: InterviewBooked) -> None:
     info = queries.interviews.info(origin.team_id, origin.user_id, event.interview_id)
     if info is None:
         return
-    if origin.message and not event.rescheduled:
-        card = queries.contacts.card(origin.team_id, origin.user_id, info.contact_id)
-        if card is not None:
-            channel, ts = origin.message
-            message = contact_message(card, headline(ContactNews.INTERVIEW_BOOKED, card))
-            origin.client.chat_update(channel=channel, ts=ts, **message)
+    if not event.rescheduled and (origin.message or origin.place or origin.home):
+        places.show_contact(origin, info.contact_id, ContactNews.INTERVIEW_BOOKED)
     send_confirmation(origin, info, booked_headline(info, event.rescheduled))
 
 
@@ -235,17 +277,14 @@ def _questions_prepared(origin: Origin, event: QuestionsPrepared) -> None:
 # The user --------------------------------------------------------------------------------------------
 
 
-def _settings_saved(origin: Origin, event: SettingsSaved) -> None:
-    prefs, _ = origin.services.queries.users.preferences(origin.team_id, event.user)
-    origin.client.chat_postMessage(channel=event.user, **settings_saved_message(prefs))
+def _settings_saved(origin: Origin, event: SettingsSaved) -> bool:
+    """Saved settings are said in the form itself; the App Home shows the new goals."""
+    return _home_stale(origin, HomeStale(event.user))
 
 
-def _goal_saved(origin: Origin, event: GoalSaved) -> None:
-    goal = origin.services.queries.lookup.goal(origin.team_id, event.user)
-    try:
-        origin.client.chat_postMessage(channel=event.user, **goal_saved_message(goal))
-    except SlackApiError as error:
-        log.warning("could not confirm the saved objective: %s", error.response.get("error"))
+def _goal_saved(origin: Origin, event: GoalSaved) -> bool:
+    """A saved objective is said in the form itself; the App Home shows the new goals."""
+    return _home_stale(origin, HomeStale(event.user))
 
 
 def _user_seen(origin: Origin, event: UserSeen) -> None:
@@ -267,25 +306,24 @@ def learn_timezone(origin: Origin, user: str) -> None:
         log.exception("could not learn the timezone of %s", user)
 
 
-def publish_home(origin: Origin, user: str | None = None) -> None:
+def publish_home(origin: Origin, user: str | None = None, news: str = "") -> None:
     """Publish the App Home of ``user`` (by default, whoever acted)."""
-    user = user or origin.user_id
-    services = origin.services
-    counts, due = services.queries.home.dashboard(origin.team_id, user, services.clock())
-    origin.client.views_publish(user_id=user, view=home_view(counts, due))
+    places.publish_home(origin, user, news)
 
 
-def _home_stale(origin: Origin, event: HomeStale) -> None:
+def _home_stale(origin: Origin, event: HomeStale) -> bool:
     try:
-        publish_home(origin, event.user)
+        places.publish_home(origin, event.user)
     except SlackApiError as error:
         log.warning("could not refresh the App Home: %s", error.response.get("error"))
+    return event.user == origin.user_id
 
 
-EFFECTS: dict[type, Callable[[Origin, Any], None]] = {
+EFFECTS: dict[type, Callable[[Origin, Any], bool | None]] = {
     ContactChanged: _contact_changed,
     ContactCardStale: _contact_card_stale,
     ContactCardOffered: _contact_card_offered,
+    ContactRemoved: _contact_removed,
     OutcomeRecorded: _outcome_recorded,
     NudgeDmChanged: _nudge_dm_changed,
     InterviewBooked: _interview_booked,

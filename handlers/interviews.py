@@ -101,8 +101,9 @@ def booked_from_card(ack: Ack, view: dict, client: WebClient, context: BoltConte
         ack(response_action="errors", errors={"starts_at": str(refusal)[:150]})
         return
     ack()
-    # Booked from a contact's card: the effect redraws that card, then sends the confirmation.
-    effects.apply(effects.origin_of(context, client, metadata.message), result.events)
+    # Booked from a contact's buttons: the effect shows it there, then sends the confirmation.
+    origin = effects.form_origin(context, client, metadata.message, metadata.place, metadata.response_url)
+    effects.apply(origin, result.events)
 
 
 # The interview's DM -------------------------------------------------------------------------------

@@ -64,8 +64,12 @@ def save_goal(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> 
     if isinstance(checked, dict):
         ack(response_action="errors", errors=checked)
         return
-    result = services_of(context).lookup.save_goal(team_of(context), user_of(context), checked)
-    ack()
+    services = services_of(context)
+    result = services.lookup.save_goal(team_of(context), user_of(context), checked)
+    ack(
+        response_action="update",
+        view=views.goal_saved_modal(services.queries.lookup.goal(team_of(context), user_of(context))),
+    )
     effects.apply(effects.origin_of(context, client), result.events)
 
 

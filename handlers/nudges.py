@@ -18,9 +18,9 @@ from slack_sdk import WebClient
 from bot.blocks.kit import notice
 from bot.blocks.modals.draft import nudge_draft_modal
 from bot.blocks.modals.notes import notes_modal
-from bot.blocks.modals.referrals import REFERRAL_SLOTS, referrals_modal
+from bot.blocks.modals.referrals import referrals_modal
 from bot.blocks.modals.schedule import schedule_modal
-from bot.domain.forms import LIMITS, clean_text, validate_interview
+from bot.domain.forms import REFERRALS_FIELD, clean_text, parse_referrals, validate_interview
 from bot.domain.ids import ActionId, ViewId
 from bot.services import ActionRefused
 from bot.services.events import Result
@@ -187,7 +187,9 @@ def _reschedule_view(origin: Origin, nudge_id: int) -> dict[str, Any]:
 
 def _referrals_view(origin: Origin, nudge_id: int) -> dict[str, Any]:
     about = origin.services.nudges.wrap_up(origin.team_id, origin.user_id, nudge_id)
-    return referrals_modal(about.contact_name, NudgeMetadata(nudge_id).dumps())
+    # The people added are shown where the button was clicked.
+    answer = origin.respond.response_url if origin.respond is not None else None
+    return referrals_modal(about.contact_name, NudgeMetadata(nudge_id, answer or "").dumps())
 
 
 # The modals' submissions: check the form, act, close, redraw the DM ------------------------------
@@ -198,7 +200,7 @@ def save_notes(ack: Ack, view: dict, client: WebClient, context: BoltContext) ->
 
 
 def save_referrals(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
-    _submit(ack, view, client, context, "referral_1_name", check_referrals, NudgeActions.referrals)
+    _submit(ack, view, client, context, REFERRALS_FIELD, check_referrals, NudgeActions.referrals)
 
 
 def save_reschedule(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
@@ -223,7 +225,7 @@ def _submit(
     if metadata is None:
         ack(response_action="errors", errors={error_block: OUT_OF_DATE})
         return
-    origin = effects.origin_of(context, client)
+    origin = effects.form_origin(context, client, None, "", metadata.response_url)
     checked = check(form_values(view), origin.services.clock())
     if isinstance(checked, dict):
         ack(response_action="errors", errors=checked)
@@ -262,20 +264,10 @@ def check_notes(values: dict[str, str | None], now: datetime) -> NotesInput | di
 
 
 def check_referrals(values: dict[str, str | None], now: datetime) -> list[Referral] | dict[str, str]:
-    people: list[Referral] = []
-    errors: dict[str, str] = {}
-    for n in range(1, REFERRAL_SLOTS + 1):
-        fields = {f: clean_text(values.get(f"referral_{n}_{f}")) for f in ("name", "company", "role")}
-        for field, text in fields.items():
-            if len(text) > LIMITS[field]:
-                errors[f"referral_{n}_{field}"] = f"Keep it under {LIMITS[field]} characters."
-        if fields["name"]:
-            people.append(Referral(fields["name"], fields["company"], fields["role"]))
-        elif fields["company"] or fields["role"]:
-            errors[f"referral_{n}_name"] = "Add the person's name too."
-    if not people and not errors:
-        errors["referral_1_name"] = "Give at least one name."
-    return errors or people
+    people = parse_referrals(values.get(REFERRALS_FIELD))
+    if isinstance(people, dict):
+        return people
+    return [Referral(p.name, p.company, p.role) for p in people]
 
 
 def register(app: App) -> None:

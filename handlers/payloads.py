@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.domain.ids import Surface
+
 # What a listener answers when a payload doesn't parse (forged, garbled, or from an older version).
 BAD_CONTACT_BUTTON = "That button doesn't carry a contact I can read. Open your list with `/infoint list`."
 BAD_CONTACT = "That button doesn't carry a contact I can read."
@@ -126,16 +128,24 @@ def _json_object(raw: object) -> dict[str, Any] | None:
 
 @dataclass(frozen=True)
 class ContactMetadata:
-    """A modal about a contact at a version; ``message``: the card it was opened from, to redraw."""
+    """A modal about a contact at a version; ``message``: the card it was opened from, to redraw;
+    ``place``: the block id of the buttons it was opened from (which surface to draw again);
+    ``response_url``: where to answer when that surface is an ephemeral message."""
 
     contact_id: int
     version: int
     message: tuple[str, str] | None = None
+    place: str = ""
+    response_url: str = ""
 
     def dumps(self) -> str:
         data: dict[str, object] = {"contact": self.contact_id, "version": self.version}
         if self.message:
             data |= {"channel": self.message[0], "ts": self.message[1]}
+        if self.place:
+            data["place"] = self.place
+        if self.response_url:
+            data["response_url"] = self.response_url
         return json.dumps(data)
 
 
@@ -148,23 +158,86 @@ def contact_metadata(raw: str | None) -> ContactMetadata | None:
         return None
     channel, ts = data.get("channel"), data.get("ts")
     where = (channel, ts) if isinstance(channel, str) and isinstance(ts, str) and channel and ts else None
-    return ContactMetadata(contact_id, version, where)
+    return ContactMetadata(
+        contact_id, version, where, _text(data.get("place")), _url(data.get("response_url"))
+    )
+
+
+@dataclass(frozen=True)
+class FormMetadata:
+    """The log (or edit) form: what it is about (``contact``/``version`` when editing), whether its
+    details are shown, and where it was opened (``place``: "home", or the block id of the buttons;
+    ``response_url``: where to answer a slash command or an ephemeral message)."""
+
+    details: bool = False
+    contact_id: int | None = None
+    version: int | None = None
+    place: str = ""
+    response_url: str = ""
+    message: tuple[str, str] | None = None
+
+    def dumps(self) -> str:
+        data: dict[str, object] = {"form": "contact", "details": self.details}
+        if self.contact_id is not None and self.version is not None:
+            data |= {"contact": self.contact_id, "version": self.version}
+        if self.message:
+            data |= {"channel": self.message[0], "ts": self.message[1]}
+        if self.place:
+            data["place"] = self.place
+        if self.response_url:
+            data["response_url"] = self.response_url
+        return json.dumps(data)
+
+
+def form_metadata(raw: str | None) -> FormMetadata | None:
+    """The form's metadata; an empty one is a form opened by an earlier version (nothing known)."""
+    if not raw:
+        return FormMetadata()
+    data = _json_object(raw)
+    if data is None or data.get("form") != "contact":
+        return None
+    contact_id, version = _json_id(data.get("contact")), _json_id(data.get("version"))
+    if (contact_id is None) != (version is None) or ("contact" in data and contact_id is None):
+        return None
+    details = data.get("details") is True
+    channel, ts = data.get("channel"), data.get("ts")
+    where = (channel, ts) if isinstance(channel, str) and isinstance(ts, str) and channel and ts else None
+    return FormMetadata(
+        details, contact_id, version, _text(data.get("place")), _url(data.get("response_url")), where
+    )
+
+
+def _text(value: object, limit: int = 255) -> str:
+    return value if isinstance(value, str) and len(value) <= limit else ""
+
+
+def _url(value: object) -> str:
+    """A response_url: Slack's own https address (anything else is ignored)."""
+    if not isinstance(value, str) or len(value) > 500:
+        return ""
+    return value if value.startswith(("https://hooks.slack.com/", "http://127.0.0.1:")) else ""
 
 
 @dataclass(frozen=True)
 class NudgeMetadata:
-    """A modal opened from a reminder."""
+    """A modal opened from a reminder (``response_url``: where to show what it added)."""
 
     nudge_id: int
+    response_url: str = ""
 
     def dumps(self) -> str:
-        return json.dumps({"nudge": self.nudge_id})
+        data: dict[str, object] = {"nudge": self.nudge_id}
+        if self.response_url:
+            data["response_url"] = self.response_url
+        return json.dumps(data)
 
 
 def nudge_metadata(raw: str | None) -> NudgeMetadata | None:
     data = _json_object(raw)
     nudge_id = _json_id(data.get("nudge")) if data is not None else None
-    return NudgeMetadata(nudge_id) if nudge_id is not None else None
+    if data is None or nudge_id is None:
+        return None
+    return NudgeMetadata(nudge_id, _url(data.get("response_url")))
 
 
 @dataclass(frozen=True)
@@ -197,6 +270,68 @@ def message_location(body: Mapping[str, Any]) -> tuple[str, str] | None:
     return None
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a contact's buttons were clicked (their actions block's id, see ``bot.domain.ids.Surface``)
+    and how to draw that surface again: the list's ``page``, the ``ids`` of a set of cards, the modal
+    (``view_id``) the list is shown in."""
+
+    surface: Surface
+    contact_id: int
+    page: int = 1
+    ids: tuple[int, ...] = ()
+    view_id: str = ""
+
+
+def parse_place(block_id: object, body: Mapping[str, Any] | None = None) -> Place | None:
+    """The place of a click from its actions block's id (None for anything else); ``body`` tells
+    whether it was made in a modal."""
+    if not isinstance(block_id, str) or len(block_id) > 300:
+        return None
+    # A form's metadata keeps the modal the buttons were in after a "|".
+    block_id, _, kept_view = block_id.partition("|")
+    surface_name, _, rest = block_id.partition(":")
+    try:
+        surface = Surface(surface_name)
+    except ValueError:
+        return None
+    contact, _, extra = rest.partition(":")
+    contact_id = parse_id(contact)
+    if contact_id is None:
+        return None
+    page, ids = 1, ()
+    if surface is Surface.LIST:
+        page = parse_id(extra) or 1
+    elif surface is Surface.CARDS:
+        found = [parse_id(part) for part in extra.split(",")] if extra else []
+        ids = tuple(i for i in found if i is not None)
+        if len(ids) != len(found) or contact_id not in ids:
+            return None
+    view_id = kept_view if kept_view.isalnum() else ""
+    view = (body or {}).get("view")
+    if isinstance(view, Mapping) and view.get("type") == "modal" and isinstance(view.get("id"), str):
+        view_id = view["id"]
+    return Place(surface, contact_id, page, ids, view_id)
+
+
+def in_home(body: Mapping[str, Any]) -> bool:
+    """Whether the click was made on the App Home."""
+    view = body.get("view")
+    return isinstance(view, Mapping) and view.get("type") == "home"
+
+
+def in_modal(body: Mapping[str, Any]) -> bool:
+    """Whether the click was made inside an open modal (a new modal is then pushed onto it)."""
+    view = body.get("view")
+    return isinstance(view, Mapping) and view.get("type") == "modal"
+
+
+def response_url(body: Mapping[str, Any]) -> str:
+    """The click's response_url; none for a click on the App Home or in a modal."""
+    url = body.get("response_url")
+    return url if isinstance(url, str) else ""
+
+
 def message_ts(body: Mapping[str, Any]) -> str | None:
     """The timestamp of the message clicked (a nudge DM is checked against it)."""
     container = body.get("container")
@@ -210,6 +345,16 @@ def form_values(view: Mapping[str, Any]) -> dict[str, str | None]:
     for block_id, element in _elements(view):
         values[block_id] = _element_value(element)
     return values
+
+
+def chosen_ids(view: Mapping[str, Any], block_id: str) -> list[int] | None:
+    """The ids chosen in a multi-select (None when one of them isn't an id)."""
+    for found_id, element in _elements(view):
+        if found_id == block_id:
+            raw = [o.get("value") for o in element.get("selected_options") or [] if isinstance(o, Mapping)]
+            ids = [parse_id(v) for v in raw]
+            return None if None in ids else [i for i in ids if i is not None]
+    return []
 
 
 def settings_values(view: Mapping[str, Any]) -> dict[str, object]:

@@ -72,12 +72,12 @@ def logged_reminders(
     if not ids:
         return found
     rows = session.execute(
-        select(Nudge.contact_id, Nudge.key, Nudge.status, Nudge.due_at).where(
+        select(Nudge.contact_id, Nudge.key, Nudge.status, Nudge.due_at, Nudge.id).where(
             Nudge.team_id == team_id, Nudge.contact_id.in_(ids)
         )
     ).all()
-    for contact_id, key, status, due_at in rows:
-        found[contact_id][key] = LoggedReminder(ReminderStatus(status), due_at)
+    for contact_id, key, status, due_at, nudge_id in rows:
+        found[contact_id][key] = LoggedReminder(ReminderStatus(status), due_at, nudge_id)
     return found
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -113,6 +113,32 @@ class Repository:
             .options(selectinload(Contact.attempts), selectinload(Contact.interviews))
             .order_by(Contact.created_at, Contact.id)
         ).all()
+
+    def remove_contact(self, contact: Contact) -> list[tuple[str, str]]:
+        """Delete a contact with its attempts, interviews, notes and reminders; the DMs (channel, ts)
+        that carried its reminders, to be drawn again. Contacts it introduced keep its name."""
+        dms = self.session.execute(
+            select(Nudge.channel, Nudge.message_ts)
+            .where(
+                Nudge.team_id == self.team_id,
+                Nudge.contact_id == contact.id,
+                Nudge.channel.is_not(None),
+                Nudge.message_ts.is_not(None),
+            )
+            .distinct()
+        ).all()
+        self.session.execute(
+            delete(Nudge).where(Nudge.team_id == self.team_id, Nudge.contact_id == contact.id)
+        )
+        self.session.execute(
+            update(Contact)
+            .where(Contact.team_id == self.team_id, Contact.introducer_contact_id == contact.id)
+            .values(introducer_contact_id=None)
+            .execution_options(synchronize_session=False)
+        )
+        self.session.delete(contact)
+        self.session.flush()
+        return [(channel, ts) for channel, ts in dms]
 
     def recheck_contacts(self, owner: User, now: datetime) -> None:
         """Have the sweep look at every contact of ``owner`` again (after their settings changed)."""

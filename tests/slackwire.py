@@ -238,18 +238,22 @@ class SlackSender:
         message_ts: str | None = None,
         *,
         ephemeral: bool = False,
+        block_id: str = "b",
+        view: dict[str, Any] | None = None,
     ) -> Reply:
-        """Click a button: in the message ``channel``/``message_ts`` if given, else in the App Home."""
+        """Click a button: in the message ``channel``/``message_ts`` if given; in ``view`` (the App Home
+        or a modal, as Slack stores it: no response_url then) if given; else in an unnamed view."""
         action: dict[str, Any] = {
             "type": "button",
             "action_id": action_id,
-            "block_id": "b",
+            "block_id": block_id,
             "text": {"type": "plain_text", "text": "x"},
             "action_ts": f"{time.time():.6f}",
         }
         if value is not None:
             action["value"] = value
-        return self.interaction(self._block_actions(action, user, team, channel, message_ts, ephemeral))
+        payload = self._block_actions(action, user, team, channel, message_ts, ephemeral, view)
+        return self.interaction(payload)
 
     def choose(
         self,
@@ -263,16 +267,18 @@ class SlackSender:
         ephemeral: bool = False,
         kind: str = "overflow",
         response_url: str | None = None,
+        block_id: str = "b",
+        view: dict[str, Any] | None = None,
     ) -> Reply:
         """Pick the option ``value`` of an overflow menu (or another ``kind`` of select)."""
         action = {
             "type": kind,
             "action_id": action_id,
-            "block_id": "b",
+            "block_id": block_id,
             "selected_option": {"value": value, "text": {"type": "plain_text", "text": "x"}},
             "action_ts": f"{time.time():.6f}",
         }
-        payload = self._block_actions(action, user, team, channel, message_ts, ephemeral)
+        payload = self._block_actions(action, user, team, channel, message_ts, ephemeral, view)
         if response_url is not None:
             payload["response_url"] = response_url
         return self.interaction(payload)
@@ -285,9 +291,12 @@ class SlackSender:
         channel: str | None,
         message_ts: str | None,
         ephemeral: bool,
+        view: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         container: dict[str, Any]
-        if channel and message_ts:
+        if view is not None:
+            container = {"type": "view", "view_id": view.get("id", "V0VIEW")}
+        elif channel and message_ts:
             container = {
                 "type": "message",
                 "channel_id": channel,
@@ -310,6 +319,10 @@ class SlackSender:
         if channel:
             payload["channel"] = {"id": channel, "name": "directmessage"}
             payload["message"] = {"ts": message_ts, "text": "", "blocks": []}
+        if view is not None:
+            # Slack sends the view clicked (its id, hash, state, metadata) and no response_url.
+            payload["view"] = view
+            del payload["response_url"]
         return payload
 
     def submit(

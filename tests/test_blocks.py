@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from helpers import texts
+from helpers import elements, texts
 
 from bot.blocks import contacts, home, kit
 from bot.blocks import help as help_blocks
@@ -14,7 +14,7 @@ from bot.blocks.modals import log_contact, schedule
 from bot.domain.nextstep import StepKind
 from bot.domain.pipeline import Degree, Stage
 from bot.fakeslack import validate_message_blocks, validate_view
-from bot.queries.models import ContactCard, StepLine
+from bot.queries.models import ContactCard, HomeScreen, StepLine
 
 HOSTILE = "<!channel> <@U123|boss> & <https://evil.example|click> <#C1> <!subteam^S1>"
 
@@ -62,8 +62,10 @@ def test_user_text_is_escaped_everywhere(render) -> None:  # type: ignore[no-unt
 
 
 def test_home_escapes_next_steps() -> None:
+    step = StepLine(1, HOSTILE, StepKind.FOLLOW_UP, "Tue 3 Feb", overdue=True)
+    hostile = card(name=HOSTILE, stage=Stage.REQUESTED, company=HOSTILE, next_step=step)
     view = home.home_view(
-        {s: 0 for s in Stage}, [StepLine(1, HOSTILE, StepKind.FOLLOW_UP, "Tue 3 Feb", overdue=True)]
+        HomeScreen({**{s: 0 for s in Stage}, Stage.REQUESTED: 1}, (hostile,)), news=kit.esc(HOSTILE)
     )
     text = texts(view)
     assert "<!channel>" not in text and "&lt;!channel&gt;" in text
@@ -76,21 +78,48 @@ def test_unknown_subcommand_is_escaped_and_clipped() -> None:
     assert "<!here>" not in text and "y" * 100 not in text
 
 
-@pytest.mark.parametrize("count", [0, 1, 49, 50, 51, 500, 5000])
+@pytest.mark.parametrize("count", [0, 1, 9, 10, 11, 49, 500])
 def test_pipeline_message_fits_any_length(count: int) -> None:
+    """Every page fits Slack's limits, and the pages show every contact once, each with its buttons."""
+    step = StepLine(0, "x", StepKind.SEND_REQUEST)
     cards = [
-        card(i, name=f"Person {i} " + "é" * 90, stage=list(Stage)[i % len(Stage)], company="C" * 100)
+        card(
+            i + 1,
+            name=f"Person {i} " + "é" * 90,
+            stage=list(Stage)[i % len(Stage)],
+            company="C" * 100,
+            role="R" * 100,
+            introducer="I" * 100,
+            next_step=step,
+        )
         for i in range(count)
     ]
-    message = contacts.pipeline_message(cards)
-    assert not validate_message_blocks(message["blocks"], message["text"])
-    assert len(message["blocks"]) <= kit.MAX_MESSAGE_BLOCKS
-    shown = texts(message)
-    bullets = shown.count("• *Person ")
-    more = re.search(r"…and (\d+) more contacts not shown", shown)
-    assert bullets + (int(more.group(1)) if more else 0) == count
-    if count <= 10:
-        assert more is None
+    seen: list[str] = []
+    page = 1
+    while True:
+        message = contacts.pipeline_message(cards, page)
+        assert not validate_message_blocks(message["blocks"], message["text"])
+        assert len(message["blocks"]) <= kit.MAX_MESSAGE_BLOCKS
+        assert sum(len(texts(b)) for b in message["blocks"]) <= kit.MAX_MESSAGE_TEXT_BUDGET
+        seen += re.findall(r"\*(Person \d+) ", texts(message))
+        rows = [b for b in message["blocks"] if b["type"] == "actions" and b["block_id"].startswith("list:")]
+        assert len(rows) == len(re.findall(r"\*(Person \d+) ", texts(message)))
+        pages = elements(message).get("list_page")
+        turn = [
+            e
+            for b in message["blocks"]
+            if b["type"] == "actions"
+            for e in b["elements"]
+            if e["action_id"] == "list_page"
+        ]
+        following = [e["value"] for e in turn if e["text"]["text"] == "Next page"]
+        if not following:
+            break
+        assert pages is not None
+        page = int(following[0])
+    assert sorted(seen) == sorted(f"Person {i}" for i in range(count))
+    if count == 0:
+        assert "No contacts yet" in texts(contacts.pipeline_message(cards))
 
 
 @pytest.mark.parametrize("count", [0, 30, 3000])
@@ -113,28 +142,64 @@ def test_modals_are_valid() -> None:
     assert "&lt;!channel&gt;" in texts(schedule.schedule_modal(HOSTILE, "{}"))
 
 
-def test_contact_buttons_follow_the_stage() -> None:
-    def action_ids(stage: Stage) -> list[str]:
-        message = contacts.contact_message(card(stage=stage), "x")
+def test_contact_buttons_follow_the_next_step() -> None:
+    """The step's own button first, They replied… while a reply is possible, the ⋯ menu always."""
+
+    def action_ids(stage: Stage, kind: StepKind | None = None) -> list[str]:
+        step = StepLine(1, "Ada", kind) if kind else None
+        message = contacts.contact_message(card(stage=stage, next_step=step), "x")
         return [e["action_id"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
 
-    assert action_ids(Stage.TARGET) == ["request_sent", "schedule_interview", "contact_draft"]
-    assert action_ids(Stage.REQUESTED) == [
+    more = "contact_more"
+    assert action_ids(Stage.TARGET, StepKind.SEND_REQUEST) == [
         "request_sent",
+        "contact_draft",
         "schedule_interview",
+        more,
+    ]
+    assert action_ids(Stage.REQUESTED, StepKind.FOLLOW_UP) == [
+        "request_sent",
+        "contact_draft",
+        "contact_reply",
+        "schedule_interview",
+        more,
+    ]
+    assert action_ids(Stage.REQUESTED, StepKind.MOVE_ON)[:3] == [
+        "contact_move_on",
         "contact_draft",
         "contact_reply",
     ]
-    assert action_ids(Stage.INTERVIEWED) == ["contact_draft"]
-    assert action_ids(Stage.AGREED) == ["schedule_interview"]
-    assert action_ids(Stage.SCHEDULED) == []
-    assert action_ids(Stage.NO_RESPONSE) == []
+    assert action_ids(Stage.INTERVIEWED, StepKind.THANK_YOU) == ["contact_draft", more]
+    assert action_ids(Stage.AGREED, StepKind.SCHEDULE) == ["schedule_interview", more]
+    assert action_ids(Stage.SCHEDULED) == [more]
+    assert action_ids(Stage.NO_RESPONSE) == [more]
+
+
+def test_they_replied_is_a_labelled_menu_and_the_more_menu_fits() -> None:
+    message = contacts.contact_message(
+        card(stage=Stage.REQUESTED, next_step=StepLine(1, "A", StepKind.FOLLOW_UP, overdue=True, nudge_id=9)),
+        "x",
+    )
+    found = elements(message)
+    assert found["contact_reply"]["type"] == "static_select"
+    assert found["contact_reply"]["placeholder"]["text"] == "They replied…"
+    menu = found["contact_more"]
+    assert menu["type"] == "overflow" and 1 <= len(menu["options"]) <= 5
+    assert [o["value"].rsplit(":", 1)[1] for o in menu["options"]] == [
+        "snooze_1d",
+        "snooze_1w",
+        "edit",
+        "remove",
+    ]
 
 
 def test_button_value_carries_id_and_version() -> None:
-    message = contacts.contact_message(ContactCard(7, 3, "A", Stage.TARGET, Degree.COLD), "x")
-    values = {e["value"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]}
-    assert values == {"7:3"}
+    step = StepLine(7, "A", StepKind.SEND_REQUEST)
+    message = contacts.contact_message(ContactCard(7, 3, "A", Stage.TARGET, Degree.COLD, next_step=step), "x")
+    found = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert {e["value"] for e in found if e["type"] == "button"} == {"7:3"}
+    options = [o["value"] for e in found if e["type"] != "button" for o in e["options"]]
+    assert options and all(v.startswith("7:3:") for v in options)
 
 
 def test_slack_date_has_a_fallback() -> None:

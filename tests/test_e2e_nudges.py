@@ -66,13 +66,15 @@ class World:
         return self.sweeper.run(when, **kwargs)
 
     def click(self, action_id: str, dm: Any, value: str | None = None, user: str = STUDENT) -> None:
-        """Click a nudge DM's button (or overflow option ``value``), wait for what it does."""
+        """Click a nudge DM's button (or the option ``value`` of a menu), wait for what it does."""
         message = {"blocks": dm.args["blocks"]} if hasattr(dm, "args") else dm
         channel, ts = (dm.response["channel"], dm.response["ts"]) if hasattr(dm, "args") else (None, None)
         element = elements(message)[action_id]
-        if element["type"] == "overflow":
+        if element["type"] in ("overflow", "static_select"):
             chosen = next(o for o in element["options"] if o["value"].endswith(f":{value}"))
-            self.app.sender.choose(action_id, chosen["value"], user=user, channel=channel, message_ts=ts)
+            self.app.sender.choose(
+                action_id, chosen["value"], user=user, channel=channel, message_ts=ts, kind=element["type"]
+            )
         else:
             self.app.sender.click(action_id, element["value"], user=user, channel=channel, message_ts=ts)
         self.app.settle()
@@ -424,8 +426,10 @@ def test_they_replied(world: World, slack: FakeSlack, answer: str, stage: str) -
     assert contact.stage == stage
     assert rows(world.app, OutreachAttempt)[0].outcome == answer
     if answer == "yes":
-        follow = slack.calls_to("chat.postMessage")[-1]
+        # The card to book comes where the click was made (an ephemeral answer), not as a new DM.
+        follow = slack.calls_to(f"response_url:act-{STUDENT}")[-1]
         assert "said yes" in texts(follow.args) and "schedule_interview" in elements(follow.args)
+        assert follow.args["response_type"] == "ephemeral" and not follow.args["replace_original"]
     if answer == "later":
         assert world.sweep(paris(17, 10)).dms == 0  # not a week later…
         assert world.sweep(paris(24, 10)).dms == 1  # …but two weeks after the reply
@@ -509,11 +513,7 @@ def test_interview_prepare_wrap_up_notes_then_thanks_and_referrals(world: World,
     # Add two referrals: they join the list as 2nd-degree contacts introduced by Ada.
     world.click("nudge_referrals", thanks)
     view = slack.wait_for("views.open")[-1].args["view"]
-    state = {
-        "referral_1_name": {"referral_1_name": {"type": "plain_text_input", "value": "Linus"}},
-        "referral_1_company": {"referral_1_company": {"type": "plain_text_input", "value": "Kernel Co"}},
-        "referral_2_name": {"referral_2_name": {"type": "plain_text_input", "value": "Barbara"}},
-    }
+    state = {"referrals": {"referrals": text_value("Linus, Kernel Co\nBarbara")}}
     assert submit_modal(world.app, "add_referrals", state, view).status == 200
     referred = [c for c in rows(world.app, Contact) if c.source == "referral"]
     assert sorted(c.name for c in referred) == ["Barbara", "Linus"]
@@ -569,9 +569,12 @@ def test_settings_change_the_window(world: World, slack: FakeSlack) -> None:
         "weekly_interviews": {"weekly_interviews": {"type": "plain_text_input", "value": "1"}},
     }
     before = len(slack.calls_to("chat.postMessage"))
-    assert world.app.sender.submit("settings", state).status == 200
-    saved = slack.wait_for("chat.postMessage", before + 1)[-1]
-    assert "Settings saved" in texts(saved.args)
+    reply = world.app.sender.submit("settings", state)
+    # Confirmed in the form itself, not by a DM.
+    assert reply.status == 200 and reply.json()["response_action"] == "update"
+    assert "Settings saved" in texts(reply.json()["view"])
+    world.app.settle()
+    assert len(slack.calls_to("chat.postMessage")) == before
     # Follow-up now after 10 days, on weekends 10–12 only.
     assert world.sweep(paris(12, 11)).dms == 0  # Thursday, day 10: not a working day now
     assert world.sweep(paris(14, 9, 30)).dms == 0  # Saturday before 10:00

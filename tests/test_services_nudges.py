@@ -88,10 +88,10 @@ class World:
         self.sweep()
         return self.delivered(NudgeKind.FOLLOW_UP)
 
-    def wrap_up(self) -> Nudge:
+    def wrap_up(self, **fields: Any) -> Nudge:
         """An interview has just ended: the wrap-up reminder is in the student's DM."""
         starts = T0 + timedelta(days=1, hours=2)
-        self.log(Standing.INTERVIEW_SCHEDULED, interview_at=starts)
+        self.log(Standing.INTERVIEW_SCHEDULED, interview_at=starts, **fields)
         self.at(starts + timedelta(minutes=40))
         self.sweep()
         return self.delivered(NudgeKind.WRAP_UP)
@@ -266,13 +266,18 @@ def test_reschedule_moves_the_interview_and_books_it_again(world: World) -> None
 
 
 def test_referrals_join_the_list_introduced_by_the_contact(world: World) -> None:
-    wrap_up = world.wrap_up()
+    wrap_up = world.wrap_up(industry="Healthcare")
     world.nudges.notes(TEAM, STUDENT, wrap_up.id, NotesInput(takeaways="Ask Grace"))
     world.sweep()
     nudge = world.delivered(NudgeKind.REFERRALS)
     people = [Referral("Grace Hopper", "Navy"), Referral("Linus")]
-    assert world.nudges.referrals(TEAM, STUDENT, nudge.id, people).events == (redrawn(nudge),)
+    events = world.nudges.referrals(TEAM, STUDENT, nudge.id, people).events
     ada, *referred = world.rows(Contact)
+    # Each person added is offered as a card (shown together, compactly: handlers/places.py).
+    offered = tuple(ContactCardOffered(c.id, ContactNews.REFERRED) for c in referred)
+    assert events == (redrawn(nudge), *offered)
+    # A referral doesn't inherit the referrer's industry.
+    assert all(c.industry == "" for c in referred)
     assert [(c.name, c.introducer_contact_id, c.stage) for c in referred] == [
         ("Grace Hopper", ada.id, core.Stage.TARGET.value),
         ("Linus", ada.id, core.Stage.TARGET.value),

@@ -176,10 +176,12 @@ def test_concurrent_clicks_record_one_attempt(migrated_db: Database, db: Databas
 def test_dashboard_lists_due_steps(db: Database) -> None:
     services = Services(db, clock=lambda: NOW)
     services.contacts.log_contact("T1", "U1", _input(name="Grace"))
-    counts, due = services.queries.home.dashboard("T1", "U1", NOW)
-    assert counts[core.Stage.TARGET] == 1
+    screen = services.queries.home.screen("T1", "U1", NOW)
+    assert screen.counts[core.Stage.TARGET] == 1
     # A fresh target: no reminder is planned for it, so it has no due day and is never "overdue".
+    due = [row.next_step for row in screen.rows if row.next_step]
     assert [(d.name, d.kind, d.day, d.overdue) for d in due] == [
         ("Grace", StepKind.SEND_REQUEST, None, False)
     ]
-    assert services.queries.home.dashboard("T1", "nobody", NOW) == (dict.fromkeys(core.Stage, 0), [])
+    nobody = services.queries.home.screen("T1", "nobody", NOW)
+    assert nobody.counts == dict.fromkeys(core.Stage, 0) and nobody.rows == () and nobody.first_use

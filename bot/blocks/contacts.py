@@ -1,22 +1,15 @@
-"""Block Kit for contacts: the DM about one contact (with its headline) and the pipeline list."""
+"""Block Kit for contacts: the message about one contact (with its headline), contacts as rows with their
+buttons, and the list a page at a time."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    ContextBlock,
-    HeaderBlock,
-    Option,
-    OverflowMenuElement,
-    SectionBlock,
-)
+from slack_sdk.models.blocks import ActionsBlock, Block, ContextBlock, HeaderBlock, SectionBlock
 from slack_sdk.models.views import View
 
+from bot.blocks.actions import REPLIES, contact_actions, contact_value
 from bot.blocks.kit import (
     MAX_HEADER_TEXT,
     MAX_MESSAGE_BLOCKS,
@@ -25,18 +18,26 @@ from bot.blocks.kit import (
     button,
     clip,
     esc,
-    fit_lines,
     md,
     plain,
+    plain_sentence,
     slack_date,
 )
 from bot.blocks.steps import step_sentence
 from bot.domain import pipeline as core
-from bot.domain.ids import ActionId
+from bot.domain.ids import ActionId, Surface, surface_block
+from bot.domain.paging import paginate
 from bot.queries.models import ContactCard, ContactNews
 
-# A contact's answer to a request, as the reply menus offer it.
-REPLIES = (("yes", "They said yes"), ("no", "They said no"), ("later", "They said later"))
+__all__ = [
+    "REPLIES",
+    "contact_message",
+    "contact_rows",
+    "contact_value",
+    "headline",
+    "pipeline_message",
+    "pipeline_modal",
+]
 
 
 def headline(news: ContactNews, card: ContactCard) -> str:
@@ -57,6 +58,9 @@ def headline(news: ContactNews, card: ContactCard) -> str:
         ContactNews.REPLIED_LATER: f"⏳ {name} will get back to you later. I'll remind you in two weeks.",
         ContactNews.INTERVIEW_BOOKED: f"📅 Interview with {name} booked: details below.",
         ContactNews.INTERVIEW_MISSED: f"No problem. When you have a new time with {name}, book it here.",
+        ContactNews.MOVED_ON: f"🚪 Closed {name} as no response. It's not personal: on to the next one.",
+        ContactNews.SNOOZED: f"⏰ Snoozed the reminder about {name}.",
+        ContactNews.EDITED: f"✏️ Saved your changes to {name}.",
         ContactNews.AS_IT_STANDS: f"Where things stand with {esc(card.name)}:",
     }[news]
 
@@ -74,11 +78,6 @@ def contact_line(card: ContactCard) -> str:
     return clip(" · ".join(parts), 600)
 
 
-def contact_value(card: ContactCard) -> str:
-    """A button's value: which contact, at which version."""
-    return f"{card.id}:{card.version}"
-
-
 def _contact_summary(card: ContactCard) -> str:
     lines = [contact_line(card)]
     if card.industry:
@@ -86,26 +85,6 @@ def _contact_summary(card: ContactCard) -> str:
     if card.learning_goal:
         lines.append(f"Wants to learn: {esc(clip(card.learning_goal, 500))}")
     return "\n".join(lines)
-
-
-def _contact_buttons(card: ContactCard) -> list[ButtonElement | OverflowMenuElement]:
-    value = contact_value(card)
-    buttons: list[ButtonElement | OverflowMenuElement] = []
-    if card.stage in (core.Stage.TARGET, core.Stage.REQUESTED):
-        label = "Request sent" if card.stage is core.Stage.TARGET else "Follow-up sent"
-        buttons.append(button(label, ActionId.REQUEST_SENT, value, style="primary"))
-    if card.stage in (core.Stage.TARGET, core.Stage.REQUESTED, core.Stage.AGREED):
-        buttons.append(button("Schedule interview", ActionId.SCHEDULE_INTERVIEW, value))
-    if card.stage in (core.Stage.TARGET, core.Stage.REQUESTED, core.Stage.INTERVIEWED):
-        buttons.append(button("Draft a message", ActionId.CONTACT_DRAFT, value))
-    if card.stage is core.Stage.REQUESTED:
-        buttons.append(
-            OverflowMenuElement(
-                action_id=ActionId.CONTACT_REPLY,
-                options=[Option(value=f"{value}:{answer}", text=plain(label)) for answer, label in REPLIES],
-            )
-        )
-    return buttons
 
 
 def _status_line(card: ContactCard) -> str:
@@ -128,60 +107,84 @@ def contact_message(card: ContactCard, headline: str) -> dict[str, Any]:
         SectionBlock(text=md(_contact_summary(card))),
         ContextBlock(elements=[md(_status_line(card))]),
     ]
-    buttons = _contact_buttons(card)
-    if buttons:
-        blocks.append(ActionsBlock(block_id=f"contact:{card.id}", elements=buttons))
-    return {"text": clip(_fallback(headline), 3000), "blocks": as_dicts(blocks)}
+    blocks.append(contact_actions(card, surface_block(Surface.CARD, card.id)))
+    return {"text": plain_sentence(headline), "blocks": as_dicts(blocks)}
 
 
-def _fallback(mrkdwn: str) -> str:
-    return mrkdwn.replace("*", "")
+# The list ----------------------------------------------------------------------------------------------
+
+# Contacts per page: each is two blocks (its line, its buttons) and up to ~1000 characters, so a page
+# stays well inside a message's 50 blocks and Slack's text budget; a modal takes twice as many.
+LIST_PAGE_SIZE = 10
+LIST_MODAL_PAGE_SIZE = 20
+EMPTY_LIST = (
+    "No contacts yet. Start your target list with `/infoint log`: aim for several people per industry."
+)
 
 
-# The pipeline list -----------------------------------------------------------------------------------
+def row_text(card: ContactCard) -> str:
+    """A contact in a list: who, and what's next (safe mrkdwn)."""
+    if card.next_step is None:
+        return f"{contact_line(card)}\n_{card.stage.label}_"
+    return f"{contact_line(card)} · next: {step_sentence(card.next_step)}"
 
 
-def _pipeline_blocks(cards: Sequence[ContactCard], max_blocks: int) -> list[Block]:
+def contact_rows(cards: Sequence[ContactCard], surface: Surface, *rest: object) -> list[Block]:
+    """Each contact as its line and its buttons (two blocks), compact."""
+    blocks: list[Block] = []
+    for card in cards:
+        blocks.append(SectionBlock(text=md(row_text(card), 1500)))
+        blocks.append(contact_actions(card, surface_block(surface, card.id, *rest), compact=True))
+    return blocks
+
+
+def _list_blocks(cards: Sequence[ContactCard], page: int, size: int) -> list[Block]:
     if not cards:
-        return [
-            SectionBlock(
-                text=md(
-                    "No contacts yet. Start your target list with `/infoint log`: "
-                    "aim for several people per industry."
-                )
-            )
-        ]
-    lines: list[str] = []
-    for stage in core.Stage:
-        group = [c for c in cards if c.stage is stage]
-        if not group:
-            continue
-        lines.append(f"*{stage.label}* ({len(group)})")
-        lines.extend(f"• {contact_line(c)}{_next(c)}" for c in group)
-    return fit_lines(
-        lines,
-        max_blocks,
-        more="…and {n} more contacts not shown.",
-        is_item=lambda line: line.startswith("• "),
-    )
+        return [SectionBlock(text=md(EMPTY_LIST))]
+    ordered = sorted(cards, key=lambda c: list(core.Stage).index(c.stage))
+    shown = paginate(ordered, page, size)
+    blocks: list[Block] = []
+    stage: core.Stage | None = None
+    for card in shown.items:
+        if card.stage is not stage:
+            stage = card.stage
+            count = sum(1 for c in cards if c.stage is stage)
+            blocks.append(ContextBlock(elements=[md(f"*{stage.label}* ({count})")]))
+        blocks += contact_rows([card], Surface.LIST, shown.number)
+    if shown.pages > 1:
+        blocks.append(
+            ContextBlock(elements=[md(f"Page {shown.number} of {shown.pages} · {shown.total} contacts")])
+        )
+        turns = []
+        if shown.has_previous:
+            turns.append(button("Previous", ActionId.LIST_PAGE_BACK, str(shown.number - 1)))
+        if shown.has_next:
+            turns.append(button("Next page", ActionId.LIST_PAGE, str(shown.number + 1)))
+        blocks.append(ActionsBlock(block_id="list_pages", elements=turns))
+    return blocks
 
 
-def _next(card: ContactCard) -> str:
-    return f" · next: {step_sentence(card.next_step)}" if card.next_step else ""
+def _list_title(cards: Sequence[ContactCard]) -> str:
+    return "Your list: 1 contact" if len(cards) == 1 else f"Your list: {len(cards)} contacts"
 
 
-def pipeline_message(cards: Sequence[ContactCard]) -> dict[str, Any]:
-    blocks: list[Block] = [HeaderBlock(text=plain(f"Your pipeline: {len(cards)} contacts", MAX_HEADER_TEXT))]
-    blocks += _pipeline_blocks(cards, MAX_MESSAGE_BLOCKS - len(blocks))
+def pipeline_message(cards: Sequence[ContactCard], page: int = 1, news: str = "") -> dict[str, Any]:
+    """``/infoint list``: every contact by stage, with its buttons, a page at a time (``news``: what
+    the student just did, safe mrkdwn)."""
+    blocks: list[Block] = [HeaderBlock(text=plain(_list_title(cards), MAX_HEADER_TEXT))]
+    if news:
+        blocks.append(SectionBlock(text=md(news)))
+    blocks += _list_blocks(cards, page, LIST_PAGE_SIZE)
+    assert len(blocks) <= MAX_MESSAGE_BLOCKS
     return {
         "response_type": "ephemeral",
-        "text": f"Your pipeline: {len(cards)} contacts",
+        "text": plain_sentence(news) if news else _list_title(cards),
         "blocks": as_dicts(blocks),
     }
 
 
-def pipeline_modal(cards: Sequence[ContactCard]) -> dict[str, Any]:
-    blocks = _pipeline_blocks(cards, MAX_VIEW_BLOCKS)
-    return View(
-        type="modal", title=plain("Your pipeline", 24), close=plain("Close", 24), blocks=blocks
-    ).to_dict()
+def pipeline_modal(cards: Sequence[ContactCard], page: int = 1, news: str = "") -> dict[str, Any]:
+    blocks: list[Block] = [SectionBlock(text=md(news))] if news else []
+    blocks += _list_blocks(cards, page, LIST_MODAL_PAGE_SIZE)
+    assert len(blocks) <= MAX_VIEW_BLOCKS
+    return View(type="modal", title=plain("Your list", 24), close=plain("Close", 24), blocks=blocks).to_dict()

@@ -7,6 +7,7 @@ rest of the structure when serialised.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -61,6 +62,26 @@ def clip(text: str, limit: int) -> str:
     if amp != -1 and ";" not in cut[amp:]:
         cut = cut[:amp]
     return cut + "…"
+
+
+# A notification (the ``text`` beside the blocks) is read in a banner: one short sentence.
+MAX_NOTIFICATION = 150
+_DATE_TOKEN = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
+_EMPHASIS = re.compile(r"(?<![\w&])[*_~`]+|[*_~`]+(?![\w;])")
+
+
+def plain_sentence(mrkdwn: str, limit: int = MAX_NOTIFICATION) -> str:
+    """A notification text from safe mrkdwn: one line, no emphasis marks or date tokens (their
+    fallback), at most ``limit`` characters cut at a word. User text stays escaped, so a name can't
+    mention anyone."""
+    text = _DATE_TOKEN.sub(lambda m: m.group(1), mrkdwn)
+    text = _EMPHASIS.sub("", text)
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = clip(text, limit)[:-1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:·") + "…"
 
 
 def plain(text: str, limit: int = MAX_SECTION_TEXT) -> PlainTextObject:
@@ -153,6 +174,7 @@ def text_input(
     placeholder: str | None = None,
     multiline: bool = False,
     hint: str | None = None,
+    initial: str = "",
 ) -> InputBlock:
     """A text field of a form: its block and action id are the field, its length limit the domain's."""
     return InputBlock(
@@ -165,6 +187,7 @@ def text_input(
             max_length=LIMITS[field],
             multiline=multiline,
             placeholder=plain(placeholder, 150) if placeholder else None,
+            initial_value=initial[: LIMITS[field]] or None,
         ),
     )
 
@@ -184,16 +207,23 @@ def select(
 
 
 def radio(
-    field: str, label: str, pairs: list[tuple[str, str]], initial: str | None, optional: bool = False
+    field: str,
+    label: str,
+    pairs: list[tuple[str, str]],
+    initial: str | None,
+    optional: bool = False,
+    on_change: ActionId | None = None,
 ) -> Block:
-    """Radio buttons of (value, label) pairs, ``initial`` chosen."""
+    """Radio buttons of (value, label) pairs, ``initial`` chosen; ``on_change``: the action a choice
+    sends at once (``dispatch_action``), so the form can show what applies to it."""
     choices = options(pairs)
     chosen = next((o for o in choices if o.value == initial), None)
     return InputBlock(
         block_id=field,
         label=plain(label, 2000),
         optional=optional,
-        element=RadioButtonsElement(action_id=field, options=choices, initial_option=chosen),
+        dispatch_action=on_change is not None,
+        element=RadioButtonsElement(action_id=on_change or field, options=choices, initial_option=chosen),
     )
 
 

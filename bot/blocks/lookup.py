@@ -9,31 +9,31 @@ from typing import Any
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
-    ButtonElement,
+    BlockElement,
     ContextBlock,
     InputBlock,
     Option,
-    OverflowMenuElement,
     PlainTextInputElement,
     SectionBlock,
+    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.contacts import contact_line, contact_value
+from bot.blocks.actions import action_elements, contact_value
+from bot.blocks.contacts import contact_line
 from bot.blocks.kit import (
     MAX_MESSAGE_BLOCKS,
     MAX_MESSAGE_TEXT_BUDGET,
     MAX_OPTION_TEXT,
     as_dicts,
-    button,
     clip,
     esc,
     md,
     plain,
 )
-from bot.domain import pipeline as core
+from bot.blocks.steps import step_sentence
 from bot.domain.chain import Chain, render
-from bot.domain.ids import ActionId, ViewId
+from bot.domain.ids import ActionId, Surface, ViewId, surface_block
 from bot.queries.models import GOAL_LIMITS, FoundContact, Goal
 
 # How the outcome menu names what a contact led to (every key of OUTCOMES); "none" clears it.
@@ -110,30 +110,31 @@ def _result_text(found: FoundContact) -> str:
     chain = chain_text(found.chain)
     if chain:
         lines.append(f"Referral chain: {chain}")
+    if card.next_step is not None:
+        lines.append(f"Next: {step_sentence(replace(card.next_step, name=clip(card.next_step.name, 60)))}")
     return clip("\n".join(lines), _RESULT_TEXT)
 
 
-def _outcome_menu(found: FoundContact) -> OverflowMenuElement:
+def _outcome_menu(found: FoundContact) -> StaticSelectElement:
+    """What the contact led to, as a menu with a visible label."""
     value = contact_value(found.card)
     choices = [
         (key, label)
         for key, label in OUTCOME_LABELS.items()
         if key != found.outcome and (key != "none" or found.outcome)
     ]
-    return OverflowMenuElement(
+    return StaticSelectElement(
         action_id=ActionId.CONTACT_OUTCOME,
+        placeholder=plain("What it led to…", 150),
         options=[
             Option(value=f"{value}:{key}", text=plain(label, MAX_OPTION_TEXT)) for key, label in choices
         ],
     )
 
 
-def _result_actions(found: FoundContact) -> list[ButtonElement | OverflowMenuElement]:
-    elements: list[ButtonElement | OverflowMenuElement] = []
-    if found.card.stage in (core.Stage.TARGET, core.Stage.REQUESTED, core.Stage.AGREED):
-        elements.append(button("Schedule interview", ActionId.SCHEDULE_INTERVIEW, contact_value(found.card)))
-    elements.append(_outcome_menu(found))
-    return elements
+def _result_actions(found: FoundContact) -> list[BlockElement]:
+    """The contact's own buttons (its next step first), then what it led to."""
+    return [*action_elements(found.card), _outcome_menu(found)]
 
 
 def _text_size(blocks: Sequence[Block]) -> int:
@@ -163,7 +164,7 @@ def find_message(searched: str, found: Sequence[FoundContact], total: int) -> di
     for item in found:
         pair: list[Block] = [
             SectionBlock(block_id=f"found:{item.card.id}", text=md(_result_text(item))),
-            ActionsBlock(block_id=f"found_actions:{item.card.id}", elements=_result_actions(item)),
+            ActionsBlock(block_id=surface_block(Surface.FOUND, item.card.id), elements=_result_actions(item)),
         ]
         cost = _text_size(pair)
         if len(blocks) + len(pair) > MAX_MESSAGE_BLOCKS - 1 or used + cost > budget:
@@ -183,7 +184,9 @@ def find_message(searched: str, found: Sequence[FoundContact], total: int) -> di
     else:
         blocks.append(
             ContextBlock(
-                elements=[md("Use ⋯ to record what a contact led to: a job lead, an application, an offer.")]
+                elements=[
+                    md("Record what a contact led to (a job lead, an application, an offer) with its menu.")
+                ]
             )
         )
     fallback = f"{total} {noun} “{clip(searched, 100)}”"
@@ -283,8 +286,7 @@ def goal_modal(goal: Goal) -> dict[str, Any]:
     ).to_dict()
 
 
-def goal_saved_message(goal: Goal) -> dict[str, Any]:
-    """The DM confirming what was saved."""
+def goal_saved_text(goal: Goal) -> str:
     lines = ["🎯 *Objective saved.*", f"*You want to learn:* {esc(clip(goal.objective, 500))}"]
     for label, value in (
         ("Industries", goal.target_industries),
@@ -296,5 +298,14 @@ def goal_saved_message(goal: Goal) -> dict[str, Any]:
     requests = "1 new request" if goal.weekly_requests == 1 else f"{goal.weekly_requests} new requests"
     interviews = "1 interview" if goal.weekly_interviews == 1 else f"{goal.weekly_interviews} interviews"
     lines.append(f"*Each week:* {requests} and {interviews}. Your Monday plan will keep count.")
-    text = "\n".join(lines)
-    return {"text": "Objective saved.", "blocks": as_dicts([SectionBlock(text=md(text))])}
+    return "\n".join(lines)
+
+
+def goal_saved_modal(goal: Goal) -> dict[str, Any]:
+    """What the objective form shows once saved (in place of a DM)."""
+    return View(
+        type="modal",
+        title=plain("Your objective", 24),
+        close=plain("Done", 24),
+        blocks=[SectionBlock(text=md(goal_saved_text(goal)))],
+    ).to_dict()

@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks.contacts import REPLIES
+from bot.blocks.actions import move_on_confirm, replied_select
 from bot.blocks.kit import (
     MAX_MESSAGE_BLOCKS,
     MAX_OPTION_TEXT,
@@ -28,10 +28,11 @@ from bot.blocks.kit import (
     plain,
     slack_date,
 )
-from bot.blocks.steps import step_mrkdwn
+from bot.blocks.notify import nudge_fallback
+from bot.blocks.plan import plan_blocks
 from bot.domain.ids import ActionId
 from bot.domain.nudges import NudgeKind
-from bot.queries.models import NudgeItem, WeeklySummary
+from bot.queries.models import NudgeItem
 
 SNOOZES = (("1d", "1 day"), ("3d", "3 days"), ("1w", "1 week"))
 
@@ -113,31 +114,6 @@ def _nudge_text(item: NudgeItem) -> str:
     return ""
 
 
-def _weekly_text(summary: WeeklySummary) -> str:
-    def mark(done: int, goal: int) -> str:
-        return "✅" if done >= goal else "▫️"
-
-    lines = ["🗓 *Your week*"]
-    if summary.objective:
-        lines.append(f"🎯 *Your objective:* {clip(esc(summary.objective), 600)}")
-    if summary.targets_text:
-        lines.append(f"🧭 {clip(esc(summary.targets_text), 600)}")
-    lines += [
-        f"{mark(summary.requests_sent, summary.requests_goal)} New requests: *{summary.requests_sent}* "
-        f"of {summary.requests_goal}",
-        f"{mark(summary.interviews, summary.interviews_goal)} Interviews: *{summary.interviews}* "
-        f"of {summary.interviews_goal}",
-    ]
-    if summary.due:
-        lines.append("*This week:*")
-        lines += [f"• {step_mrkdwn(line)}" for line in summary.due]
-    elif summary.targets:
-        lines.append(f"You have {summary.targets} target(s) waiting for a first request.")
-    else:
-        lines.append("Nothing due. Add people to your target list with `/infoint log`.")
-    return "\n".join(lines)
-
-
 def _overflow(action_id: ActionId, nudge_id: int, pairs: Iterable[tuple[str, str]]) -> OverflowMenuElement:
     return OverflowMenuElement(
         action_id=action_id,
@@ -185,9 +161,12 @@ def _nudge_buttons(item: NudgeItem) -> list[Any]:
     ):
         elements.append(button("Show draft", ActionId.NUDGE_DRAFT, value))
     if kind in (NudgeKind.FOLLOW_UP, NudgeKind.PHONE_CALL, NudgeKind.MOVE_ON):
-        elements.append(_overflow(ActionId.NUDGE_REPLY, item.nudge_id, REPLIES))
+        elements.append(replied_select(ActionId.NUDGE_REPLY, value))
     if kind in (NudgeKind.FOLLOW_UP, NudgeKind.PHONE_CALL):
-        elements.append(button("Move on", ActionId.NUDGE_MOVE_ON, value))
+        # Before the tries are used up, moving on asks first.
+        move_on = button("Move on", ActionId.NUDGE_MOVE_ON, value)
+        move_on.confirm = move_on_confirm(item.attempts)
+        elements.append(move_on)
     elements.append(
         _overflow(ActionId.NUDGE_SNOOZE, item.nudge_id, [(v, f"Snooze {label}") for v, label in SNOOZES])
     )
@@ -195,26 +174,28 @@ def _nudge_buttons(item: NudgeItem) -> list[Any]:
 
 
 def nudge_message(items: Sequence[NudgeItem]) -> dict[str, Any]:
-    """One DM with every item due for a user; each item has its own buttons (or what became of it)."""
+    """One DM with every item due for a user: the Monday plan first, then each reminder with its own
+    buttons (or what became of it)."""
     blocks: list[Block] = []
-    open_items = [i for i in items if i.resolution is None]
-    if len(items) > 1:
-        blocks.append(SectionBlock(text=md(f"*{len(items)} things on your informational-interview list:*")))
-    for item in items:
-        if item.kind is NudgeKind.WEEKLY_PLAN and item.weekly:
-            blocks.append(SectionBlock(block_id=f"nudge:{item.nudge_id}", text=md(_weekly_text(item.weekly))))
-            continue
+    plans = [i for i in items if i.kind is NudgeKind.WEEKLY_PLAN and i.weekly]
+    others = [i for i in items if i.kind is not NudgeKind.WEEKLY_PLAN]
+    for plan in plans:
+        assert plan.weekly is not None
+        blocks += plan_blocks(plan.nudge_id, plan.weekly)
+        blocks.append(DividerBlock())
+    if len(others) > 1:
+        lead = "Also due today" if plans else f"{len(others)} things on your informational-interview list"
+        blocks.append(SectionBlock(text=md(f"*{lead}:*")))
+    for item in others:
         blocks.append(SectionBlock(block_id=f"nudge:{item.nudge_id}", text=md(_nudge_text(item))))
         if item.resolution:
             blocks.append(ContextBlock(elements=[md(item.resolution)]))
-        elif item.kind is not NudgeKind.WEEKLY_PLAN:
+        else:
             blocks.append(
                 ActionsBlock(block_id=f"nudge_actions:{item.nudge_id}", elements=_nudge_buttons(item))
             )
-        if len(items) > 1:
+        if len(others) > 1:
             blocks.append(DividerBlock())
     if blocks and isinstance(blocks[-1], DividerBlock):
         blocks.pop()
-    names = [i.contact_name for i in open_items if i.contact_name][:3]
-    summary = f"{len(open_items)} thing(s) to do" + (f": {', '.join(names)}" if names else "")
-    return {"text": clip(esc(f"infoint: {summary}"), 3000), "blocks": as_dicts(blocks[:MAX_MESSAGE_BLOCKS])}
+    return {"text": nudge_fallback(items), "blocks": as_dicts(blocks[:MAX_MESSAGE_BLOCKS])}

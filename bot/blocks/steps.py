@@ -22,6 +22,27 @@ STEP_WORDS: dict[StepKind, str] = {
 }
 
 
+# The same steps in a few words, for notifications: "call Sofia, book Priya".
+STEP_SHORT: dict[StepKind, str] = {
+    StepKind.SEND_REQUEST: "write to {name}",
+    StepKind.FOLLOW_UP: "follow up with {name}",
+    StepKind.PHONE_CALL: "call {name}",
+    StepKind.MOVE_ON: "close {name}",
+    StepKind.SCHEDULE: "book {name}",
+    StepKind.PREPARE: "prepare for {name}",
+    StepKind.WRAP_UP: "note what {name} said",
+    StepKind.THANK_YOU: "thank {name}",
+    StepKind.REFERRALS: "add {name}'s referrals",
+    StepKind.THANK_INTRODUCER: "thank {name}'s introducer",
+    StepKind.KEEP_IN_TOUCH: "update {name}",
+}
+
+
+def step_short(kind: StepKind, name: str) -> str:
+    """A step in a few words, the name escaped but not emphasised (for a notification)."""
+    return STEP_SHORT[kind].format(name=esc(clip(name, 40)))
+
+
 def step_text(line: StepLine) -> str:
     """What to do, as plain words with the name escaped for mrkdwn."""
     return STEP_WORDS[line.kind].format(name=esc(clip(line.name, 120)))

@@ -227,3 +227,49 @@ def validate_interview(raw: Mapping[str, str | None], now: datetime) -> Intervie
     return InterviewInput(
         starts_at=starts_at, duration_minutes=duration, format=interview_format, place=place
     )
+
+
+# Referrals: one box, a line per person ("Name, Company, Role") ------------------------------------
+
+MAX_REFERRALS = 10
+REFERRALS_FIELD = "referrals"
+_LIST_MARK = re.compile(r"^(?:[-*•·]|\d{1,2}[.)])\s+")
+
+
+@dataclass(frozen=True)
+class ReferralInput:
+    name: str
+    company: str = ""
+    role: str = ""
+
+
+def parse_referrals(raw: str | None) -> list[ReferralInput] | Errors:
+    """The people a contact suggested, one per line: "Name, Company, Role" (a tab works as well as a
+    comma; company and role may be left out; list marks such as "- " or "1. " are ignored)."""
+    people: list[ReferralInput] = []
+    problems: list[str] = []
+    lines = [line for line in clean_text(raw, multiline=True).split("\n") if line.strip()]
+    if len(lines) > MAX_REFERRALS:
+        return {REFERRALS_FIELD: f"At most {MAX_REFERRALS} people at a time ({len(lines)} lines here)."}
+    for n, line in enumerate(lines, start=1):
+        line = _LIST_MARK.sub("", line.strip())
+        parts = [p.strip() for p in (line.split("\t") if "\t" in line else line.split(","))]
+        name, company, role = (
+            parts[0],
+            (parts[1] if len(parts) > 1 else ""),
+            ", ".join(p for p in parts[2:] if p),
+        )
+        if not name:
+            problems.append(f"Line {n}: start with the person's name.")
+            continue
+        for field, value in (("name", name), ("company", company), ("role", role)):
+            if len(value) > LIMITS[field]:
+                problems.append(f"Line {n}: keep the {field} under {LIMITS[field]} characters.")
+        people.append(ReferralInput(name, company, role))
+    if problems:
+        return {REFERRALS_FIELD: " ".join(problems)[:300]}
+    if not people:
+        return {
+            REFERRALS_FIELD: "Give at least one name, one person per line: “Ada Lovelace, Acme, Engineer”."
+        }
+    return people

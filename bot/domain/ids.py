@@ -17,9 +17,25 @@ class ActionId(StrEnum):
     CONTACT_DRAFT = "contact_draft"
     CONTACT_OUTCOME = "contact_outcome"
     SCHEDULE_INTERVIEW = "schedule_interview"
-    # The App Home
+    # A contact's attempts are used up: close it as no response
+    CONTACT_MOVE_ON = "contact_move_on"
+    # A contact's ⋯ menu: snooze its reminder, schedule, edit, remove
+    CONTACT_MORE = "contact_more"
+    # The list's pages
+    LIST_PAGE = "list_page"
+    LIST_PAGE_BACK = "list_page_back"
+    # The App Home (and help's buttons)
     OPEN_LOG_MODAL = "open_log_modal"
     OPEN_PIPELINE = "open_pipeline"
+    OPEN_SETTINGS = "open_settings"
+    # The log form: reveal what applies, and the other details
+    LOG_FORM_CHANGED = "log_form_changed"
+    LOG_ADD_DETAILS = "log_add_details"
+    # The Monday plan
+    PLAN_PICK_TARGETS = "plan_pick_targets"
+    PLAN_SKIP_WEEK = "plan_skip_week"
+    PLAN_PAUSE = "plan_pause"
+    PLAN_RESUME = "plan_resume"
     # A link button to the mail app (answered, nothing to do)
     OPEN_MAILTO = "open_mailto"
     # A reminder in a nudge DM
@@ -36,6 +52,23 @@ class ActionId(StrEnum):
     PREPARE_QUESTIONS = "prepare_questions"
     INTERVIEW_RESCHEDULE = "interview_reschedule"
     INTERVIEW_CANCEL = "interview_cancel"
+
+
+class Surface(StrEnum):
+    """Where a contact's actions are drawn: its actions block's ``block_id`` is ``"<surface>:<contact id>"``
+    (then what the surface needs to be drawn again), so a click is answered where it was made."""
+
+    CARD = "contact"  # a message about one contact
+    HOME = "home"  # a row of the App Home
+    LIST = "list"  # a row of the list: "list:<contact id>:<page>"
+    FOUND = "found_actions"  # a search result
+    PLAN = "plan"  # a line of the Monday plan
+    CARDS = "cards"  # the compact cards after Add referrals: "cards:<contact id>:<every id, comma-separated>"
+
+
+def surface_block(surface: Surface, contact_id: int, *rest: object) -> str:
+    """The block_id of a contact's actions on a surface."""
+    return ":".join([surface.value, str(contact_id), *map(str, rest)])[:255]
 
 
 class ViewId(StrEnum):
@@ -55,3 +88,6 @@ class ViewId(StrEnum):
     NOTES = "interview_notes"
     REFERRALS = "add_referrals"
     PREPARE_QUESTIONS = "prepare_questions"
+    EDIT_CONTACT = "edit_contact"
+    REMOVE_CONTACT = "remove_contact"
+    PLAN_TARGETS = "plan_targets"

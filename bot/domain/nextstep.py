@@ -68,6 +68,9 @@ class NextStep:
     nudge_key: str | None = None
     after_later: bool = False
     """A follow-up planned because they said "later"."""
+    interview_id: int | None = None
+    nudge_id: int | None = None
+    """The reminder about it, while it waits in the student's DM (sent, not dealt with)."""
 
     @property
     def dated(self) -> bool:
@@ -87,7 +90,9 @@ class NextStep:
 NEVER = datetime.max.replace(tzinfo=UTC)
 
 
-def _step(contact: ContactFacts, nudge: Nudge, due: datetime, overdue: bool) -> NextStep:
+def _step(
+    contact: ContactFacts, nudge: Nudge, due: datetime, overdue: bool, nudge_id: int | None = None
+) -> NextStep:
     interview_at = None
     if nudge.interview_id is not None:
         interview_at = next((i.starts_at for i in contact.interviews if i.id == nudge.interview_id), None)
@@ -100,6 +105,8 @@ def _step(contact: ContactFacts, nudge: Nudge, due: datetime, overdue: bool) -> 
         interview_at=interview_at,
         nudge_key=nudge.key,
         after_later=":later:" in nudge.key,
+        interview_id=nudge.interview_id,
+        nudge_id=nudge_id if overdue else None,
     )
 
 
@@ -120,7 +127,8 @@ def open_steps(contact: ContactFacts, now: datetime, settings: NudgeSettings) ->
         if nudge.expires_at is not None and nudge.expires_at <= now:
             continue  # its moment passed (preparing, once the interview has begun)
         due = logged.due_at if logged is not None else nudge.due_at
-        step = _step(contact, nudge, due, overdue=logged is not None and logged.status is ReminderStatus.SENT)
+        sent = logged is not None and logged.status is ReminderStatus.SENT
+        step = _step(contact, nudge, due, overdue=sent, nudge_id=logged.nudge_id if logged else None)
         if nudge.series is None:
             steps.append(step)
             continue
@@ -131,7 +139,10 @@ def open_steps(contact: ContactFacts, now: datetime, settings: NudgeSettings) ->
             by_series[nudge.series] = step
         else:
             by_series[nudge.series] = replace(
-                held, due_at=min(held.due_at or due, due), overdue=held.overdue or step.overdue
+                held,
+                due_at=min(held.due_at or due, due),
+                overdue=held.overdue or step.overdue,
+                nudge_id=step.nudge_id or held.nudge_id,
             )
     steps += by_series.values()
     if not steps and contact.stage in (Stage.AGREED, Stage.SCHEDULED):

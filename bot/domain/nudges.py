@@ -34,6 +34,8 @@ class NudgeSettings:
     timezone: str | None = None
     weekly_requests: int = 2
     weekly_interviews: int = 1
+    weekly_plan: bool = True
+    """False while the student has paused their Monday plan."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class LoggedReminder:
 
     status: ReminderStatus
     due_at: datetime
+    nudge_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -245,7 +248,9 @@ def contact_nudges(contact: ContactFacts, settings: NudgeSettings) -> list[Nudge
 def weekly_plan_nudges(now: datetime, settings: NudgeSettings) -> list[Nudge]:
     """This week's plan (the first working day's opening, usually Monday 09:00) and next week's."""
     tz = zone(settings.timezone)
-    nudges = []
+    nudges: list[Nudge] = []
+    if not settings.weekly_plan:
+        return nudges
     for weeks in (0, 1):
         monday: date = week_start(now, tz) + timedelta(weeks=weeks)
         first_day = min(

@@ -87,6 +87,7 @@ def nudge_settings(prefs: Mapping[str, Any] | None, timezone: str | None) -> Nud
         timezone=timezone,
         weekly_requests=_number(prefs, "weekly_requests"),
         weekly_interviews=_number(prefs, "weekly_interviews"),
+        weekly_plan=prefs.get("plan_paused") is not True,
     )
 
 

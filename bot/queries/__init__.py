@@ -26,7 +26,7 @@ class Queries:
         self.drafts = DraftQueries(db)
         self.home = HomeQueries(db)
         self.interviews = InterviewQueries(db)
-        self.lookup = LookupQueries(db)
+        self.lookup = LookupQueries(db, clock)
         self.nudges = NudgeQueries(db)
         self.reports = ReportQueries(db)
         self.users = UserQueries(db)

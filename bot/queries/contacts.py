@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from bot.domain import pipeline as core
 from bot.queries.models import ContactCard, ContactChoice, StepLine
@@ -66,6 +66,23 @@ class ContactQueries:
             if owner is None:
                 return []
             contacts = repo.contacts_of(owner)
+            steps = step_line_by_contact(session, owner, contacts, self.clock())
+            return [card_of(c, steps.get(c.id)) for c in contacts]
+
+    def cards(self, team_id: str, slack_user_id: str, ids: Sequence[int]) -> list[ContactCard]:
+        """The user's own contacts among ``ids``, in that order (others and removed ones left out)."""
+        with self.db.session() as session:
+            repo = Repository(session, team_id)
+            owner = repo.find_user(slack_user_id)
+            if owner is None:
+                return []
+            rows = session.scalars(
+                select(Contact)
+                .where(Contact.team_id == team_id, Contact.owner_id == owner.id, Contact.id.in_(list(ids)))
+                .options(selectinload(Contact.attempts), selectinload(Contact.interviews))
+            ).all()
+            found = {c.id: c for c in rows}
+            contacts = [found[i] for i in ids if i in found]
             steps = step_line_by_contact(session, owner, contacts, self.clock())
             return [card_of(c, steps.get(c.id)) for c in contacts]
 

@@ -45,6 +45,10 @@ class ContactNews(StrEnum):
     INTERVIEW_MISSED = "interview_missed"
     THANKS_RECORDED = "thanks_recorded"
     TOUCH_RECORDED = "touch_recorded"
+    MOVED_ON = "moved_on"
+    SNOOZED = "snoozed"
+    EDITED = "edited"
+    REFERRED = "referred"
     # Nothing done (a click on an out-of-date card): the card as things stand
     AS_IT_STANDS = "as_it_stands"
 
@@ -61,6 +65,10 @@ class StepLine:
     """The local day its reminder comes ("Tue 19 Jan"); None when no reminder is planned for it."""
     overdue: bool = False
     """Its reminder was sent and is still waiting for the student."""
+    nudge_id: int | None = None
+    """That reminder, while it waits in the student's DM."""
+    interview_id: int | None = None
+    """The interview the step is about, when it is about one."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,27 @@ class ContactCard:
     attempts: int = 0
     next_interview: datetime | None = None
     next_step: StepLine | None = None
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    """Everything the student wrote about a contact, as the edit form shows it."""
+
+    id: int
+    version: int
+    name: str
+    stage: core.Stage
+    degree: core.Degree
+    company: str = ""
+    role: str = ""
+    industry: str = ""
+    location: str = ""
+    email: str = ""
+    linkedin_url: str = ""
+    phone: str = ""
+    introducer: str = ""
+    source: core.Source = core.Source.OTHER
+    learning_goal: str = ""
 
 
 @dataclass(frozen=True)
@@ -188,7 +217,63 @@ class PreparedInterview:
     questions: tuple[str, ...]
 
 
+# The App Home ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UpcomingInterview:
+    contact_id: int
+    name: str
+    company: str
+    when: str
+    """Its local day and time, as a person reads it ("Thu 5 Mar at 14:00")."""
+
+
+@dataclass(frozen=True)
+class HomeScreen:
+    """What the App Home shows."""
+
+    counts: dict[core.Stage, int]
+    rows: tuple[ContactCard, ...] = ()
+    """The contacts whose next step matters most, in that order."""
+    more: int = 0
+    """Contacts with a next step not shown (the list has them)."""
+    interviews: tuple[UpcomingInterview, ...] = ()
+    week: WeekProgress | None = None
+
+    @property
+    def first_use(self) -> bool:
+        return not any(self.counts.values())
+
+
+@dataclass(frozen=True)
+class PlanTargets:
+    """What **Pick this week's targets** offers: the people still on the target list, and those
+    already picked."""
+
+    week: str
+    choices: tuple[ContactChoice, ...]
+    chosen: tuple[int, ...] = ()
+
+
 # Nudge DMs -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeekProgress:
+    """A week against the student's weekly goals (the App Home and the Monday plan)."""
+
+    week: str
+    """Its Monday, as a person reads it ("Mon 2 Mar")."""
+    requests_sent: int
+    requests_goal: int
+    interviews: int
+    interviews_goal: int
+    skipped: bool = False
+    paused: bool = False
+    next_week: str = ""
+    current: bool = True
+    """Whether it is the week we are in (an old plan's buttons don't change this week)."""
 
 
 @dataclass(frozen=True)
@@ -201,6 +286,15 @@ class WeeklySummary:
     due: tuple[StepLine, ...] = ()
     objective: str = ""
     targets_text: str = ""
+    progress: WeekProgress | None = None
+    cards: tuple[ContactCard, ...] = ()
+    """The contacts of ``due``, in the same order, for their buttons."""
+    picked: tuple[ContactCard, ...] = ()
+    """The targets the student picked for this week."""
+    quiet: bool = False
+    """Nothing moved for two weeks: the plan offers help instead of the same lines."""
+    suggested: tuple[ContactCard, ...] = ()
+    """Three people to start with, on a quiet week."""
 
 
 @dataclass(frozen=True)

@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain import pipeline as core
 from bot.domain.nudges import NudgeKind
-from bot.domain.preferences import nudge_settings
-from bot.domain.window import week_start, zone
 from bot.queries.drafts import draft_for
-from bot.queries.lookup import weekly_goal_texts
-from bot.queries.models import NudgeItem, WeeklySummary
-from bot.queries.steps import line_of, next_steps_of
+from bot.queries.models import NudgeItem
+from bot.queries.plan import weekly_summary
 from storage.db import Database
-from storage.models import Contact, Interview, Nudge, OutreachAttempt, User
+from storage.models import Contact, Interview, Nudge, User
 from storage.repository import Repository
-
-# The Monday plan lists at most this many steps, the most pressing first.
-PLAN_STEPS = 10
 
 RESOLUTIONS = {
     "done": "✅ Done.",
@@ -61,51 +55,12 @@ def _next_target(session: Session, contact: Contact) -> str:
     return name or ""
 
 
-def weekly_summary(session: Session, user: User, now: datetime) -> WeeklySummary:
-    settings = nudge_settings(user.preferences, user.timezone)
-    tz = zone(user.timezone)
-    monday = week_start(now, tz)
-    start = datetime.combine(monday, datetime.min.time(), tzinfo=tz)
-    end = start + timedelta(days=7)
-    mine = (Contact.team_id == user.team_id, Contact.owner_id == user.id)
-    requests = session.scalar(
-        select(func.count())
-        .select_from(OutreachAttempt)
-        .join(Contact, OutreachAttempt.contact_id == Contact.id)
-        .where(
-            *mine,
-            OutreachAttempt.number == 1,
-            OutreachAttempt.sent_at >= start,
-            OutreachAttempt.sent_at < end,
-        )
-    )
-    interviews = session.scalar(
-        select(func.count())
-        .select_from(Interview)
-        .join(Contact, Interview.contact_id == Contact.id)
-        .where(
-            *mine,
-            Interview.status.in_([core.InterviewStatus.SCHEDULED.value, core.InterviewStatus.DONE.value]),
-            Interview.starts_at >= start,
-            Interview.starts_at < end,
-        )
-    )
-    contacts = Repository(session, user.team_id).contacts_of(user)
-    # This week's steps: overdue ones, those whose reminder comes before the week ends, and those
-    # with no reminder behind them (a first request, booking a time after a yes).
-    steps = [s for s in next_steps_of(session, user, contacts, now) if s.due_at is None or s.due_at < end]
-    due = [line_of(s, tz, now) for s in steps[:PLAN_STEPS]]
-    objective, targets_text = weekly_goal_texts(user.preferences)
-    return WeeklySummary(
-        requests_sent=requests or 0,
-        requests_goal=settings.weekly_requests,
-        interviews=interviews or 0,
-        interviews_goal=settings.weekly_interviews,
-        targets=sum(1 for c in contacts if c.stage == core.Stage.TARGET.value),
-        due=tuple(due),
-        objective=objective,
-        targets_text=targets_text,
-    )
+def _plan_week(nudge: Nudge) -> date | None:
+    """The Monday a weekly plan is about, from its key ("weekly_plan:2026-03-02")."""
+    try:
+        return date.fromisoformat(nudge.key.partition(":")[2])
+    except ValueError:
+        return None
 
 
 def load_items(session: Session, user: User, nudges: Sequence[Nudge], now: datetime) -> list[NudgeItem]:
@@ -115,7 +70,10 @@ def load_items(session: Session, user: User, nudges: Sequence[Nudge], now: datet
         if kind is NudgeKind.WEEKLY_PLAN:
             items.append(
                 NudgeItem(
-                    nudge.id, kind, weekly=weekly_summary(session, user, now), resolution=_resolution(nudge)
+                    nudge.id,
+                    kind,
+                    weekly=weekly_summary(session, user, now, _plan_week(nudge)),
+                    resolution=_resolution(nudge),
                 )
             )
             continue

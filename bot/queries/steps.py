@@ -19,7 +19,9 @@ from storage.models import Contact, User
 def line_of(step: NextStep, tz: tzinfo, now: datetime) -> StepLine:
     today = now.astimezone(tz).date()
     day = day_label(step.due_at, tz, today) if step.due_at is not None else None
-    return StepLine(step.contact_id, step.name, step.kind, day, step.overdue)
+    return StepLine(
+        step.contact_id, step.name, step.kind, day, step.overdue, step.nudge_id, step.interview_id
+    )
 
 
 def next_steps_of(

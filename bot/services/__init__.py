@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from bot.queries import Queries
 from bot.services.clock import Clock, system_clock
+from bot.services.contact_edits import ContactEdits
 from bot.services.contacts import ContactService
 from bot.services.drafts import DraftService
 from bot.services.errors import ActionRefused
 from bot.services.interviews import InterviewService
 from bot.services.lookup import LookupService
 from bot.services.nudge_actions import NudgeActions
+from bot.services.plan import PlanService
 from bot.services.questions import QuestionService
 from bot.services.users import UserService
 from storage.db import Database
@@ -35,6 +37,8 @@ class Services:
         self.contacts = ContactService(db, clock)
         self.interviews = InterviewService(db, clock)
         self.nudges = NudgeActions(db, clock)
+        self.edits = ContactEdits(db, clock, self.nudges)
+        self.plan = PlanService(db, clock)
         self.drafts = DraftService(db, clock, self.contacts)
         self.lookup = LookupService(db, clock)
         self.questions = QuestionService(db, clock)

@@ -124,7 +124,12 @@ class ContactService:
                     raise ActionRefused(stale_message(contact)) from None
             except ActionRefused as refusal:
                 raise refusal.with_events(ContactCardStale(contact_id)) from None
-            repo.add_attempt(contact, preferred_channel(contact), now)
+            # The last try before moving on is the phone call (METHOD.md, section 4).
+            tries = core.unanswered_attempts(attempts)
+            calling = contact.stage == core.Stage.REQUESTED.value and 0 < tries == rules.max_attempts - 1
+            repo.add_attempt(
+                contact, core.OutreachChannel.PHONE if calling else preferred_channel(contact), now
+            )
             session.refresh(contact)
             closed = self._close_superseded(repo, slack_user_id, contact, now)
             card = self._card(repo, slack_user_id, contact, now)

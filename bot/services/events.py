@@ -35,6 +35,14 @@ class ContactCardOffered:
 
 
 @dataclass(frozen=True)
+class ContactRemoved:
+    """The user removed a contact: where they did it says so (the name is all that is left of it)."""
+
+    contact_id: int
+    name: str
+
+
+@dataclass(frozen=True)
 class NudgeDmChanged:
     """A nudge DM's reminders changed (done, snoozed, out of date…): the DM is redrawn."""
 
@@ -101,6 +109,7 @@ Event = (
     ContactChanged
     | ContactCardStale
     | ContactCardOffered
+    | ContactRemoved
     | NudgeDmChanged
     | InterviewBooked
     | InterviewCancelled

@@ -303,24 +303,28 @@ class NudgeActions:
 
         def work(click: _Click) -> Result:
             contact = _contact(click)
+            added = []
             for person in people:
-                click.repo.add_contact(
-                    click.user,
-                    {
-                        "name": person.name,
-                        "company": person.company,
-                        "role": person.role,
-                        "industry": contact.industry,
-                        "degree": core.Degree.SECOND.value,
-                        "introducer_name": contact.name,
-                        "introducer_contact_id": contact.id,
-                        "source": core.Source.REFERRAL.value,
-                    },
-                    core.Stage.TARGET,
-                    now,
+                # A referral doesn't inherit the referrer's industry: they may work in another one.
+                added.append(
+                    click.repo.add_contact(
+                        click.user,
+                        {
+                            "name": person.name,
+                            "company": person.company,
+                            "role": person.role,
+                            "degree": core.Degree.SECOND.value,
+                            "introducer_name": contact.name,
+                            "introducer_contact_id": contact.id,
+                            "source": core.Source.REFERRAL.value,
+                        },
+                        core.Stage.TARGET,
+                        now,
+                    )
                 )
             click.repo.advance(contact, contact.version, core.Stage(contact.stage), now)
-            return self._resolved(click, Resolution.REFERRALS)
+            offered = (ContactCardOffered(c.id, ContactNews.REFERRED) for c in added)
+            return self._resolved(click, Resolution.REFERRALS, *offered)
 
         return self._click(team_id, slack_user, nudge_id, None, work)
 

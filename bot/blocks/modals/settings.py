@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.kit import esc, md, notice, options, plain
+from bot.blocks.kit import esc, md, options, plain
 from bot.domain.ids import ViewId
 from bot.domain.window import WEEKDAYS
 
@@ -76,13 +76,25 @@ def settings_modal(prefs: dict[str, Any], timezone: str | None) -> dict[str, Any
     ).to_dict()
 
 
-def settings_saved_message(prefs: dict[str, Any]) -> dict[str, Any]:
-    """The DM confirming the saved settings."""
+def settings_saved_text(prefs: dict[str, Any]) -> str:
     days = ", ".join(WEEKDAYS[d] for d in prefs["window_days"])
-    text = (
+    requests = "1 request" if prefs["weekly_requests"] == 1 else f"{prefs['weekly_requests']} requests"
+    interviews = (
+        "1 interview" if prefs["weekly_interviews"] == 1 else f"{prefs['weekly_interviews']} interviews"
+    )
+    return (
         f"⚙️ Settings saved. Reminders reach you {days}, {prefs['window_start']}–{prefs['window_end']}; "
         f"follow-ups after {prefs['follow_up_days']} days; "
         f"check-ins every {prefs['keep_in_touch_weeks']} weeks; "
-        f"weekly goal {prefs['weekly_requests']} requests and {prefs['weekly_interviews']} interview(s)."
+        f"weekly goal {requests} and {interviews}."
     )
-    return {"text": text, "blocks": notice(text)["blocks"]}
+
+
+def settings_saved_modal(prefs: dict[str, Any]) -> dict[str, Any]:
+    """What the settings form shows once saved (in place of a DM)."""
+    return View(
+        type="modal",
+        title=plain("Your settings", 24),
+        close=plain("Done", 24),
+        blocks=[SectionBlock(text=md(settings_saved_text(prefs)))],
+    ).to_dict()
