@@ -8,7 +8,7 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -165,14 +165,17 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
-def start_scheduler(sweeper: Sweeper, seconds: int) -> BackgroundScheduler:
-    """Run the sweep every ``seconds`` in this process. Each process has its own scheduler and job
-    store; several processes may sweep one database: the nudge log's row claims keep DMs unique."""
+def start_scheduler(
+    sweeper: Sweeper, seconds: int, clock: Callable[[], datetime] | None = None
+) -> BackgroundScheduler:
+    """Run the sweep every ``seconds`` in this process, as of ``clock()`` (default: the real now; the
+    demo has its own). Each process has its own scheduler and job store; several processes may sweep
+    one database: the nudge log's row claims keep DMs unique."""
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.triggers.interval import IntervalTrigger
 
     def sweep() -> None:
-        report = sweeper.run(datetime.now(UTC))
+        report = sweeper.run(clock() if clock is not None else datetime.now(UTC))
         if report.dms or report.failed or report.retrying:
             log.info(report.summary())
 
