@@ -193,6 +193,18 @@ def start_scheduler(
     return scheduler
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.demo.serve import run
+
+    return run(port=args.port, browser=not args.no_browser, seed=args.seed, db=args.db)
+
+
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 0 to 65535 (got '{text[:20]}')")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="infoint", description="infoint: the informational-interview method, in Slack."
@@ -210,6 +222,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="print what would be sent; send and save nothing"
     )
     sweep.set_defaults(func=cmd_sweep)
+    demo = sub.add_parser(
+        "demo", help="try it without Slack: the real app and a local Slack in the browser (no tokens)"
+    )
+    demo.add_argument("--port", type=_port, default=3000, help="the page's port on 127.0.0.1 (default 3000)")
+    demo.add_argument("--no-browser", action="store_true", help="don't open the browser")
+    demo.add_argument("--seed", action="store_true", help="start with an example journey")
+    demo.add_argument(
+        "--db", metavar="PATH", help="keep the demo's SQLite database here (default: a temporary file)"
+    )
+    demo.set_defaults(func=cmd_demo)
     return parser
 
 
