@@ -439,6 +439,7 @@ function wire() {
     event.preventDefault();
     const input = $("composer-input");
     const text = input.value.trim();
+    if (!page.snap) await refresh();
     if (!text || !page.snap) return;
     const result = await call("command", { user: page.user, channel: currentChannel(page.snap), text });
     $("composer-error").textContent = result.ok ? "" : result.error;
