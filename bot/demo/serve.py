@@ -20,7 +20,7 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from bot.config import ConfigError
-from bot.demo.people import local_timezone
+from bot.demo.people import USERS, local_timezone
 from bot.demo.runtime import Demo
 from bot.demo.web import DemoPage
 
@@ -129,10 +129,8 @@ def run(*, port: int, browser: bool, seed: bool, db: str | None) -> int:
         print(f"infoint demo: open {url} (Ctrl-C stops it)", flush=True)
         print("  the real app on a local stand-in for Slack: no tokens, no network", flush=True)
         print(f"  database: {where}", flush=True)
-        print(
-            f"  people: Alex Kim and Sam Rivera (students), Morgan Lee (mentor); timezone {server.demo.tz}",
-            flush=True,
-        )
+        people = ", ".join(f"{user.name} ({user.role})" for user in USERS)
+        print(f"  you can be {people}; their timezone: {server.demo.tz}", flush=True)
 
         def _stop(_signum: int, _frame: FrameType | None) -> None:
             server.stop_serving()

@@ -118,9 +118,8 @@ function drawPeople(snap) {
 
 function drawClock(snap) {
   const p = localParts(snap.epoch, snap.tz);
-  const days = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-  const months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December"];
+  const days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   const pad = (n) => String(n).padStart(2, "0");
   const clock = $("clock-now");
   clock.textContent = `${days[p.weekday]} ${p.day} ${months[p.month - 1]} ${p.year}, ${pad(p.hour)}:${pad(p.minute)}`;
@@ -193,7 +192,7 @@ function drawTimeline(snap, conversation) {
     const empty = el("div", "empty");
     empty.appendChild(el("p", "", conversation.kind === "dm"
       ? "Nothing here yet. Type /infoint log below to log your first contact (or /infoint help), "
-        + "or press “Reset with an example” for a journey already under way."
+        + "or press “Reset with example” for a journey already under way."
       : "No messages in this channel yet."));
     timeline.appendChild(empty);
   }
