@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from demopage import START, TZ, Http, request, serve, texts
+from demopage import START, TZ, Http, post_digest, request, serve, texts
 from helpers import clean_env
 
 from bot.demo.clock import next_monday_morning, working_day
@@ -208,6 +208,23 @@ def test_modals_closed_and_people_kept_apart(server: DemoServer) -> None:
     assert api(server, "close", user=SECOND_STUDENT.id, view_id=modal["id"]).status == 400
     assert api(server, "close", user=STUDENT.id, view_id=modal["id"]).json()["ok"]
     assert state(server)["modals"] == []
+
+
+def test_channel_messages_and_files_show_for_everyone(server: DemoServer) -> None:
+    post_digest(server)
+    for user in (STUDENT.id, MENTOR.id):
+        channel = next(c for c in state(server, user)["conversations"] if c["id"] == "C0COHORT")
+        assert channel["kind"] == "channel"
+        assert [i["kind"] for i in channel["items"]] == ["message", "file", "file"]
+    chart, csv = (i["file"] for i in channel["items"][1:])
+    assert chart["image"] and chart["title"] == "Requests per week" and not csv["image"]
+    shown = request(server.url + chart["url"].lstrip("/") + "&inline=1")
+    assert shown.headers["content-type"] == "image/png" and shown.headers["content-disposition"].startswith(
+        "inline"
+    )
+    table = request(server.url + csv["url"].lstrip("/") + "&inline=1")  # never inline: a download
+    assert table.body.startswith(b"name,requests") and "text/csv" in table.headers["content-type"]
+    assert table.headers["content-disposition"].startswith('attachment; filename="report.csv"')
 
 
 def test_the_example_journey_and_reset(server: DemoServer) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from demopage import START, TZ, request
+from demopage import START, TZ, post_digest, request
 
 from bot.demo.people import MENTOR, STUDENT
 from bot.demo.serve import DemoServer
@@ -318,6 +318,19 @@ def test_the_example_journey_has_a_calendar_file_to_download(pages: Pages, demo:
     confirm.get_by_role("button", name="Keep it").click()
     expect(confirm).to_be_hidden()
     expect(interview).not_to_contain_text("cancelled")
+
+
+def test_a_channel_with_a_digest_a_chart_and_a_csv(pages: Pages, demo: DemoServer) -> None:
+    page = pages.open(MENTOR.id)
+    post_digest(demo)
+    page.get_by_role("navigation", name="Conversations").get_by_role("button", name="# C0COHORT").click()
+    expect(page.get_by_role("heading", name="Weekly digest")).to_be_visible()
+    expect(page.locator("#timeline")).to_contain_text("Interviews")
+    chart = page.get_by_role("img", name="Requests per week")
+    expect(chart).to_be_visible()
+    assert chart.evaluate("img => img.complete && img.naturalWidth") == 4
+    expect(page.get_by_role("link", name="Download report.csv")).to_be_visible()
+    expect(page.get_by_label("Message #C0COHORT")).to_be_visible()
 
 
 def test_a_forged_user_gets_a_400_not_a_page(pages: Pages, demo: DemoServer) -> None:

@@ -19,6 +19,8 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.config import ConfigError
 from bot.demo.people import USERS, local_timezone
 from bot.demo.runtime import Demo
@@ -75,7 +77,13 @@ class DemoServer:
             ) from None
         self.port = int(self.server.effective_port)  # type: ignore[union-attr]
         self.page.allow_port(self.port)
-        self.demo.start()
+        try:
+            self.demo.start()
+        except SQLAlchemyError as error:
+            self.server.close()
+            self.demo.close()
+            reason = str(error.__cause__ or error).splitlines()[0]
+            raise ConfigError(f"the demo's database {self.db_path} can't be used: {reason}") from None
         if self.seed:
             self.demo.seed()
         return self.url
@@ -118,7 +126,9 @@ def run(*, port: int, browser: bool, seed: bool, db: str | None) -> int:
         db_path = Path(db).expanduser().resolve()
         if not db_path.parent.is_dir():
             raise ConfigError(f"--db: the folder {db_path.parent} does not exist.")
-        where = f"{db_path} (kept: run with the same --db to go on where you left)"
+        where = (
+            f"{db_path} (kept: the app's records carry over; the Slack stand-in and the clock start afresh)"
+        )
     else:
         scratch = Path(tempfile.mkdtemp(prefix="infoint-demo-"))
         db_path = scratch / "infoint-demo.db"
