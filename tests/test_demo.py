@@ -17,6 +17,7 @@ import pytest
 from demopage import START, TZ, Http, post_digest, request, serve, texts
 from helpers import clean_env
 
+import bot.demo
 from bot.demo.clock import next_monday_morning, working_day
 from bot.demo.inputs import BadInput, local_to_epoch
 from bot.demo.people import MENTOR, SECOND_STUDENT, STUDENT
@@ -86,8 +87,11 @@ def test_the_page_and_its_assets_come_with_a_strict_policy(server: DemoServer) -
     for name, kind in (("app.js", "javascript"), ("blockkit.js", "javascript"), ("demo.css", "css")):
         asset = request(f"{server.url}static/{name}")
         assert asset.status == 200 and kind in asset.headers["content-type"]
+    for asset in (Path(bot.demo.__file__).parent / "static").iterdir():  # every one is served
+        assert request(f"{server.url}static/{asset.name}").status == 200, asset.name
     assert request(f"{server.url}static/..%2Fweb.py").status == 404
-    for name in ("app.js", "blockkit.js", "mrkdwn.js"):  # text only ever becomes text nodes
+    scripts = ("app.js", "blockkit.js", "dom.js", "forms.js", "modal.js", "mrkdwn.js")
+    for name in scripts:  # text only ever becomes text nodes
         script = request(f"{server.url}static/{name}").body
         for sink in (b".innerHTML", b".outerHTML", b"insertAdjacentHTML", b"document.write", b"eval("):
             assert sink not in script, (name, sink)

@@ -32,6 +32,9 @@ ASSETS = {
     "demo.css": "text/css; charset=utf-8",
     "app.js": "text/javascript; charset=utf-8",
     "blockkit.js": "text/javascript; charset=utf-8",
+    "dom.js": "text/javascript; charset=utf-8",
+    "forms.js": "text/javascript; charset=utf-8",
+    "modal.js": "text/javascript; charset=utf-8",
     "mrkdwn.js": "text/javascript; charset=utf-8",
 }
 DOWNLOAD_TYPES = {

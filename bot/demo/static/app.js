@@ -3,8 +3,10 @@
 // API, which turns it into real signed Slack requests to the app. Text is only ever set with
 // textContent or built by renderMrkdwn from DOM nodes: never innerHTML.
 
-import { checkRequired, collectValues, renderBlocks, restoreValues } from "./blockkit.js";
-import { localParts, renderMrkdwn, renderText } from "./mrkdwn.js";
+import { collectValues, renderBlocks, restoreValues } from "./blockkit.js";
+import { el } from "./dom.js";
+import { buildModal, confirmDialog, focusFirst } from "./modal.js";
+import { localParts, renderMrkdwn } from "./mrkdwn.js";
 
 const STORE = "infoint-demo";
 const POLL_MS = 1000;
@@ -16,13 +18,6 @@ const page = {
 };
 
 const $ = (id) => document.getElementById(id);
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = text;
-  return node;
-}
 
 // Talking to the demo ------------------------------------------------------------------------------
 
@@ -151,7 +146,9 @@ function context(snap, extra) {
   const names = {};
   for (const user of snap.users) names[user.id] = user.name;
   for (const c of snap.conversations) names[c.id] = c.name;
-  return { tz: snap.tz, now: snap.epoch, names, onAction, confirm: confirmDialog, ...extra };
+  const ctx = { tz: snap.tz, now: snap.epoch, names, onAction, ...extra };
+  ctx.confirm = (object) => confirmDialog($("confirm-root"), object, ctx);
+  return ctx;
 }
 
 function drawMain(snap, conversations) {
@@ -275,106 +272,22 @@ function drawModal(snap) {
     if (old) $("composer-input").focus();
     return;
   }
-  const overlay = el("div", "overlay");
-  const form = el("form", "modal");
-  form.noValidate = true;
-  form.dataset.viewId = top.id;
-  form.setAttribute("role", "dialog");
-  form.setAttribute("aria-modal", "true");
-  const titleId = `modal-title-${top.id}`;
-  form.setAttribute("aria-labelledby", titleId);
-  const head = el("div", "modal-head");
-  const title = el("h2", "", (top.title && top.title.text) || "infoint");
-  title.id = titleId;
-  const close = el("button", "modal-x", "×");
-  close.type = "button";
-  close.setAttribute("aria-label", "Close");
-  head.append(title, close);
-  const alert = el("p", "modal-alert");
-  alert.setAttribute("role", "alert");
-  const body = el("div", "modal-body");
-  body.appendChild(renderBlocks(top.blocks, context(snap, { surface: "modal", viewId: top.id, errors: top.errors || {} })));
-  const foot = el("div", "modal-foot");
-  const cancel = el("button", "bk-button", (top.close && top.close.text) || "Cancel");
-  cancel.type = "button";
-  foot.appendChild(cancel);
-  if (top.submit) {
-    const submit = el("button", "bk-button bk-primary", top.submit.text || "Submit");
-    submit.type = "submit";
-    foot.appendChild(submit);
-  }
-  form.append(head, alert, body, foot);
-  overlay.appendChild(form);
+  const ctx = context(snap, { surface: "modal", viewId: top.id, errors: top.errors || {} });
+  const { overlay, form, alert } = buildModal(top, ctx, {
+    async close() {
+      const result = await call("close", { user: page.user, view_id: top.id });
+      if (!result.ok) alert.textContent = result.error;
+      await refresh();
+    },
+    async submit(values) {
+      const result = await call("submit", { user: page.user, view_id: top.id, values });
+      if (!result.ok) alert.textContent = result.error;
+      await refresh();
+    },
+  });
   root.appendChild(overlay);
   if (kept) restoreValues(form, kept);
-
-  const closeIt = async () => {
-    const result = await call("close", { user: page.user, view_id: top.id });
-    if (!result.ok) alert.textContent = result.error;
-    await refresh();
-  };
-  close.addEventListener("click", closeIt);
-  cancel.addEventListener("click", closeIt);
-  form.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" && !event.defaultPrevented) closeIt();
-  });
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    alert.textContent = "";
-    if (!checkRequired(form)) {
-      focusFirst(form, true);
-      return;
-    }
-    const result = await call("submit", { user: page.user, view_id: top.id, values: collectValues(form) });
-    if (!result.ok) alert.textContent = result.error;
-    await refresh();
-  });
   focusFirst(form, Object.keys(top.errors || {}).length > 0);
-}
-
-function focusFirst(form, invalid) {
-  const target = (invalid && form.querySelector("[aria-invalid='true'] input, [aria-invalid='true']"))
-    || form.querySelector(".modal-body input, .modal-body select, .modal-body textarea, .modal-body button")
-    || form.querySelector("button");
-  if (target) target.focus();
-}
-
-function confirmDialog(confirm) {
-  return new Promise((resolve) => {
-    const root = $("confirm-root");
-    const overlay = el("div", "overlay");
-    const box = el("div", "modal confirm");
-    box.setAttribute("role", "alertdialog");
-    box.setAttribute("aria-modal", "true");
-    const title = el("h2", "", (confirm.title && confirm.title.text) || "Are you sure?");
-    title.id = "confirm-title";
-    box.setAttribute("aria-labelledby", title.id);
-    const text = el("div", "modal-body");
-    text.appendChild(renderText(confirm.text, context(page.snap, {})));
-    const foot = el("div", "modal-foot");
-    const deny = el("button", "bk-button", (confirm.deny && confirm.deny.text) || "Cancel");
-    const yes = el("button", `bk-button ${confirm.style === "danger" ? "bk-danger" : "bk-primary"}`,
-      (confirm.confirm && confirm.confirm.text) || "Yes");
-    deny.type = "button";
-    yes.type = "button";
-    const done = (answer) => {
-      root.replaceChildren();
-      resolve(answer);
-    };
-    deny.addEventListener("click", () => done(false));
-    yes.addEventListener("click", () => done(true));
-    box.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") {
-        event.preventDefault();
-        done(false);
-      }
-    });
-    foot.append(deny, yes);
-    box.append(title, text, foot);
-    overlay.appendChild(box);
-    root.replaceChildren(overlay);
-    yes.focus();
-  });
 }
 
 // What the person does -----------------------------------------------------------------------------
