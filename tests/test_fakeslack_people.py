@@ -176,6 +176,8 @@ def test_shared_files_keep_where_they_were_shared_and_their_bytes(fake: FakeSlac
     assert [(f["name"], f["channels"]) for f in shared] == [("interview.ics", ["D0ALICE"])]
     assert float(shared[0]["shared_ts"]) > float(first)
     assert fake.file_content(shared[0]["id"]) == b"BEGIN:VCALENDAR"
+    client.chat_postMessage(channel="C0SHARED", text="hello")
+    assert fake.conversations() == ["C0SHARED", "D0ALICE"]
     answered = fake.calls_to("files.completeUploadExternal")[0].response["files"][0]
     assert "shared_ts" not in answered  # kept by the fake, not part of Slack's answer
 

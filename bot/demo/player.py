@@ -30,10 +30,7 @@ class Outcome:
 def visible_channels(demo: Demo, user: DemoUser) -> list[str]:
     """The user's DM with the app, #general, and every shared channel something was posted in."""
     shown = [user.dm, *CHANNEL_NAMES]
-    posted = {channel for channel, _ in list(demo.slack.messages)}
-    posted |= {c for f in demo.slack.shared_files() for c in f.get("channels") or []}
-    shown += sorted(c for c in posted if c[:1] in ("C", "G") and c not in shown)
-    return shown
+    return shown + [c for c in demo.slack.conversations() if c[:1] in ("C", "G") and c not in shown]
 
 
 def channel_name(demo: Demo, user: DemoUser, channel: str) -> str:

@@ -201,6 +201,15 @@ class PersonMethods(MessageMethods, ViewMethods):
                     self.ephemeral_messages[index] = echo
                 return
 
+    def conversations(self) -> list[str]:
+        """Every channel with a message in it or a file shared in it."""
+        with self._lock:
+            found = {channel for channel, _ in self.messages}
+            for record in self.files.values():
+                if record.get("shared_ts"):
+                    found.update(record.get("channels") or [])
+            return sorted(found)
+
     # Files ------------------------------------------------------------------------------------------
 
     def shared_files(self) -> list[dict[str, Any]]:
