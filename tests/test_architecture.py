@@ -55,6 +55,7 @@ LAYERS: tuple[tuple[str, Layer], ...] = (
     ("bot.cli", ANYTHING),
     ("bot.config", ANYTHING),
     ("bot.sweep", ANYTHING),
+    ("bot.demo", ANYTHING),  # `infoint demo`: the app, the fake Slack and the page together
     ("storage", Layer("storage", ("bot.domain", "storage"), None, SLACK)),
     ("handlers", Layer("handlers", None, None, ("storage", "bot.fakeslack"))),
 )
