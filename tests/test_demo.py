@@ -53,12 +53,12 @@ def dm_items(server: DemoServer, user: str = STUDENT.id) -> list[dict[str, Any]]
 
 
 def element(item: dict[str, Any], action_id: str) -> dict[str, Any]:
-    """``where`` of the element ``action_id`` in a DM item, and the element."""
+    """``where`` of the element ``action_id`` in a DM item (a message or an ephemeral one), and it."""
     for b, block in enumerate(item["blocks"]):
         for e, found in enumerate(block.get("elements") or []):
             if found.get("action_id") == action_id:
                 where = {
-                    "surface": "message",
+                    "surface": "ephemeral" if item.get("kind") == "ephemeral" else "message",
                     "channel": STUDENT.dm,
                     "ts": item["ts"],
                     "block": b,
@@ -150,6 +150,11 @@ def test_a_contact_logged_through_the_modal_with_an_inline_error_first(server: D
     assert api(server, "command", user=STUDENT.id, channel=STUDENT.dm, text="/infoint log").json()["ok"]
     modal = state(server)["modals"][-1]
     assert modal["title"]["text"] == "Log a contact"
+    # The form starts short: the email is among the details.
+    more = next(b for b, block in enumerate(modal["blocks"]) if block.get("block_id") == "log_more")
+    where = {"surface": "modal", "view_id": modal["id"], "block": more, "element": 0}
+    assert api(server, "action", user=STUDENT.id, where=where).json()["ok"]
+    modal = state(server)["modals"][-1]
     wrong = {"name": "Maya Chen", "email": "not-an-email", "degree": "first", "standing": "target"}
     assert api(server, "submit", user=STUDENT.id, view_id=modal["id"], values=wrong).json()["ok"]
     errors = state(server)["modals"][-1]["errors"]
@@ -160,11 +165,12 @@ def test_a_contact_logged_through_the_modal_with_an_inline_error_first(server: D
     assert api(server, "submit", user=STUDENT.id, view_id=modal["id"], values=right).json()["ok"]
     snap = state(server)
     assert snap["modals"] == []
+    # Saved: the card answers the command where it was typed (an ephemeral message), not a new DM.
     card = dm_items(server)[-1]
-    assert "Maya Chen" in card["text"] and not card["edited"]
+    assert card["kind"] == "ephemeral" and "Maya Chen" in card["text"]
     assert api(server, "action", user=STUDENT.id, **element(card, "request_sent")).json()["ok"]
     card = dm_items(server)[-1]
-    assert card["edited"] and "Request recorded" in texts(card["blocks"])
+    assert "Request recorded" in texts(card["blocks"])
 
 
 def test_a_week_later_the_follow_up_arrives_and_snooze_works(server: DemoServer) -> None:
@@ -185,12 +191,13 @@ def test_the_app_home_is_published_when_its_tab_opens(server: DemoServer) -> Non
     assert state(server)["home"] is None
     assert api(server, "tab", user=STUDENT.id, tab="home").json()["ok"]
     home = state(server)["home"]
-    assert home is not None and "Log a contact" in texts(home["blocks"])
+    # A first visit: the welcome, and its button to log the first contact.
+    assert home is not None and "Log your first contact" in texts(home["blocks"])
     log_button = next(
         {"surface": "home", "view_id": home["id"], "block": b, "element": e}
         for b, block in enumerate(home["blocks"])
         for e, found in enumerate(block.get("elements") or [])
-        if (found.get("text") or {}).get("text") == "Log a contact"
+        if (found.get("text") or {}).get("text") == "Log your first contact"
     )
     assert api(server, "action", user=STUDENT.id, where=log_button).json()["ok"]
     assert state(server)["modals"][-1]["title"]["text"] == "Log a contact"

@@ -111,9 +111,31 @@ def seed_journey(demo: Demo) -> None:
 
 
 def _log(player: Player, user: DemoUser, **fields: str) -> None:
-    """``/infoint log``, fill the modal, Save: as the student would."""
+    """``/infoint log``, fill the modal, Save: as the student would. The form starts short: choosing
+    how they know them and where things stand shows what applies, and **Add details** the rest."""
     player.type(user.id, user.dm, "/infoint log")
+    for radio in ("degree", "standing"):
+        if radio in fields:
+            _use_in_modal(player, user, radio, fields, raw=fields[radio])
+    if any(
+        f in fields
+        for f in ("industry", "location", "source", "email", "linkedin_url", "phone", "learning_goal")
+    ):
+        _use_in_modal(player, user, "log_more", fields)
     _submit(player, user, **fields)
+
+
+def _use_in_modal(
+    player: Player, user: DemoUser, block_id: str, fields: dict[str, str], raw: str | None = None
+) -> None:
+    """Use the first element of block ``block_id`` of the modal in front of ``user``."""
+    modal = player.demo.slack.modal_stack(user.id)[-1]
+    for b, block in enumerate(modal.get("blocks") or []):
+        if block.get("block_id") == block_id:
+            where = {"surface": "modal", "view_id": modal["id"], "block": b, "element": 0}
+            player.use(user.id, where, raw=raw, values=fields)
+            return
+    raise RuntimeError(f"the example journey expected {block_id} in the modal")
 
 
 def _submit(player: Player, user: DemoUser, **fields: str) -> None:
@@ -130,14 +152,18 @@ def _submit(player: Player, user: DemoUser, **fields: str) -> None:
 
 
 def _click(player: Player, user: DemoUser, about: str, action_id: str) -> None:
-    """Click ``action_id`` on the latest message in ``user``'s DM that mentions ``about``."""
-    for message in reversed(player.demo.slack.messages_in(user.dm)):
+    """Click ``action_id`` on the latest message in ``user``'s DM that mentions ``about`` (the card
+    that answered ``/infoint log`` is an ephemeral message there)."""
+    slack = player.demo.slack
+    ephemerals = [("ephemeral", m) for m in slack.ephemerals_for(user.id) if m.get("channel") == user.dm]
+    messages = [("message", m) for m in slack.messages_in(user.dm)]
+    for surface, message in reversed([*messages, *ephemerals]):
         if about not in str(message.get("text")):
             continue
         for b, block in enumerate(message.get("blocks") or []):
             for e, element in enumerate(block.get("elements") or []):
                 if isinstance(element, dict) and element.get("action_id") == action_id:
-                    where = {"surface": "message", "channel": user.dm, "ts": message["ts"], "block": b}
+                    where = {"surface": surface, "channel": user.dm, "ts": message["ts"], "block": b}
                     player.use(user.id, {**where, "element": e})
                     return
     raise RuntimeError(f"no {action_id} button about {about} in the DM")
