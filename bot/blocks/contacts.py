@@ -45,8 +45,8 @@ def headline(news: ContactNews, card: ContactCard) -> str:
     name = f"*{esc(card.name)}*"
     if news is ContactNews.REQUEST_RECORDED:
         if card.attempts == 1:
-            return "✅ Request recorded."
-        return f"✅ Follow-up recorded (attempt {card.attempts})."
+            return f"✅ Request recorded for {name}."
+        return f"✅ Follow-up recorded for {name} (attempt {card.attempts})."
     if news in (ContactNews.THANKS_RECORDED, ContactNews.TOUCH_RECORDED):
         done = "Thank-you" if news is ContactNews.THANKS_RECORDED else "Check-in"
         after = f" Next: {step_sentence(card.next_step)}." if card.next_step else ""

@@ -248,17 +248,14 @@ def parse_referrals(raw: str | None) -> list[ReferralInput] | Errors:
     comma; company and role may be left out; list marks such as "- " or "1. " are ignored)."""
     people: list[ReferralInput] = []
     problems: list[str] = []
-    lines = [line for line in clean_text(raw, multiline=True).split("\n") if line.strip()]
+    lines = [line for line in (raw or "").replace("\r", "").split("\n") if clean_text(line)]
     if len(lines) > MAX_REFERRALS:
         return {REFERRALS_FIELD: f"At most {MAX_REFERRALS} people at a time ({len(lines)} lines here)."}
     for n, line in enumerate(lines, start=1):
         line = _LIST_MARK.sub("", line.strip())
-        parts = [p.strip() for p in (line.split("\t") if "\t" in line else line.split(","))]
-        name, company, role = (
-            parts[0],
-            (parts[1] if len(parts) > 1 else ""),
-            ", ".join(p for p in parts[2:] if p),
-        )
+        parts = [clean_text(p) for p in (line.split("\t") if "\t" in line else line.split(","))]
+        name, company = parts[0], (parts[1] if len(parts) > 1 else "")
+        role = ", ".join(p for p in parts[2:] if p)
         if not name:
             problems.append(f"Line {n}: start with the person's name.")
             continue
