@@ -26,6 +26,7 @@ from bot.blocks.kit import (
     md,
     options,
     plain,
+    plain_sentence,
     select,
     slack_date,
     text_input,
@@ -89,7 +90,7 @@ def interview_message(info: InterviewInfo, headline: str) -> dict[str, Any]:
                 ],
             )
         )
-    return {"text": clip(headline.replace("*", ""), 3000), "blocks": as_dicts(blocks)}
+    return {"text": plain_sentence(headline), "blocks": as_dicts(blocks)}
 
 
 def _cancel_button(value: str) -> Any:

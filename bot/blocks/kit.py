@@ -159,7 +159,7 @@ def notice(text: str) -> dict[str, Any]:
     return {
         "response_type": "ephemeral",
         "replace_original": False,
-        "text": clip(text, MAX_SECTION_TEXT),
+        "text": plain_sentence(text),
         "blocks": as_dicts([SectionBlock(text=md(text))]),
     }
 

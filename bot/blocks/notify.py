@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from bot.blocks.kit import MAX_NOTIFICATION, plain_sentence
 from bot.blocks.steps import step_short
-from bot.domain.nextstep import StepKind
+from bot.domain.nextstep import PRIORITY, StepKind
 from bot.domain.reminders import NudgeKind
 from bot.queries.models import NudgeItem, WeeklySummary
 
@@ -51,11 +51,17 @@ def _plan_parts(summary: WeeklySummary) -> tuple[list[tuple[StepKind, str]], str
 
 def nudge_fallback(items: Sequence[NudgeItem]) -> str:
     """What a nudge DM is about: "This week: call Sofia, book Priya, 0 of 3 requests sent"."""
+    return plain_sentence(_about(items))
+
+
+def _about(items: Sequence[NudgeItem]) -> str:
     open_items = [i for i in items if i.resolution is None]
     plan = next((i.weekly for i in open_items if i.kind is NudgeKind.WEEKLY_PLAN and i.weekly), None)
-    reminders = [
-        (StepKind(i.kind.value), i.contact_name) for i in open_items if i.kind is not NudgeKind.WEEKLY_PLAN
-    ]
+    # Each person once, with what matters most about them (a thank-you before the referrals).
+    reminders = sorted(
+        ((StepKind(i.kind.value), i.contact_name) for i in open_items if i.kind is not NudgeKind.WEEKLY_PLAN),
+        key=lambda pair: PRIORITY.index(pair[0]),
+    )
     if plan is not None:
         progress = plan.progress
         if progress is not None and progress.paused:

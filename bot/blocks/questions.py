@@ -24,7 +24,6 @@ from bot.blocks.kit import (
     MAX_HEADER_TEXT,
     MAX_MESSAGE_BLOCKS,
     MAX_OPTION_TEXT,
-    MAX_SECTION_TEXT,
     as_dicts,
     button,
     clip,
@@ -32,6 +31,7 @@ from bot.blocks.kit import (
     fit_lines,
     md,
     plain,
+    plain_sentence,
     slack_date,
 )
 from bot.domain import questions as bank
@@ -248,5 +248,4 @@ def prepared_message(
             elements=[button("Change questions", ActionId.PREPARE_QUESTIONS, str(interview_id))],
         )
     )
-    text = clip(headline.replace("*", ""), MAX_SECTION_TEXT)
-    return {"text": text, "blocks": as_dicts(blocks)}
+    return {"text": plain_sentence(headline), "blocks": as_dicts(blocks)}
