@@ -207,3 +207,14 @@ def test_every_contact_has_buttons_within_slacks_limits(
     assert 1 <= len(menu["options"]) <= 5  # an overflow holds five at most
     if stage is Stage.REQUESTED:
         assert "contact_reply" in ids
+
+
+def test_the_notes_form_labels_optional_only_what_is() -> None:
+    from bot.blocks.modals.notes import notes_modal
+    from handlers.nudges import check_notes
+
+    view = notes_modal("Ada", "{}")
+    optional = {b["block_id"]: bool(b.get("optional")) for b in view["blocks"] if b["type"] == "input"}
+    assert optional == {"takeaways": False, "advice": True, "action_items": True, "talk_again": True}
+    assert not isinstance(check_notes({"takeaways": "Research ops is growing"}, NOW), dict)
+    assert "takeaways" in check_notes({}, NOW)  # type: ignore[operator]

@@ -12,11 +12,11 @@ from bot.domain.ids import ViewId
 
 
 def notes_modal(contact_name: str, private_metadata: str) -> dict[str, Any]:
-    def area(field: str, label: str, placeholder: str) -> InputBlock:
+    def area(field: str, label: str, placeholder: str, optional: bool = True) -> InputBlock:
         return InputBlock(
             block_id=field,
             label=plain(label),
-            optional=True,
+            optional=optional,
             element=PlainTextInputElement(
                 action_id=field, multiline=True, max_length=2000, placeholder=plain(placeholder, 150)
             ),
@@ -24,7 +24,13 @@ def notes_modal(contact_name: str, private_metadata: str) -> dict[str, Any]:
 
     blocks: list[Block] = [
         SectionBlock(text=md(f"What did you learn from *{esc(clip(contact_name, 100))}*?")),
-        area("takeaways", "Takeaways", "What surprised you, what you learned about the field or the role"),
+        # At least one thing learned is asked for: the field says so (never labelled optional).
+        area(
+            "takeaways",
+            "What you learned",
+            "What surprised you, what you learned about the field or the role",
+            optional=False,
+        ),
         area("advice", "Their advice", "Their biggest tip for someone starting out"),
         area("action_items", "Action items", "What you will do next because of this conversation"),
         radio(
