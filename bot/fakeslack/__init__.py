@@ -4,7 +4,8 @@
 thread.  Point a ``slack_sdk.WebClient`` at it with ``base_url=fake.api_url``; every request is
 recorded as a `Call`, answered like Slack would answer it (including Block Kit validation errors),
 and failures (429 / 5xx / ``{"ok": false}``) can be injected for retry tests.  `drop_response_next`
-simulates a call Slack carried out whose answer never arrived (the connection is closed instead).
+simulates a call Slack carried out whose answer never arrived (the connection is closed instead);
+`delay_response_next` a call that hangs and is carried out late, after the client gave up.
 
 The Block Kit validator is also exposed as pure functions, `validate_message_blocks` and
 `validate_view`, so tests can check bodies that the app returns directly in HTTP ack responses.

@@ -165,6 +165,30 @@ class FakeSlack(Router, MessageMethods, ViewMethods, FileMethods):
         with self._lock:
             self._drops[method] = self._drops.get(method, 0) + times
 
+    def delay_response_next(self, method: str, seconds: float, times: int = 1) -> None:
+        """Simulate a call that hangs, then lands: each of the next ``times`` calls to ``method`` is
+        held ``seconds`` before the fake carries it out (a posted message appears only then) and
+        answers, to a client that may have given up by then (its timeout: ``TimeoutError``).
+
+        ``method`` is an API method. The `Call` is recorded when it is carried out, with ``delayed``
+        set; a held call may also be failed or dropped by `fail_next` / `drop_response_next`.
+        `wait_idle` waits until no call is held."""
+        if times < 1 or seconds < 0:
+            raise ValueError("times must be at least 1 and seconds not negative")
+        with self._lock:
+            self._delays.setdefault(method, deque()).extend([float(seconds)] * times)
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        """Wait until no call is held by `delay_response_next` (every late call has landed)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                if self._in_flight == 0:
+                    return
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"calls still held after {timeout}s")
+            time.sleep(0.01)
+
     def enforce_rate_limits(
         self,
         per_channel_per_second: float = 1.0,
@@ -207,6 +231,7 @@ class FakeSlack(Router, MessageMethods, ViewMethods, FileMethods):
             self._calls.clear()
             self._failures.clear()
             self._drops.clear()
+            self._delays.clear()
             self._reset_state()
 
     # -- inspection -------------------------------------------------------------------------------
@@ -270,5 +295,6 @@ class FakeSlack(Router, MessageMethods, ViewMethods, FileMethods):
             if len(args) > 160:
                 args = args[:157] + "..."
             flag = (" [injected]" if call.injected else "") + (" [dropped]" if call.dropped else "")
+            flag += f" [held {call.delayed:g}s]" if call.delayed else ""
             lines.append(f"  +{call.at - start:.3f}s {call.method} -> {call.status} {outcome}{flag} {args}")
         return "\n".join(lines)
