@@ -89,7 +89,7 @@ class Database:
         with self.sessions() as session, session.begin():
             yield session
 
-    def run(self, work: Callable[[Session], T], *, attempts: int = 5, what: str = "unit of work") -> T:
+    def run(self, work: Callable[[Session], T], *, attempts: int = 8, what: str = "unit of work") -> T:
         """``work(session)`` as one unit of work, run again from the start on a fresh connection when
         the connection fails (`connection_failed`) before the commit is known to have happened.
 

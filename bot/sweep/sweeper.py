@@ -289,11 +289,12 @@ class Sweeper:
         while True:
             current = self._current()
             until = current + self.lease
-            if not self._unit(report, "hold", partial(self._hold, claim, current, until)):
+            # The lease taken with the claim a moment ago is whole; after a wait it is checked.
+            if limited and not self._unit(report, "hold", partial(self._hold, claim, current, until)):
                 log.warning("claim %s for %s was taken over: not posting it", claim.token, claim.slack_user)
                 report.lost_leases += claim.size
                 return
-            claim.held_until = until
+            claim.held_until = until if limited else claim.held_until
             outcome = self.slack.post(claim.slack_user, claim.token, claim.message)
             if isinstance(outcome, Posted):
                 self._sent(claim, outcome, now, report)
