@@ -157,8 +157,12 @@ class Router(SlackState):
             if not auth:
                 return self._record(call, Reply(200, data=error("not_authed")))
             scheme, _, token = auth.partition(" ")
-            if scheme.lower() != "bearer" or token.strip() != self.bot_token:
-                return self._record(call, Reply(200, data=error("invalid_auth")))
+            # apps.connections.open takes the app-level token (xapp-), every other method the bot's.
+            expected = self.app_token if method == "apps.connections.open" else self.bot_token
+            if scheme.lower() != "bearer" or token.strip() != expected:
+                wrong_kind = token.strip() in (self.app_token, self.bot_token)
+                reply = error("not_allowed_token_type" if wrong_kind else "invalid_auth")
+                return self._record(call, Reply(200, data=reply))
             injected = self._take_failure(method)
             if injected is not None:
                 call.injected = True

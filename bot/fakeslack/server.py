@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.fakeslack.files import FileMethods
 from bot.fakeslack.methods import MessageMethods
 from bot.fakeslack.routing import LoopbackServer, Router
+from bot.fakeslack.socketmode import SocketModeServer
 from bot.fakeslack.state import Call, Failure, RateLimits, User
 from bot.fakeslack.views import ViewMethods
 
@@ -32,13 +33,17 @@ class FakeSlack(Router, MessageMethods, ViewMethods, FileMethods):
         self,
         bot_token: str = "xoxb-test-token",
         *,
+        app_token: str = "xapp-1-test-token",
         default_tz: str = "America/New_York",
         trigger_ttl: float = 3.0,
     ) -> None:
         self._init_state(bot_token, default_tz, trigger_ttl)
+        self.app_token = app_token
         self._server: LoopbackServer | None = None
         self._thread: threading.Thread | None = None
+        self._socket_mode: SocketModeServer | None = None
         self._methods = {
+            "apps.connections.open": self._m_apps_connections_open,
             "auth.test": self._m_auth_test,
             "chat.postMessage": self._m_chat_post_message,
             "chat.update": self._m_chat_update,
@@ -70,6 +75,9 @@ class FakeSlack(Router, MessageMethods, ViewMethods, FileMethods):
     def stop(self) -> None:
         server, thread = self._server, self._thread
         self._server = self._thread = None
+        socket_mode, self._socket_mode = self._socket_mode, None
+        if socket_mode is not None:
+            socket_mode.stop()
         if server is not None:
             server.shutdown()
             server.server_close()
@@ -102,6 +110,18 @@ class FakeSlack(Router, MessageMethods, ViewMethods, FileMethods):
     def api_url(self) -> str:
         """Pass as ``WebClient(base_url=...)``: ``http://127.0.0.1:PORT/api/``."""
         return f"{self.base_url}/api/"
+
+    @property
+    def socket_mode(self) -> SocketModeServer:
+        """The Socket Mode WebSocket server ``apps.connections.open`` points the app at (started on
+        first use): send envelopes with it and read the app's acknowledgements."""
+        with self._lock:
+            if self._socket_mode is None:
+                self._socket_mode = SocketModeServer(self.APP_ID).start()
+            return self._socket_mode
+
+    def _m_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": self.socket_mode.issue_url()}
 
     def response_url(self, name: str = "r1") -> str:
         """A response_url; posts to it are recorded as method ``"response_url:<name>"``."""

@@ -104,6 +104,7 @@ class SlackState:
     APP_ID: ClassVar[str] = "A0001"
 
     bot_token: str
+    app_token: str
     default_tz: str
     #: trigger ids issued by `trigger_id()` expire after this many seconds.
     trigger_ttl: float
