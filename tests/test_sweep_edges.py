@@ -7,14 +7,28 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from helpers import PARIS, STUDENT, RunningApp, elements, log_contact, make_config, nudge_dms, paris, rows
+from helpers import (
+    PARIS,
+    STUDENT,
+    RunningApp,
+    elements,
+    log_contact,
+    make_config,
+    nudge_dms,
+    paris,
+    rows,
+    texts,
+)
 from slack_sdk import WebClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.app import make_client
+from bot.domain.pipeline import OutreachChannel, Stage
 from bot.fakeslack import FakeSlack
 from bot.sweep import Sweeper
+from storage.db import Database
 from storage.models import Nudge, User
+from storage.repository import Repository
 
 WHEN = paris(10, 10)  # Tuesday 10 March, 10:00 in Paris: a follow-up is due
 
@@ -160,3 +174,33 @@ def test_a_429_storm_gives_up_after_a_few_waits(due: RunningApp, slack: FakeSlac
     assert report.dms == 0  # six 429s left: three waits, deferred again
     assert sweep.run(WHEN + timedelta(seconds=2)).dms == 1
     assert len(nudge_dms(slack)) == 1
+
+
+# Workspaces ---------------------------------------------------------------------------------------------
+
+
+def test_each_dm_carries_one_workspace_s_reminders(db: Database, slack: FakeSlack) -> None:
+    """The same Slack user id in two workspaces is two people: two DMs, each with its own reminder."""
+    start = WHEN - timedelta(days=9)
+    always = {"window_days": list(range(7)), "window_start": "00:00", "window_end": "23:59"}
+    for team in ("T1", "T2"):
+        with db.session() as session:
+            repo = Repository(session, team)
+            user = repo.get_or_create_user(STUDENT, start)
+            repo.update_user(user, preferences=always, timezone="UTC")
+            contact = repo.add_contact(
+                user, {"name": f"Ada of {team}", "degree": "first"}, Stage.REQUESTED, start
+            )
+            repo.add_attempt(contact, OutreachChannel.EMAIL, WHEN - timedelta(days=8))
+    report = Sweeper(db, WebClient(token="xoxb-test-token", base_url=slack.api_url)).run(WHEN)
+    assert report.dms == 2
+    with db.session() as session:
+        teams = {n.id: n.team_id for n in session.scalars(select(Nudge))}
+    for dm in nudge_dms(slack):
+        ids = {
+            int(b["block_id"].split(":")[1])
+            for b in dm.args["blocks"]
+            if b.get("block_id", "").startswith("nudge:")
+        }
+        [team] = {teams[i] for i in ids}
+        assert f"Ada of {team}" in texts(dm.args["blocks"])
