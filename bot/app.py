@@ -242,14 +242,14 @@ class WebApp:
             start_response("405 Method Not Allowed", [("Content-Type", "text/plain"), ("Allow", "POST")])
             return [body]
         if path == "/slack/events":
-            refusal = self._check(environ)
-            if refusal is not None:
-                status, reason = refusal
-                return _answer(start_response, status, reason)
+            refused = self._check(environ)
+            if refused is not None:
+                return _answer(start_response, refused)
         return self.slack(environ, start_response)
 
-    def _check(self, environ: dict[str, Any]) -> tuple[int, str] | None:
-        """Read and check the request; None lets it through to Bolt (with the body put back)."""
+    def _check(self, environ: dict[str, Any]) -> int | None:
+        """Read and check the request: the status it is refused with, or None to let it through to
+        Bolt (with the body put back)."""
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -274,7 +274,7 @@ class WebApp:
         return None
 
     @staticmethod
-    def _refuse(environ: dict[str, Any], status: int, reason: str) -> tuple[int, str]:
+    def _refuse(environ: dict[str, Any], status: int, reason: str) -> int:
         level = logging.WARNING if status == 400 else logging.INFO
         logger.log(
             level,
@@ -283,10 +283,10 @@ class WebApp:
             status,
             reason,
         )
-        return status, reason
+        return status
 
 
-def _answer(start_response: StartResponse, status: int, reason: str) -> list[bytes]:
+def _answer(start_response: StartResponse, status: int) -> list[bytes]:
     phrase = "Unauthorized" if status == 401 else "Bad Request"
     error = "invalid request" if status == 401 else "malformed request"
     body = json.dumps({"error": error}).encode()

@@ -158,6 +158,23 @@ def test_missing_headers_and_a_stale_signature_are_401(
     assert_refused_quietly(running_app.sender.send(body, future), 401, caplog)
 
 
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b'{"type": "event_callback", "team": 5, "event": {"type": "app_home_opened"}}', JSON),
+        (form(payload='{"type": "block_actions", "authorizations": "x"}'), FORM),
+        (form(payload='{"type": "block_actions", "enterprise": 7}'), FORM),
+    ],
+    ids=["team-a-number", "authorizations-a-string", "enterprise-a-number"],
+)
+def test_a_signed_object_bolt_cannot_read_is_400(
+    running_app: RunningApp, caplog: pytest.LogCaptureFixture, body: bytes, content_type: str
+) -> None:
+    """Well-formed, signed, but shaped so that Bolt fails reading its ids: 400, not a 500."""
+    caplog.set_level(logging.INFO)
+    assert_refused_quietly(running_app.sender.send(body, raw_signed(body, content_type)), 400, caplog)
+
+
 def test_well_formed_requests_still_work(running_app: RunningApp) -> None:
     assert running_app.sender.command("help").status == 200
     event = {"type": "app_home_opened", "user": STUDENT, "tab": "home", "channel": "D0STUDENT"}

@@ -176,6 +176,31 @@ def test_a_429_storm_gives_up_after_a_few_waits(due: RunningApp, slack: FakeSlac
     assert len(nudge_dms(slack)) == 1
 
 
+# Units of work run twice -----------------------------------------------------------------------------------
+
+
+def test_a_unit_that_committed_before_its_connection_died_is_safe_to_run_again(
+    due: RunningApp, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worst case for a retried unit of work: it committed, then the connection died before the
+    sweep heard so, and it runs again. Logging, claiming and recording each survive that."""
+    db = due.services.db
+    real_run = db.run
+    doubled: list[str] = []
+
+    def run_twice_once(work: Any, *, attempts: int = 8, what: str = "unit of work") -> Any:
+        if what not in doubled:
+            doubled.append(what)
+            real_run(work, what=what)  # committed; its answer is lost
+        return real_run(work, attempts=attempts, what=what)
+
+    monkeypatch.setattr(db, "run", run_twice_once)
+    report = sweeper_for(due, slack).run(WHEN)
+    assert {"sweep: plan", "sweep: claim", "sweep: record a DM"} <= set(doubled)
+    assert (report.dms, report.items) == (1, 1)  # (what the lost run logged isn't counted: planned 0)
+    assert len(nudge_dms(slack)) == 1 and nudge(due).status == "sent"
+
+
 # Workspaces ---------------------------------------------------------------------------------------------
 
 
