@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
+from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.blocks.nudges import nudge_message
@@ -68,7 +69,7 @@ class Sweeper:
     def __init__(
         self,
         db: Database,
-        client: Any | None,
+        client: WebClient | None,
         *,
         batch: int = 500,
         lease: timedelta = timedelta(minutes=5),
@@ -287,14 +288,16 @@ class Sweeper:
         assert self.slack is not None and claim.message is not None
         limited = 0
         while True:
-            current = self._current()
-            until = current + self.lease
-            # The lease taken with the claim a moment ago is whole; after a wait it is checked.
-            if limited and not self._unit(report, "hold", partial(self._hold, claim, current, until)):
-                log.warning("claim %s for %s was taken over: not posting it", claim.token, claim.slack_user)
-                report.lost_leases += claim.size
-                return
-            claim.held_until = until if limited else claim.held_until
+            if limited:  # after a wait; the lease taken with the claim a moment ago is whole
+                current = self._current()
+                until = current + self.lease
+                if not self._unit(report, "hold", partial(self._hold, claim, current, until)):
+                    log.warning(
+                        "claim %s for %s was taken over: not posting it", claim.token, claim.slack_user
+                    )
+                    report.lost_leases += claim.size
+                    return
+                claim.held_until = until
             outcome = self.slack.post(claim.slack_user, claim.token, claim.message)
             if isinstance(outcome, Posted):
                 self._sent(claim, outcome, now, report)
@@ -318,8 +321,8 @@ class Sweeper:
         return SweepStore(session).hold(claim.token, claim.held_until, current, until)
 
     def _longest_wait(self) -> float:
-        """A wait after which the lease (extended before the next post) is still ours, with room
-        for that post to time out inside it."""
+        """The longest wait after which the lease set before the last post (which took at most the
+        client's timeout) has not run out yet, so that it can be checked and extended."""
         assert self.slack is not None
         return max(self.lease.total_seconds() - self.slack.timeout - 5.0, 0.0)
 
