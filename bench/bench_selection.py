@@ -273,7 +273,7 @@ class Phases:
         setattr(owner, name, wrapper)
 
     def __enter__(self) -> Phases:
-        import bot.sweep as sweep_module
+        import bot.sweep.plan as sweep_module
         from bot.domain import nudges as rules_module
 
         for name in ("contacts_to_check", "users_to_check", "users_by_id", "referral_counts", "log_nudges"):

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import io
 import json
 import logging
-from collections.abc import Callable, Iterable
+import re
+import urllib.parse
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.request.internals import build_context
 from slack_sdk import WebClient
 from slack_sdk.http_retry import RetryHandler
 from slack_sdk.http_retry.builtin_handlers import (
@@ -17,6 +24,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.signature import SignatureVerifier
 
 from bot.blocks.kit import notice
 from bot.config import Config
@@ -29,6 +37,14 @@ logger = logging.getLogger(__name__)
 SORRY = "Something went wrong on my side and nothing was changed. Please try again in a minute."
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+
+#: Slack's timestamp: whole seconds, ASCII digits (letters, a fraction or an empty header: refused).
+TIMESTAMP = re.compile(r"[0-9]{1,12}", re.ASCII)
+SIGNATURE = re.compile(r"v0=[0-9a-f]{64}", re.ASCII)
+#: Far above anything Slack sends (a modal's full state is some hundreds of kilobytes at most).
+MAX_BODY_BYTES = 8 * 1024 * 1024
+MAX_FORM_FIELDS = 200
+PARSED_BODY = "infoint.slack_body"
 
 
 def make_client(config: Config, *, retry_connection_errors: bool = True) -> WebClient:
@@ -103,12 +119,116 @@ def _bolt_logger() -> logging.Logger:
     return bolt_logger
 
 
-class WebApp:
-    """The WSGI application: Slack's requests at POST /slack/events and a health check at GET /healthz."""
+class SlackGate:
+    """Checks a POST to /slack/events before anything parses it: the signature first (v0 HMAC over the
+    raw bytes, 5-minute window), then that the body is well-formed for its content type.
 
-    def __init__(self, app: App, services: Services) -> None:
-        self.slack = SlackRequestHandler(app, path="/slack/events")
+    ``check`` answers ``(status, reason, body)``: 401 for a request Slack did not sign, 400 for a signed
+    one that is not a form with a JSON-object ``payload``, a form command or a JSON object (UTF-8), and
+    200 with the parsed body otherwise."""
+
+    def __init__(self, signing_secret: str) -> None:
+        self.verifier = RawBodyVerifier(signing_secret)
+
+    def check(self, body: bytes, headers: Mapping[str, str]) -> tuple[int, str, dict[str, Any] | None]:
+        timestamp = headers.get("x-slack-request-timestamp", "")
+        signature = headers.get("x-slack-signature", "")
+        if not TIMESTAMP.fullmatch(timestamp):
+            return 401, "no valid X-Slack-Request-Timestamp", None
+        if not SIGNATURE.fullmatch(signature):
+            return 401, "no valid X-Slack-Signature", None
+        if not self.verifier.is_valid(body, timestamp, signature):
+            return 401, "bad signature or timestamp outside the 5-minute window", None
+        parsed = parse_slack_body(body, headers.get("content-type", ""))
+        if isinstance(parsed, str):
+            return 400, parsed, None
+        return 200, "", parsed
+
+
+class RawBodyVerifier(SignatureVerifier):
+    """slack_sdk's verifier (its 5-minute window, its constant-time comparison), computing the HMAC
+    over the body's bytes as received: a body that is not UTF-8 is refused, never a crash."""
+
+    def generate_signature(self, *, timestamp: str, body: str | bytes) -> str | None:
+        raw = body if isinstance(body, bytes) else body.encode("utf-8")
+        base = b"v0:" + timestamp.encode("ascii") + b":" + raw
+        return "v0=" + hmac.new(self.signing_secret.encode("utf-8"), base, hashlib.sha256).hexdigest()
+
+
+def parse_slack_body(body: bytes, content_type: str) -> dict[str, Any] | str:
+    """The body Slack sent, parsed as Bolt will parse it; a string says why it is malformed.
+
+    Accepted: a form with ``payload`` (a JSON object: interactivity), a form with ``command`` (a
+    slash command) or ``ssl_check``, and a JSON object (events). Bolt reads any body that starts with
+    ``{`` as JSON and a form with ``payload`` as interactivity, so those are required to agree."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "the body is not UTF-8"
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if media_type == "application/json":
+        if not text.startswith("{"):
+            return "a JSON body that is not an object"
+        return _json_object(text, "the JSON body")
+    if media_type != "application/x-www-form-urlencoded":
+        return f"unexpected content type {media_type[:60] or '(none)'}"
+    if text.startswith("{"):
+        return "a JSON body sent as a form"
+    try:
+        fields = dict(urllib.parse.parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS))
+    except ValueError:
+        return "a form with too many fields"
+    if "payload" in fields:
+        return _json_object(fields["payload"], "the form's payload")
+    if fields.get("command") or fields.get("ssl_check"):
+        return fields
+    return "a form with neither payload nor command"
+
+
+def _json_object(text: str, what: str) -> dict[str, Any] | str:
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return f"{what} is not JSON"
+    return value if isinstance(value, dict) else f"{what} is not a JSON object"
+
+
+class _BoltHandler(SlackRequestHandler):
+    """Bolt's WSGI adapter, dispatching the body as `SlackGate` parsed it.
+
+    Bolt takes any form body in which the text ``payload`` occurs for an interaction, so a slash
+    command such as ``/infoint find payload`` would reach no listener; here Bolt gets the form's
+    fields as they are. Bolt still verifies the signature itself (a second check)."""
+
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        try:
+            bolt_request = BoltRequest(
+                body=request.get_body(), query=request.query_string, headers=request.get_headers()
+            )
+            parsed = request.environ.get(PARSED_BODY)
+            if isinstance(parsed, dict) and bolt_request.body != parsed:
+                bolt_request.body = parsed
+                bolt_request.context = build_context(BoltContext({}), parsed)
+        except Exception as error:  # Bolt reading the ids of an oddly shaped (but signed) body
+            logger.warning("refused POST /slack/events: 400, Bolt can't read it (%r)", error)
+            return BoltResponse(status=400, body={"error": "malformed request"})
+        return self.app.dispatch(bolt_request)
+
+
+class WebApp:
+    """The WSGI application: Slack's requests at POST /slack/events and a health check at GET /healthz.
+
+    Every POST to /slack/events is verified (`SlackGate`) before it is parsed: 401 unsigned, 400
+    malformed, each logged in one line; only then does Bolt see it."""
+
+    def __init__(self, app: App, services: Services, signing_secret: str | None = None) -> None:
+        self.slack = _BoltHandler(app, path="/slack/events")
         self.services = services
+        # The secret Bolt was built with, unless given: the two checks can't disagree.
+        secret = signing_secret if signing_secret is not None else getattr(app, "_signing_secret", "")
+        if not secret:
+            raise ValueError("WebApp needs the signing secret (SLACK_SIGNING_SECRET) to verify requests")
+        self.gate = SlackGate(secret)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -123,4 +243,57 @@ class WebApp:
             body = b"POST Slack requests here.\n"
             start_response("405 Method Not Allowed", [("Content-Type", "text/plain"), ("Allow", "POST")])
             return [body]
+        if path == "/slack/events":
+            refused = self._check(environ)
+            if refused is not None:
+                return _answer(start_response, refused)
         return self.slack(environ, start_response)
+
+    def _check(self, environ: dict[str, Any]) -> int | None:
+        """Read and check the request: the status it is refused with, or None to let it through to
+        Bolt (with the body put back)."""
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            return self._refuse(environ, 400, "no usable Content-Length")
+        if length > MAX_BODY_BYTES:
+            return self._refuse(environ, 400, f"a body of {length} bytes, far more than Slack sends")
+        body = environ["wsgi.input"].read(length) if length else b""
+        headers = {
+            key[5:].replace("_", "-").lower(): str(value)
+            for key, value in environ.items()
+            if key.startswith("HTTP_")
+        }
+        headers["content-type"] = str(environ.get("CONTENT_TYPE", ""))
+        status, reason, parsed = self.gate.check(body, headers)
+        if status != 200:
+            return self._refuse(environ, status, reason)
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        environ[PARSED_BODY] = parsed
+        return None
+
+    @staticmethod
+    def _refuse(environ: dict[str, Any], status: int, reason: str) -> int:
+        level = logging.WARNING if status == 400 else logging.INFO
+        logger.log(
+            level,
+            "refused POST /slack/events from %s: %d, %s",
+            environ.get("REMOTE_ADDR", "?"),
+            status,
+            reason,
+        )
+        return status
+
+
+def _answer(start_response: StartResponse, status: int) -> list[bytes]:
+    phrase = "Unauthorized" if status == 401 else "Bad Request"
+    error = "invalid request" if status == 401 else "malformed request"
+    body = json.dumps({"error": error}).encode()
+    start_response(
+        f"{status} {phrase}",
+        [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+    )
+    return [body]

@@ -116,7 +116,9 @@ def cmd_run(_args: argparse.Namespace) -> int:
         from waitress.server import create_server
 
         try:
-            server = create_server(WebApp(app, services), host="0.0.0.0", port=config.port, threads=8)
+            server = create_server(
+                WebApp(app, services, config.signing_secret), host="0.0.0.0", port=config.port, threads=8
+            )
         except OSError as error:
             raise ConfigError(
                 f"PORT {config.port} can't be used ({error.strerror}): set PORT to a free port."

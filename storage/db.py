@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -13,9 +15,22 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def connection_failed(error: BaseException) -> bool:
+    """Might the same unit of work succeed on a fresh connection? The server closed or terminated
+    the connection, a network error, a lock wait given up: OperationalError and InterfaceError, and
+    any driver error that made SQLAlchemy invalidate the connection."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, (OperationalError, InterfaceError))
 
 
 def normalise_url(url: str) -> str:
@@ -73,6 +88,26 @@ class Database:
         """A unit of work: commits when the block ends normally, rolls back on error."""
         with self.sessions() as session, session.begin():
             yield session
+
+    def run(self, work: Callable[[Session], T], *, attempts: int = 8, what: str = "unit of work") -> T:
+        """``work(session)`` as one unit of work, run again from the start on a fresh connection when
+        the connection fails (`connection_failed`) before the commit is known to have happened.
+
+        ``work`` must be safe to run twice: the first run may have committed just before its
+        connection died. The pool checks connections before use (``pool_pre_ping``), so a retry
+        does not pick up another dead one."""
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.session() as session:
+                    return work(session)
+            except DBAPIError as error:
+                if attempt == attempts or not connection_failed(error):
+                    raise
+                lines = str(error.orig if error.orig is not None else error).strip().splitlines()
+                reason = lines[0][:200] if lines else type(error).__name__
+                log.warning("%s: the database connection failed (%s); trying again", what, reason)
+                time.sleep(min(0.05 * 2**attempt, 2.0))
+        raise AssertionError("unreachable")
 
     def ping(self) -> bool:
         try:

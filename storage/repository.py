@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from bot.domain import pipeline as core
 from storage.facts import contact_facts
 from storage.models import Contact, Interview, Note, Nudge, OutreachAttempt, User, Workspace
+from storage.sweepstore import SweepStore
 
 __all__ = ["Repository", "StaleVersion", "SweepStore", "contact_facts"]
 
@@ -250,134 +249,3 @@ class Repository:
         self.session.add(note)
         self.session.flush()
         return note
-
-
-class SweepStore:
-    """The scheduler's queries. They look across workspaces to find what is due (through indexes on
-    ``next_check_at`` and ``(status, due_at)``); every row they return carries its ``team_id``, and
-    all work on a row afterwards goes through that workspace's :class:`Repository`."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.locking = session.get_bind().dialect.name == "postgresql"
-
-    def _lock(self, statement: Any) -> Any:
-        # PostgreSQL: concurrent sweeps (other processes) skip rows another one holds. SQLite
-        # serialises writers (BEGIN IMMEDIATE), which gives the same exclusion.
-        return statement.with_for_update(skip_locked=True) if self.locking else statement
-
-    def contacts_to_check(self, now: datetime, limit: int) -> Sequence[Contact]:
-        ids = self.session.scalars(
-            self._lock(
-                select(Contact.id)
-                .where(Contact.next_check_at <= now)
-                .order_by(Contact.next_check_at)
-                .limit(limit)
-            )
-        ).all()
-        if not ids:
-            return []
-        return self.session.scalars(
-            select(Contact)
-            .where(Contact.id.in_(ids))
-            .options(selectinload(Contact.attempts), selectinload(Contact.interviews))
-        ).all()
-
-    def users_to_check(self, now: datetime, limit: int) -> Sequence[User]:
-        return self.session.scalars(
-            self._lock(
-                select(User)
-                .where(User.next_check_at <= now, User.unreachable_since.is_(None))
-                .order_by(User.next_check_at)
-                .limit(limit)
-            )
-        ).all()
-
-    def users_by_id(self, ids: Iterable[int]) -> dict[int, User]:
-        wanted = set(ids)
-        if not wanted:
-            return {}
-        return {u.id: u for u in self.session.scalars(select(User).where(User.id.in_(wanted)))}
-
-    def referral_counts(self, contact_ids: Iterable[int]) -> dict[int, int]:
-        wanted = list(set(contact_ids))
-        if not wanted:
-            return {}
-        rows = self.session.execute(
-            select(Contact.introducer_contact_id, func.count())
-            .where(Contact.introducer_contact_id.in_(wanted))
-            .group_by(Contact.introducer_contact_id)
-        ).all()
-        return {int(contact_id): int(count) for contact_id, count in rows}
-
-    def log_nudges(self, rows: list[dict[str, Any]]) -> int:
-        """Insert nudge rows; a key already logged for the user is left as it is. Returns rows added."""
-        if not rows:
-            return 0
-        dialect = self.session.get_bind().dialect.name
-        insert_for = pg_insert if dialect == "postgresql" else sqlite_insert
-        table = Nudge.__table__
-        # One statement compiled once and sent as batched VALUES (executemany); RETURNING counts the
-        # rows actually added (rowcount is not reliable for ON CONFLICT DO NOTHING batches).
-        statement = (
-            insert_for(table)
-            .on_conflict_do_nothing(index_elements=["team_id", "user_id", "key"])
-            .returning(table.c.id)
-        )
-        result = self.session.connection().execute(statement, rows)
-        return len(result.all())
-
-    def users_with_due_nudges(self, now: datetime, limit: int, after_user_id: int = 0) -> list[int]:
-        """Users with pending nudges due, in id order after ``after_user_id`` (keyset paging)."""
-        return list(
-            self.session.scalars(
-                select(Nudge.user_id)
-                .where(
-                    Nudge.status == "pending",
-                    Nudge.due_at <= now,
-                    or_(Nudge.retry_at.is_(None), Nudge.retry_at <= now),
-                    Nudge.user_id > after_user_id,
-                )
-                .group_by(Nudge.user_id)
-                .order_by(Nudge.user_id)
-                .limit(limit)
-            )
-        )
-
-    def due_nudges_of(self, user_id: int, now: datetime) -> Sequence[Nudge]:
-        return self.session.scalars(
-            self._lock(
-                select(Nudge)
-                .where(
-                    Nudge.user_id == user_id,
-                    Nudge.status == "pending",
-                    Nudge.due_at <= now,
-                    or_(Nudge.retry_at.is_(None), Nudge.retry_at <= now),
-                )
-                .order_by(Nudge.due_at, Nudge.id)
-            )
-        ).all()
-
-    def expired_claims(self, now: datetime, limit: int) -> Sequence[Nudge]:
-        return self.session.scalars(
-            self._lock(
-                select(Nudge)
-                .where(Nudge.status == "sending", Nudge.claimed_until <= now)
-                .order_by(Nudge.claimed_until)
-                .limit(limit)
-            )
-        ).all()
-
-    def claimed(self, token: str) -> Sequence[Nudge]:
-        return self.session.scalars(select(Nudge).where(Nudge.claim_token == token).order_by(Nudge.id)).all()
-
-    def contacts_by_id(self, ids: Iterable[int]) -> dict[int, Contact]:
-        wanted = set(ids)
-        if not wanted:
-            return {}
-        rows = self.session.scalars(
-            select(Contact)
-            .where(Contact.id.in_(wanted))
-            .options(selectinload(Contact.attempts), selectinload(Contact.interviews))
-        )
-        return {c.id: c for c in rows}

@@ -102,7 +102,7 @@ def running_app(request: pytest.FixtureRequest, db: Database, slack: FakeSlack) 
     services = Services(db, clock=clock)
     config = make_config(slack, db.url)
     listeners = ListenerPool()
-    wsgi = WebApp(create_app(config, services, listener_executor=listeners), services)
+    wsgi = WebApp(create_app(config, services, listener_executor=listeners), services, config.signing_secret)
     served = ServedApp(wsgi) if _over_http(request) else None
     transport: Transport = OverHttp(served.url) if served else InProcess(wsgi)
     sender = SlackSender(transport, slack.response_url(""), slack.trigger_id)

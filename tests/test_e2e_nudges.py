@@ -336,16 +336,26 @@ def test_rate_limited_then_delivered_once(world: World, slack: FakeSlack) -> Non
     assert len(nudge_dms(slack)) == 1
 
 
-def test_server_errors_keep_the_nudge_due_and_retry_with_backoff(world: World, slack: FakeSlack) -> None:
+def test_server_errors_are_looked_for_in_the_dm_before_a_resend(world: World, slack: FakeSlack) -> None:
+    """A 5xx may come from a Slack that posted anyway: the claim is kept, and only once the DM's
+    history, read after a back-off, shows no DM with it is the reminder sent again."""
     world.request_sent(world.log(name="Ada"))
-    slack.fail_next("chat.postMessage", status=500, times=3)
-    first = world.sweep(paris(10, 10))
-    assert first.dms == 0 and first.retrying == 1
+    slack.fail_next("chat.postMessage", status=500, times=2)
+    when = paris(10, 10)
+    first = world.sweep(when)
+    assert (first.dms, first.unconfirmed, first.retrying) == (0, 1, 0)
     [nudge] = rows(world.app, Nudge)
-    assert nudge.status == "pending" and nudge.retry_at == paris(10, 10) + timedelta(minutes=1)
-    assert world.sweep(paris(10, 10) + timedelta(seconds=30)).dms == 0  # backing off
-    assert world.sweep(paris(10, 10) + timedelta(minutes=2)).dms == 1
+    assert nudge.status == "sending" and nudge.claimed_until is not None
+    assert timedelta(minutes=1) <= nudge.claimed_until - when < timedelta(minutes=1, seconds=30)
+    assert world.sweep(when + timedelta(seconds=30)).dms == 0  # backing off
+    checks = len(slack.calls_to("conversations.history"))
+    second = world.sweep(when + timedelta(minutes=2))  # not in the DM: sent again, 500 again
+    assert (second.dms, second.unconfirmed) == (0, 1)
+    assert len(slack.calls_to("conversations.history")) > checks
+    assert world.sweep(when + timedelta(minutes=3)).dms == 0  # the back-off doubled
+    assert world.sweep(when + timedelta(minutes=5)).dms == 1
     assert len(nudge_dms(slack)) == 1
+    assert [n.status for n in rows(world.app, Nudge)] == ["sent"]
 
 
 def test_a_user_who_left_is_recorded_and_not_retried(world: World, slack: FakeSlack) -> None:

@@ -901,6 +901,39 @@ def test_default_connection_retry_posts_a_dropped_message_twice(fake: FakeSlack)
     assert [m["text"] for m in client.conversations_history(channel="C1")["messages"]] == ["once?"] * 2
 
 
+def test_a_held_post_times_out_then_lands_late(fake: FakeSlack) -> None:
+    client = WebClient(token=TOKEN, base_url=fake.api_url, timeout=0.3, retry_handlers=[])
+    fake.delay_response_next("chat.postMessage", 0.8)
+    with pytest.raises(TimeoutError):
+        client.chat_postMessage(channel="U42", text="late", metadata=META)
+    # The client gave up; Slack has not carried the post out yet.
+    assert client.conversations_history(channel="D42")["messages"] == []
+    assert fake.calls_to("chat.postMessage") == []
+    fake.wait_idle(timeout=5)
+    [call] = fake.calls_to("chat.postMessage")
+    assert call.delayed == pytest.approx(0.8) and call.response["ok"] is True
+    assert "[held 0.8s]" in fake.describe_calls()
+    assert [m["text"] for m in client.conversations_history(channel="D42")["messages"]] == ["late"]
+    # Only the next call was held.
+    start = time.monotonic()
+    assert client.chat_postMessage(channel="U42", text="now")["ok"] is True
+    assert time.monotonic() - start < 0.3
+
+
+def test_a_short_hold_is_answered(fake: FakeSlack) -> None:
+    client = WebClient(token=TOKEN, base_url=fake.api_url, timeout=5, retry_handlers=[])
+    fake.delay_response_next("auth.test", 0.2, times=2)
+    for _ in range(2):
+        start = time.monotonic()
+        assert client.auth_test()["ok"] is True
+        assert time.monotonic() - start >= 0.2
+    fake.delay_response_next("auth.test", 5)
+    fake.reset()  # forgets queued holds
+    assert client.auth_test()["ok"] is True
+    with pytest.raises(ValueError):
+        fake.delay_response_next("auth.test", 1, times=0)
+
+
 # -- response_url, files, wait_for -----------------------------------------------------------------
 
 

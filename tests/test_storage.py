@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy.exc import OperationalError
 
 from bot.domain import pipeline as core
 from bot.domain.forms import ContactInput, InterviewInput, Standing
@@ -185,3 +186,33 @@ def test_dashboard_lists_due_steps(db: Database) -> None:
     ]
     nobody = services.queries.home.screen("T1", "nobody", NOW)
     assert nobody.counts == dict.fromkeys(core.Stage, 0) and nobody.rows == () and nobody.first_use
+
+
+def test_a_unit_of_work_is_run_again_when_the_connection_fails(db: Database) -> None:
+    calls: list[int] = []
+
+    def work(session: object) -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+        return "done"
+
+    assert db.run(work) == "done" and len(calls) == 3
+    calls.clear()
+
+    def always(session: object) -> str:
+        calls.append(1)
+        raise OperationalError("SELECT 1", {}, Exception("the server is gone"))
+
+    with pytest.raises(OperationalError):
+        db.run(always, attempts=2)
+    assert len(calls) == 2
+
+    def broken(session: object) -> str:
+        calls.append(1)
+        raise ValueError("a bug, not a connection")
+
+    calls.clear()
+    with pytest.raises(ValueError):
+        db.run(broken)
+    assert len(calls) == 1

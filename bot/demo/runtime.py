@@ -136,7 +136,7 @@ class Demo:
         )
         self.pool = ListenerPool()
         app = create_app(self.config, self.services, make_client(self.config), listener_executor=self.pool)
-        self.web_app = WebApp(app, self.services)
+        self.web_app = WebApp(app, self.services, self.signing_secret)
         self.door = SlackDoor(self.web_app, self.signing_secret, FakeSlack.TEAM_ID, FakeSlack.APP_ID)
         client = make_client(self.config, retry_connection_errors=False)
         self.sweeper = _DemoSweeper(self.db, client, self.lock)

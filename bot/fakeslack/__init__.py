@@ -4,7 +4,10 @@
 thread.  Point a ``slack_sdk.WebClient`` at it with ``base_url=fake.api_url``; every request is
 recorded as a `Call`, answered like Slack would answer it (including Block Kit validation errors),
 and failures (429 / 5xx / ``{"ok": false}``) can be injected for retry tests.  `drop_response_next`
-simulates a call Slack carried out whose answer never arrived (the connection is closed instead).
+simulates a call Slack carried out whose answer never arrived (the connection is closed instead);
+`delay_response_next` a call that hangs and is carried out late, after the client gave up.
+``apps.connections.open`` (with the app-level token) points the app at `FakeSlack.socket_mode`, a
+WebSocket stand-in for Socket Mode that sends envelopes and records their acknowledgements.
 
 The Block Kit validator is also exposed as pure functions, `validate_message_blocks` and
 `validate_view`, so tests can check bodies that the app returns directly in HTTP ack responses.
@@ -21,8 +24,8 @@ library: nothing of the app (``bot``, ``handlers``, ``storage``).
 Modules: `blockkit` (validation of messages and views; the element checks are in `elements`),
 `limits`, `server` (`FakeSlack`: lifecycle, configuration, inspection), `routing` (the HTTP side,
 recording, injected failures and rate limits), `state` (what the fake remembers), `methods`
-(auth, chat, conversations, users), `views`, `files`, `people` (what each person sees) and `wire`
-(decoding requests, error answers).
+(auth, chat, conversations, users), `views`, `files`, `people` (what each person sees), `wire`
+(decoding requests, error answers) and `socketmode` (the WebSocket server).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from bot.fakeslack.limits import (
     MSG_BLOCKS_TEXT_LIMIT,
 )
 from bot.fakeslack.server import FakeSlack
+from bot.fakeslack.socketmode import SocketModeServer
 from bot.fakeslack.state import Call
 
 __all__ = [
@@ -52,6 +56,7 @@ __all__ = [
     "MSG_BLOCKS_TEXT_LIMIT",
     "Call",
     "FakeSlack",
+    "SocketModeServer",
     "validate_message_blocks",
     "validate_view",
 ]

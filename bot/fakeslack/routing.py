@@ -58,7 +58,15 @@ class Router(SlackState):
             headers = {key.lower(): value for key, value in handler.headers.items()}
             path = parts.path
             if path.startswith("/api/"):
-                reply = self._api(path[len("/api/") :], parts.query, body, headers, arrived)
+                method = path[len("/api/") :]
+                held = self._hold(method)
+                try:
+                    arrived = time.monotonic() if held else arrived
+                    reply = self._api(method, parts.query, body, headers, arrived, held)
+                finally:
+                    if held:
+                        with self._lock:
+                            self._in_flight -= 1
             elif path.startswith("/response/"):
                 reply = self._response_url(path[len("/response/") :], parts.query, body, headers, arrived)
             elif path.startswith("/upload/"):
@@ -77,13 +85,26 @@ class Router(SlackState):
                 handler.connection.shutdown(socket.SHUT_RDWR)
             return
         payload, content_type = reply.encode()
-        handler.send_response(reply.status)
-        handler.send_header("Content-Type", content_type)
-        handler.send_header("Content-Length", str(len(payload)))
-        for name, value in reply.headers.items():
-            handler.send_header(name, value)
-        handler.end_headers()
-        handler.wfile.write(payload)
+        with contextlib.suppress(OSError):  # a client that gave up on a held call has gone
+            handler.send_response(reply.status)
+            handler.send_header("Content-Type", content_type)
+            handler.send_header("Content-Length", str(len(payload)))
+            for name, value in reply.headers.items():
+                handler.send_header(name, value)
+            handler.end_headers()
+            handler.wfile.write(payload)
+
+    def _hold(self, method: str) -> float:
+        """Hold the call if `delay_response_next` asked for it: returns the seconds it was held (then
+        it counts as in flight until the caller has carried it out), or 0."""
+        with self._lock:
+            queue = self._delays.get(method)
+            if not queue:
+                return 0.0
+            seconds = queue.popleft()
+            self._in_flight += 1
+        time.sleep(seconds)
+        return seconds or 1e-9
 
     def _record(self, call: Call, reply: Reply) -> Reply:
         if self._take_drop(call.method):
@@ -127,16 +148,22 @@ class Router(SlackState):
             return Reply(failure.status, text=f"{failure.status} {phrase}")
         return None
 
-    def _api(self, method: str, query: str, body: bytes, headers: dict[str, str], arrived: float) -> Reply:
+    def _api(
+        self, method: str, query: str, body: bytes, headers: dict[str, str], arrived: float, held: float = 0.0
+    ) -> Reply:
         args, decode_error = decode_args(query, body, headers.get("content-type", ""))
-        call = Call(method=method, args=args, headers=headers, at=arrived, body=body)
+        call = Call(method=method, args=args, headers=headers, at=arrived, body=body, delayed=held)
         with self._lock:
             auth = headers.get("authorization", "").strip()
             if not auth:
                 return self._record(call, Reply(200, data=error("not_authed")))
             scheme, _, token = auth.partition(" ")
-            if scheme.lower() != "bearer" or token.strip() != self.bot_token:
-                return self._record(call, Reply(200, data=error("invalid_auth")))
+            # apps.connections.open takes the app-level token (xapp-), every other method the bot's.
+            expected = self.app_token if method == "apps.connections.open" else self.bot_token
+            if scheme.lower() != "bearer" or token.strip() != expected:
+                wrong_kind = token.strip() in (self.app_token, self.bot_token)
+                reply = error("not_allowed_token_type" if wrong_kind else "invalid_auth")
+                return self._record(call, Reply(200, data=reply))
             injected = self._take_failure(method)
             if injected is not None:
                 call.injected = True

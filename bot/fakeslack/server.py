@@ -15,6 +15,7 @@ from bot.fakeslack.files import FileMethods
 from bot.fakeslack.methods import MessageMethods
 from bot.fakeslack.people import PersonMethods
 from bot.fakeslack.routing import LoopbackServer, Router
+from bot.fakeslack.socketmode import SocketModeServer
 from bot.fakeslack.state import Call, Failure, RateLimits, User
 from bot.fakeslack.views import ViewMethods
 
@@ -34,6 +35,7 @@ class FakeSlack(Router, PersonMethods, MessageMethods, ViewMethods, FileMethods)
         self,
         bot_token: str = "xoxb-test-token",
         *,
+        app_token: str = "xapp-1-test-token",
         default_tz: str = "America/New_York",
         trigger_ttl: float = 3.0,
         clock: Callable[[], float] | None = None,
@@ -41,9 +43,12 @@ class FakeSlack(Router, PersonMethods, MessageMethods, ViewMethods, FileMethods)
         """``clock`` (epoch seconds): message timestamps follow it (the demo's clock) instead of a
         fixed sequence; they still only go up."""
         self._init_state(bot_token, default_tz, trigger_ttl, clock)
+        self.app_token = app_token
         self._server: LoopbackServer | None = None
         self._thread: threading.Thread | None = None
+        self._socket_mode: SocketModeServer | None = None
         self._methods = {
+            "apps.connections.open": self._m_apps_connections_open,
             "auth.test": self._m_auth_test,
             "chat.postMessage": self._m_chat_post_message,
             "chat.update": self._m_chat_update,
@@ -75,6 +80,9 @@ class FakeSlack(Router, PersonMethods, MessageMethods, ViewMethods, FileMethods)
     def stop(self) -> None:
         server, thread = self._server, self._thread
         self._server = self._thread = None
+        socket_mode, self._socket_mode = self._socket_mode, None
+        if socket_mode is not None:
+            socket_mode.stop()
         if server is not None:
             server.shutdown()
             server.server_close()
@@ -107,6 +115,18 @@ class FakeSlack(Router, PersonMethods, MessageMethods, ViewMethods, FileMethods)
     def api_url(self) -> str:
         """Pass as ``WebClient(base_url=...)``: ``http://127.0.0.1:PORT/api/``."""
         return f"{self.base_url}/api/"
+
+    @property
+    def socket_mode(self) -> SocketModeServer:
+        """The Socket Mode WebSocket server ``apps.connections.open`` points the app at (started on
+        first use): send envelopes with it and read the app's acknowledgements."""
+        with self._lock:
+            if self._socket_mode is None:
+                self._socket_mode = SocketModeServer(self.APP_ID).start()
+            return self._socket_mode
+
+    def _m_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": self.socket_mode.issue_url()}
 
     def response_url(self, name: str = "r1") -> str:
         """A response_url; posts to it are recorded as method ``"response_url:<name>"``."""
@@ -170,6 +190,30 @@ class FakeSlack(Router, PersonMethods, MessageMethods, ViewMethods, FileMethods)
         with self._lock:
             self._drops[method] = self._drops.get(method, 0) + times
 
+    def delay_response_next(self, method: str, seconds: float, times: int = 1) -> None:
+        """Simulate a call that hangs, then lands: each of the next ``times`` calls to ``method`` is
+        held ``seconds`` before the fake carries it out (a posted message appears only then) and
+        answers, to a client that may have given up by then (its timeout: ``TimeoutError``).
+
+        ``method`` is an API method. The `Call` is recorded when it is carried out, with ``delayed``
+        set; a held call may also be failed or dropped by `fail_next` / `drop_response_next`.
+        `wait_idle` waits until no call is held."""
+        if times < 1 or seconds < 0:
+            raise ValueError("times must be at least 1 and seconds not negative")
+        with self._lock:
+            self._delays.setdefault(method, deque()).extend([float(seconds)] * times)
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        """Wait until no call is held by `delay_response_next` (every late call has landed)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                if self._in_flight == 0:
+                    return
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"calls still held after {timeout}s")
+            time.sleep(0.01)
+
     def enforce_rate_limits(
         self,
         per_channel_per_second: float = 1.0,
@@ -215,6 +259,7 @@ class FakeSlack(Router, PersonMethods, MessageMethods, ViewMethods, FileMethods)
             self._calls.clear()
             self._failures.clear()
             self._drops.clear()
+            self._delays.clear()
             self._reset_state()
 
     # -- inspection -------------------------------------------------------------------------------
@@ -278,5 +323,6 @@ class FakeSlack(Router, PersonMethods, MessageMethods, ViewMethods, FileMethods)
             if len(args) > 160:
                 args = args[:157] + "..."
             flag = (" [injected]" if call.injected else "") + (" [dropped]" if call.dropped else "")
+            flag += f" [held {call.delayed:g}s]" if call.delayed else ""
             lines.append(f"  +{call.at - start:.3f}s {call.method} -> {call.status} {outcome}{flag} {args}")
         return "\n".join(lines)

@@ -25,6 +25,7 @@ class Call:
     at: float  # time.monotonic() when the request arrived
     injected: bool = False  # answered by fail_next()
     dropped: bool = False  # processed, but drop_response_next() closed the connection unanswered
+    delayed: float = 0.0  # seconds delay_response_next() held the request before carrying it out
     status: int = 200  # HTTP status answered (for a dropped call: the one that would have been)
     response: Any = None  # decoded JSON answered (None for plain-text answers)
     body: bytes = b""  # raw request body
@@ -114,6 +115,7 @@ class SlackState:
     APP_ID: ClassVar[str] = "A0001"
 
     bot_token: str
+    app_token: str
     default_tz: str
     #: trigger ids issued by `trigger_id()` expire after this many seconds.
     trigger_ttl: float
@@ -124,6 +126,8 @@ class SlackState:
     _calls: list[Call]
     _failures: dict[str, deque[Failure]]
     _drops: dict[str, int]  # method -> how many answers drop_response_next() drops
+    _delays: dict[str, deque[float]]  # method -> the holds delay_response_next() queued, in order
+    _in_flight: int  # requests being held by a delay
     _methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]]
     #: When set (epoch seconds), message timestamps follow this clock instead of a fixed sequence.
     _clock: Callable[[], float] | None
@@ -143,6 +147,8 @@ class SlackState:
         self._calls = []
         self._failures = {}
         self._drops = {}
+        self._delays = {}
+        self._in_flight = 0
         self._ts_counter: Iterator[int] = itertools.count(1_700_000_000_000_100, 100)  # microseconds
         self._ids: Iterator[int] = itertools.count(1)
         self.internal_errors = []

@@ -1,0 +1,384 @@
+"""`Sweeper`: one pass of the sweep, delivering each due nudge as a DM exactly once.
+
+Every unit of work runs through `Database.run` (again on a fresh connection if the connection
+fails), and no Slack call is made inside a transaction. Time: the pass's ``now`` decides what is
+due; leases are measured from it plus the real time elapsed since the pass began.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any, TypeVar
+
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.blocks.nudges import nudge_message
+from bot.queries.nudges import load_items
+from bot.sweep import plan
+from bot.sweep.report import SweepReport
+from bot.sweep.slack import (
+    UNREACHABLE,
+    HistoryUnavailable,
+    Posted,
+    RateLimited,
+    Refused,
+    SweepSlack,
+)
+from storage.db import Database
+from storage.models import Nudge, User
+from storage.repository import SweepStore
+
+log = logging.getLogger("bot.sweep")
+T = TypeVar("T")
+
+
+@dataclass
+class Claim:
+    """Rows this sweep marked ``sending`` under ``token``, and the lease it last set on them."""
+
+    token: str
+    user_id: int
+    slack_user: str
+    dm_channel: str | None
+    claimed_at: datetime
+    held_until: datetime
+    size: int
+    attempts: int = 1
+    message: dict[str, Any] | None = None
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
+
+
+class Sweeper:
+    """One pass: recover claims whose lease ran out, log what fell due, deliver per user.
+
+    The client's own retry handlers are not used (see `SweepSlack`): a 429 is waited out here,
+    within the claim's lease, and a post without an answer is checked in the DM before any resend.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        client: WebClient | None,
+        *,
+        batch: int = 500,
+        lease: timedelta = timedelta(minutes=5),
+        max_items_per_dm: int = 8,
+        max_rate_limited: int = 5,
+        unreadable_for: timedelta = timedelta(hours=24),
+        sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.db = db
+        self.slack = SweepSlack(client) if client is not None else None
+        self.batch = batch
+        self.lease = lease
+        self.max_items = max_items_per_dm
+        self.max_rate_limited = max_rate_limited
+        self.unreadable_for = unreadable_for
+        self.sleep = sleep
+        self.monotonic = monotonic
+        self._origin = (datetime.min, 0.0)
+
+    # The pass -------------------------------------------------------------------------------------
+
+    def run(self, now: datetime, *, dry_run: bool = False) -> SweepReport:
+        report = SweepReport(at=now, dry_run=dry_run)
+        if dry_run:
+            with self.db.sessions() as session:
+                session.begin()
+                self._plan(session, now, report)
+                plan.preview(session, now, report, self.batch, self.max_items)
+                session.rollback()
+            return report
+        self._origin = (now, self.monotonic())
+        self._recover(report)
+        while self._unit(report, "plan", lambda s, r: self._plan(s, now, r, one_batch=True)):
+            pass
+        self._deliver(now, report)
+        return report
+
+    def _plan(self, session: Session, now: datetime, report: SweepReport, one_batch: bool = False) -> bool:
+        return plan.plan(session, now, report, self.batch, one_batch)
+
+    def _claim(self, session: Session, user: User, now: datetime, report: SweepReport) -> list[Nudge]:
+        return plan.select_live(session, user, now, report, self.max_items)
+
+    def _current(self) -> datetime:
+        """The pass's instant plus the real time since it began: what leases are measured against."""
+        start, began = self._origin
+        return start + timedelta(seconds=self.monotonic() - began)
+
+    def _unit(self, report: SweepReport, what: str, work: Callable[[Session, SweepReport], T]) -> T:
+        """``work`` as one unit of work, retried on a fresh connection if the connection fails; what
+        it counts reaches ``report`` only once it has committed."""
+
+        def attempt(session: Session) -> tuple[T, SweepReport]:
+            share = SweepReport(at=report.at)
+            return work(session, share), share
+
+        result, share = self.db.run(attempt, what=f"sweep: {what}")
+        report.add(share)
+        return result
+
+    # 1. Recover: claims whose lease ran out -----------------------------------------------------------
+
+    def _recover(self, report: SweepReport) -> None:
+        """A claim left ``sending`` past its lease (a sweep died, or a post got no answer) is checked
+        in the DM's history: delivered → recorded as sent; not there (history read) → pending again,
+        sent later in this pass; history unreadable → checked again later."""
+        while True:
+            current = self._current()
+            taken = self._unit(report, "recover", partial(self._take_expired, current))
+            if not taken:
+                return
+            for claim in taken:
+                self._settle(claim, report, just_posted=False)
+
+    def _take_expired(self, current: datetime, session: Session, _share: SweepReport) -> list[Claim]:
+        store = SweepStore(session)
+        by_token: dict[str, list[Nudge]] = defaultdict(list)
+        for nudge in store.expired_claims(current, self.batch):
+            by_token[nudge.claim_token or ""].append(nudge)
+        users = store.users_by_id(group[0].user_id for group in by_token.values())
+        until = current + self.lease  # ours while we look: a stale holder can no longer post
+        claims = []
+        for token, group in by_token.items():
+            for nudge in group:
+                if token:
+                    nudge.claimed_until = until
+                else:  # no claim to look for: nothing was posted under it
+                    nudge.status, nudge.claimed_until = "pending", None
+            user = users.get(group[0].user_id)
+            if token and user is not None:
+                claims.append(
+                    Claim(
+                        token,
+                        user.id,
+                        user.slack_user_id,
+                        user.dm_channel,
+                        claimed_at=group[0].claimed_at or current,
+                        held_until=until,
+                        size=len(group),
+                        attempts=max(n.delivery_attempts for n in group),
+                    )
+                )
+        return claims
+
+    def _settle(self, claim: Claim, report: SweepReport, *, just_posted: bool) -> None:
+        """Look for the claim's DM and record what was found. ``just_posted``: the post had no answer
+        a moment ago; if its DM is not there yet it may still land, so it is looked for again after a
+        back-off rather than sent again now."""
+        assert self.slack is not None
+        reason = ""
+        try:
+            found = self.slack.find(claim.dm_channel, claim.token)
+        except HistoryUnavailable as why:
+            found, reason = None, str(why)
+        current = self._current()
+
+        def record(session: Session, share: SweepReport) -> None:
+            rows = SweepStore(session).held(claim.token, claim.held_until)
+            if found is not None:
+                for nudge in rows:
+                    nudge.status, nudge.claimed_until = "sent", None
+                    nudge.sent_at = current if just_posted else nudge.claimed_at
+                    nudge.channel, nudge.message_ts = found
+                if just_posted:
+                    share.dms += 1
+                    share.items += len(rows)
+                else:
+                    share.recovered += len(rows)
+                return
+            age = current - claim.claimed_at
+            if not just_posted and not reason:
+                for nudge in rows:  # read, and not there: never delivered
+                    nudge.status, nudge.claim_token, nudge.claimed_until = "pending", None, None
+                return
+            if reason and age >= self.unreadable_for:
+                log.warning(
+                    "DM history of %s unreadable for %s (%s): sending claim %s again unchecked",
+                    claim.slack_user,
+                    age,
+                    reason,
+                    claim.token,
+                )
+                for nudge in rows:
+                    nudge.status, nudge.claim_token, nudge.claimed_until = "pending", None, None
+                return
+            wait = _backoff(claim.attempts) if just_posted else min(max(age, timedelta(minutes=1)), _HOUR)
+            for nudge in rows:
+                nudge.claimed_until = current + wait
+            share.unconfirmed += len(rows)
+
+        self._unit(report, "record a check", record)
+
+    # 2. Deliver -----------------------------------------------------------------------------------------
+
+    def _deliver(self, now: datetime, report: SweepReport) -> None:
+        after = 0
+        while True:
+            user_ids = self._unit(report, "find due nudges", partial(self._due_users, now, after))
+            if not user_ids:
+                return
+            for user_id in user_ids:
+                self._deliver_to(user_id, now, report)
+            after = user_ids[-1]
+
+    def _due_users(self, now: datetime, after: int, session: Session, _share: SweepReport) -> list[int]:
+        return SweepStore(session).users_with_due_nudges(now, self.batch, after_user_id=after)
+
+    def _deliver_to(self, user_id: int, now: datetime, report: SweepReport) -> None:
+        token = uuid.uuid4().hex
+        claim = self._unit(report, "claim", lambda s, r: self._take(s, user_id, token, now, r))
+        if claim is None:
+            return
+        if self.slack is None:
+            raise RuntimeError("a sweep that sends needs a Slack client")
+        self._send(claim, now, report)
+
+    def _take(
+        self, session: Session, user_id: int, token: str, now: datetime, share: SweepReport
+    ) -> Claim | None:
+        """Claim the user's live nudges under ``token`` (or find them claimed, when an earlier try
+        of this unit committed before its connection failed) and render their DM."""
+        user = session.get(User, user_id)
+        if user is None:
+            return None
+        store = SweepStore(session)
+        claimed = list(store.sending(token))
+        if not claimed:
+            claimed = self._claim(session, user, now, share)
+            until = self._current() + self.lease
+            for nudge in claimed:
+                nudge.status, nudge.claim_token = "sending", token
+                nudge.claimed_at, nudge.claimed_until = now, until
+                nudge.delivery_attempts += 1
+        if not claimed:
+            return None
+        held_until = claimed[0].claimed_until
+        assert held_until is not None
+        message = nudge_message(load_items(session, user, claimed, now))
+        attempts = max(n.delivery_attempts for n in claimed)
+        return Claim(
+            token,
+            user.id,
+            user.slack_user_id,
+            user.dm_channel,
+            now,
+            held_until,
+            len(claimed),
+            attempts,
+            message,
+        )
+
+    def _send(self, claim: Claim, now: datetime, report: SweepReport) -> None:
+        """Post the claim's DM while the lease is ours: it is checked and extended in the database
+        before each post (fencing), 429s are waited out if the wait fits in the lease."""
+        assert self.slack is not None and claim.message is not None
+        limited = 0
+        while True:
+            if limited:  # after a wait; the lease taken with the claim a moment ago is whole
+                current = self._current()
+                until = current + self.lease
+                if not self._unit(report, "hold", partial(self._hold, claim, current, until)):
+                    log.warning(
+                        "claim %s for %s was taken over: not posting it", claim.token, claim.slack_user
+                    )
+                    report.lost_leases += claim.size
+                    return
+                claim.held_until = until
+            outcome = self.slack.post(claim.slack_user, claim.token, claim.message)
+            if isinstance(outcome, Posted):
+                self._sent(claim, outcome, now, report)
+                return
+            if isinstance(outcome, RateLimited):
+                limited += 1
+                if limited <= self.max_rate_limited and outcome.retry_after <= self._longest_wait():
+                    self.sleep(outcome.retry_after)
+                    continue
+                self._release(claim, outcome.retry_after, report)
+                return
+            if isinstance(outcome, Refused):
+                self._failed(claim, now, outcome.error, report)
+                return
+            log.warning("DM to %s got no answer (%s): checking its DM", claim.slack_user, outcome.reason)
+            self._settle(claim, report, just_posted=True)
+            return
+
+    @staticmethod
+    def _hold(claim: Claim, current: datetime, until: datetime, session: Session, _: SweepReport) -> bool:
+        return SweepStore(session).hold(claim.token, claim.held_until, current, until)
+
+    def _longest_wait(self) -> float:
+        """The longest wait after which the lease set before the last post (which took at most the
+        client's timeout) has not run out yet, so that it can be checked and extended."""
+        assert self.slack is not None
+        return max(self.lease.total_seconds() - self.slack.timeout - 5.0, 0.0)
+
+    def _sent(self, claim: Claim, posted: Posted, now: datetime, report: SweepReport) -> None:
+        def record(session: Session, share: SweepReport) -> None:
+            for nudge in SweepStore(session).sending(claim.token):
+                nudge.status, nudge.sent_at = "sent", now
+                nudge.channel, nudge.message_ts = posted.channel, posted.ts
+                nudge.claimed_until = None
+            owner = session.get(User, claim.user_id)
+            if owner is not None and owner.dm_channel != posted.channel:
+                owner.dm_channel = posted.channel
+            share.dms += 1
+            share.items += claim.size
+
+        self._unit(report, "record a DM", record)
+        log.info("nudged %s with %d item(s)", claim.slack_user, claim.size)
+
+    def _release(self, claim: Claim, retry_after: float, report: SweepReport) -> None:
+        due = self._current() + timedelta(seconds=retry_after)
+
+        def record(session: Session, share: SweepReport) -> None:
+            rows = SweepStore(session).held(claim.token, claim.held_until)
+            for nudge in rows:
+                nudge.status, nudge.claim_token, nudge.claimed_until = "pending", None, None
+                nudge.retry_at, nudge.error = due, "rate-limited"
+            share.deferred += len(rows)
+
+        self._unit(report, "defer", record)
+        log.warning("DM to %s rate-limited for %ss: due again then", claim.slack_user, retry_after)
+
+    def _failed(self, claim: Claim, now: datetime, reason: str, report: SweepReport) -> None:
+        def record(session: Session, share: SweepReport) -> None:
+            rows = SweepStore(session).held(claim.token, claim.held_until)
+            if not rows:
+                return
+            user = session.get(User, claim.user_id)
+            if reason in UNREACHABLE:
+                if user is not None:
+                    user.unreachable_since, user.unreachable_reason = now, reason
+                for nudge in rows:
+                    nudge.status, nudge.error, nudge.claim_token = "failed", reason, None
+                    nudge.claimed_until = None
+                share.failed += len(rows)
+                return
+            for nudge in rows:
+                nudge.status, nudge.claim_token, nudge.error = "pending", None, reason[:200]
+                nudge.claimed_until = None
+                nudge.retry_at = now + _backoff(nudge.delivery_attempts)
+            share.retrying += len(rows)
+
+        self._unit(report, "record a refusal", record)
+        if reason in UNREACHABLE:
+            log.warning("user %s can't be reached (%s): nudges stopped", claim.slack_user, reason)
+        else:
+            log.warning("DM to %s failed (%s); will retry", claim.slack_user, reason)
+
+
+_HOUR = timedelta(hours=1)
