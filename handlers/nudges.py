@@ -33,6 +33,7 @@ from handlers.payloads import (
     NudgeMetadata,
     action_value,
     form_values,
+    in_home,
     message_ts,
     nudge_metadata,
     parse_nudge,
@@ -160,7 +161,8 @@ def _open(
     if ref is None or ref.choice is not None:  # a button's value is the id alone
         respond(notice(BAD_NUDGE))
         return
-    origin = effects.origin_of(context, client, respond=respond)
+    # Add notes and Add referrals are also on the App Home's rows: a refusal there is said on the Home.
+    origin = effects.origin_of(context, client, respond=respond, home=in_home(body))
     try:
         view = make_view(origin, ref.nudge_id)
     except ActionRefused as refusal:

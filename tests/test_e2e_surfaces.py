@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import T0, RunningApp, nudge_dms, paris, rows, texts
+from helpers import STUDENT, T0, RunningApp, nudge_dms, paris, rows, texts
 from student import Student, find_element, state_for
 
 from bot.domain.forms import validate_contact
@@ -460,3 +460,31 @@ def test_settings_from_the_home_are_confirmed_in_the_form(
     student.click({}, "home_actions", "open_settings", view=home)
     assert student.opened(before)["callback_id"] == "settings"
     assert nudge_dms(slack) == []
+
+
+def test_a_stale_click_on_the_home_says_why_on_the_home(
+    student: Student, running_app: RunningApp, slack: FakeSlack
+) -> None:
+    start = paris(5, 14)
+    student.log_by_command(name="Ada", standing="interview_scheduled", interview_at=int(start.timestamp()))
+    student.log_by_command(name="Bo")
+    [wrap] = student.sweep(paris(5, 14, 25))
+    home = student.open_home()
+    ada, bo = row_prefix("home", running_app, "Ada"), row_prefix("home", running_app, "Bo")
+    assert find_element(home, ada, "nudge_notes")  # the wrap-up waiting in the DM, on the Home too
+    # Bo's request goes out from the Home; the same (now old) Home's button again changes nothing.
+    student.click({}, bo, "request_sent", view=home)
+    student.click({}, bo, "request_sent", view=home)
+    assert "Already done" in texts(student.home()) and len(rows(running_app, OutreachAttempt)) == 1
+    # The notes are added from the DM; the old Home's Add notes then says so, on the Home.
+    before = student.modals_opened()
+    student.click({**wrap.args, **wrap.response}, "nudge_actions", "nudge_notes")
+    notes = student.opened(before)
+    state = {"takeaways": {"takeaways": {"type": "plain_text_input", "value": "Research ops grows"}}}
+    running_app.sender.submit("interview_notes", state, private_metadata=notes["private_metadata"])
+    running_app.settle()
+    before = student.modals_opened()
+    student.click({}, ada, "nudge_notes", view=home)
+    assert student.modals_opened() == before
+    assert "Nothing changed: the notes are already saved." in texts(student.home())
+    assert slack.calls_to(f"response_url:act-{STUDENT}") == []
