@@ -20,7 +20,6 @@ from bot.blocks.calendar import ics
 from bot.blocks.interviews import booked_headline, cancelled_headline, interview_message
 from bot.blocks.kit import esc, notice
 from bot.blocks.lookup import outcome_text
-from bot.blocks.questions import prepared_message
 from bot.domain.calendar import filename
 from bot.domain.ids import Surface
 from bot.queries.models import ContactNews, InterviewInfo
@@ -261,17 +260,11 @@ def _interview_cancelled(origin: Origin, event: InterviewCancelled) -> None:
 
 
 def _questions_prepared(origin: Origin, event: QuestionsPrepared) -> None:
-    prepared = origin.services.queries.interviews.prepared(origin.team_id, origin.user_id, event.interview_id)
-    if prepared is None:
-        return
-    message = prepared_message(
-        prepared.contact_name, prepared.starts_at, prepared.questions, prepared.interview_id
-    )
-    try:
-        posted = origin.client.chat_postMessage(channel=origin.user_id, **message)
-        origin.services.users.remember_user(origin.team_id, origin.user_id, dm_channel=posted.get("channel"))
-    except SlackApiError as error:
-        log.warning("could not send the questions DM: %s", error.response.get("error"))
+    """The questions are shown in the form itself once saved; a reminder about the interview waiting
+    in a DM (its preparation) is drawn again to list them."""
+    nudges = origin.services.queries.nudges
+    for channel, ts in nudges.dms_about_interview(origin.team_id, origin.user_id, event.interview_id):
+        places.redraw_dm(origin, channel, ts)
 
 
 # The user --------------------------------------------------------------------------------------------

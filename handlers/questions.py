@@ -74,7 +74,12 @@ def save_questions(ack: Ack, view: dict, client: WebClient, context: BoltContext
     except ActionRefused as refusal:
         ack(response_action="errors", errors={question_blocks.OWN_BLOCK: clip(str(refusal), 300)})
         return
-    ack()
+    # Saved: the form shows the list in place of a DM.
+    prepared = result.prepared
+    ack(
+        response_action="update",
+        view=question_blocks.prepared_modal(prepared.contact_name, prepared.starts_at, prepared.questions),
+    )
     effects.apply(effects.origin_of(context, client), result.events)
 
 

@@ -127,7 +127,9 @@ class TestCommand:
 
 
 class TestPrepare:
-    def test_pick_and_add_your_own_then_get_a_dm(self, student: Student, slack: FakeSlack) -> None:
+    def test_pick_and_add_your_own_then_see_them_in_the_form(
+        self, student: Student, slack: FakeSlack
+    ) -> None:
         view = student.open_modal()
         assert not validate_view(view)
         assert view["callback_id"] == "prepare_questions"
@@ -137,22 +139,23 @@ class TestPrepare:
         before = len(slack.calls_to("chat.postMessage"))
         own = f"  What would you ask {HOSTILE}?\n\n- Is remote work common?\n"
         answer = student.submit(checked("field.2", "career.1", own=own), view)
-        assert answer in (None, {})
         saved = [THEMES[0].questions[0].text, THEMES[3].questions[1].text]
         saved += [f"What would you ask {HOSTILE}?", "Is remote work common?"]
         assert stored_questions(student.app) == [saved]
 
-        dm = slack.wait_for("chat.postMessage", before + 1)[-1]
-        assert dm.args["channel"] == STUDENT and dm.response["ok"]
-        assert not validate_message_blocks(dm.args["blocks"], dm.args["text"])
-        shown = texts(dm.args["blocks"])
+        # Saved: the form itself shows them (not a new DM).
+        assert answer["response_action"] == "update"
+        shown_view = answer["view"]
+        assert not validate_view(shown_view)
+        shown = texts(shown_view["blocks"])
         assert "4 questions ready" in shown and "1. How did you first get into this field?" in shown
         assert "3. What would you ask &lt;!channel&gt; &amp; &lt;@U999&gt;?" in shown
-        assert "<!channel>" not in texts(dm.args)
-        assert buttons(dm.args)["prepare_questions"] == str(student.interview_id)
+        assert "<!channel>" not in texts(shown_view)
+        student.app.settle()
+        assert len(slack.calls_to("chat.postMessage")) == before
 
         # Opening it again: what was saved is ticked and filled in.
-        again = student.open_modal(buttons(dm.args)["prepare_questions"])
+        again = student.open_modal(str(student.interview_id))
         assert not validate_view(again)
         ticked = {
             o["value"]
@@ -275,3 +278,19 @@ def test_a_nudge_without_questions_says_so(student: Student, slack: FakeSlack) -
     sweep.run(paris(4, 10))
     [dm] = [d for d in nudge_dms(slack) if "Interview with" in texts(d.args["blocks"])]
     assert "No questions prepared yet." in texts(dm.args["blocks"])
+
+
+def test_questions_saved_from_the_reminder_show_in_it(student: Student, slack: FakeSlack) -> None:
+    """The preparation reminder is where the questions are needed: saved from it, it is drawn again
+    listing them (no new DM)."""
+    student.app.clock.set(paris(4, 10))
+    sweeper(student.app).run(paris(4, 10))
+    [dm] = [d for d in nudge_dms(slack) if "Interview with" in texts(d.args["blocks"])]
+    assert "No questions prepared yet." in texts(dm.args["blocks"])
+    posts = len(slack.calls_to("chat.postMessage"))
+    view = student.open_modal(buttons(dm.args)["prepare_questions"])
+    student.submit(checked("role.1"), view)
+    student.app.settle()
+    redrawn = slack.message(dm.response["channel"], dm.response["ts"])
+    assert redrawn is not None and "1. What does a typical day or week look like for you?" in texts(redrawn)
+    assert len(slack.calls_to("chat.postMessage")) == posts

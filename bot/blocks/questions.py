@@ -249,3 +249,23 @@ def prepared_message(
         )
     )
     return {"text": plain_sentence(headline), "blocks": as_dicts(blocks)}
+
+
+def prepared_modal(contact_name: str, starts_at: datetime | None, questions: Sequence[str]) -> dict[str, Any]:
+    """What the form shows once the questions are saved (in place of a DM): the same list, numbered."""
+    blocks = prepared_message(contact_name, starts_at, questions, 1)["blocks"][:-1]  # no button to itself
+    blocks.append(
+        as_dicts(
+            [
+                ContextBlock(
+                    elements=[md("Your preparation reminder, the working day before, lists them too.")]
+                )
+            ]
+        )[0]
+    )
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Your questions"},
+        "close": {"type": "plain_text", "text": "Done"},
+        "blocks": blocks,
+    }

@@ -110,6 +110,26 @@ class NudgeQueries:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    def dms_about_interview(
+        self, team_id: str, slack_user_id: str, interview_id: int
+    ) -> list[tuple[str, str]]:
+        """The DMs (channel, ts) where a reminder about the user's interview is waiting."""
+        with self.db.session() as session:
+            user = Repository(session, team_id).find_user(slack_user_id)
+            if user is None:
+                return []
+            found = session.execute(
+                select(Nudge.channel, Nudge.message_ts)
+                .where(
+                    Nudge.team_id == team_id,
+                    Nudge.user_id == user.id,
+                    Nudge.interview_id == interview_id,
+                    Nudge.status == "sent",
+                )
+                .distinct()
+            ).all()
+            return [(channel, ts) for channel, ts in found if channel and ts]
+
     def dm_items(
         self, team_id: str, slack_user_id: str, channel: str, ts: str, now: datetime
     ) -> list[NudgeItem]:
