@@ -3,7 +3,6 @@ the targets picked for it, or help after two quiet weeks)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -15,7 +14,7 @@ from bot.domain.preferences import nudge_settings
 from bot.domain.window import day_label, week_start, zone
 from bot.queries.contacts import card_of
 from bot.queries.lookup import weekly_goal_texts
-from bot.queries.models import ContactCard, WeeklySummary, WeekProgress
+from bot.queries.models import WeeklySummary, WeekProgress
 from bot.queries.steps import line_of, next_steps_of
 from storage.models import Contact, Interview, OutreachAttempt, User
 from storage.repository import Repository
@@ -88,14 +87,6 @@ def last_move(session: Session, user: User) -> datetime | None:
     return max(found, default=None)
 
 
-def _cards(
-    session: Session, user: User, contacts: Sequence[Contact], now: datetime
-) -> dict[int, ContactCard]:
-    tz = zone(user.timezone)
-    steps = {s.contact_id: line_of(s, tz, now) for s in next_steps_of(session, user, contacts, now)}
-    return {c.id: card_of(c, steps.get(c.id)) for c in contacts}
-
-
 def weekly_summary(session: Session, user: User, now: datetime, week: date | None = None) -> WeeklySummary:
     """The Monday plan of ``week`` (by default this one), as of ``now``."""
     settings = nudge_settings(user.preferences, user.timezone)
@@ -103,16 +94,16 @@ def weekly_summary(session: Session, user: User, now: datetime, week: date | Non
     week = week or week_start(now, tz)
     _, end = _bounds(week, user)
     contacts = Repository(session, user.team_id).contacts_of(user)
-    cards = _cards(session, user, contacts, now)
+    every_step = next_steps_of(session, user, contacts, now)
+    lines = {s.contact_id: line_of(s, tz, now) for s in every_step}
+    cards = {c.id: card_of(c, lines.get(c.id)) for c in contacts}
     chosen = rules.choices(user.preferences, week)
     picked = [cards[i] for i in chosen.targets if i in cards and cards[i].stage is core.Stage.TARGET]
     picked_ids = {c.id for c in picked}
     # This week's steps: overdue ones, those whose reminder comes before the week ends, and those
     # with no reminder behind them (a first request, booking a time after a yes).
     steps = [
-        s
-        for s in next_steps_of(session, user, contacts, now)
-        if (s.due_at is None or s.due_at < end) and s.contact_id not in picked_ids
+        s for s in every_step if (s.due_at is None or s.due_at < end) and s.contact_id not in picked_ids
     ][:PLAN_STEPS]
     targets = [c for c in contacts if c.stage == core.Stage.TARGET.value]
     first = min((c.created_at for c in contacts), default=None)
@@ -126,7 +117,7 @@ def weekly_summary(session: Session, user: User, now: datetime, week: date | Non
         interviews=progress.interviews,
         interviews_goal=settings.weekly_interviews,
         targets=len(targets),
-        due=tuple(line_of(s, tz, now) for s in steps),
+        due=tuple(lines[s.contact_id] for s in steps),
         objective=objective,
         targets_text=targets_text,
         progress=progress,
