@@ -215,7 +215,11 @@ def _url(value: object) -> str:
     """A response_url: Slack's own https address (anything else is ignored)."""
     if not isinstance(value, str) or len(value) > 500:
         return ""
-    return value if value.startswith(("https://hooks.slack.com/", "http://127.0.0.1:")) else ""
+    return (
+        value
+        if value.startswith(("https://hooks.slack.com/", "https://hooks.slack-gov.com/", "http://127.0.0.1:"))
+        else ""
+    )
 
 
 @dataclass(frozen=True)

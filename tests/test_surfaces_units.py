@@ -218,3 +218,40 @@ def test_the_notes_form_labels_optional_only_what_is() -> None:
     assert optional == {"takeaways": False, "advice": True, "action_items": True, "talk_again": True}
     assert not isinstance(check_notes({"takeaways": "Research ops is growing"}, NOW), dict)
     assert "takeaways" in check_notes({}, NOW)  # type: ignore[operator]
+
+
+# What a form and a click carry back -------------------------------------------------------------------
+
+
+@given(st.one_of(st.none(), st.text(max_size=300)))
+def test_metadata_and_places_never_raise(raw: str | None) -> None:
+    from handlers.payloads import form_metadata, parse_place
+
+    form_metadata(raw)
+    parse_place(raw)
+
+
+def test_form_metadata_round_trip_and_only_slacks_response_urls() -> None:
+    from handlers.payloads import FormMetadata, form_metadata
+
+    kept = FormMetadata(True, 4, 7, "list:4:2|V123", "https://hooks.slack.com/actions/T1/2/x", ("D1", "1.2"))
+    assert form_metadata(kept.dumps()) == kept
+    assert form_metadata("") == FormMetadata()  # a form opened by an earlier version
+    forged = FormMetadata(response_url="https://evil.example/steal").dumps()
+    assert form_metadata(forged) == FormMetadata()
+    assert form_metadata('{"form": "contact", "contact": 4}') is None  # an id without its version
+
+
+def test_places_read_from_block_ids() -> None:
+    from bot.domain.ids import Surface
+    from handlers.payloads import Place, parse_place
+
+    assert parse_place("list:12:3") == Place(Surface.LIST, 12, page=3)
+    assert parse_place("cards:5:4,5,6") == Place(Surface.CARDS, 5, ids=(4, 5, 6))
+    assert parse_place("cards:9:4,5") is None  # the clicked one must be among them
+    assert parse_place("home:7", {"view": {"type": "home", "id": "V1"}}) == Place(Surface.HOME, 7)
+    assert parse_place("list:1:1", {"view": {"type": "modal", "id": "V9"}}).view_id == "V9"  # type: ignore[union-attr]
+    assert parse_place("list:1:1|V8") == Place(Surface.LIST, 1, view_id="V8")
+    for bad in ("b", "home", "home:x", "nowhere:1", "contact:0", "list:1:1|V 8:x"):
+        place = parse_place(bad)
+        assert place is None or place.view_id == ""
