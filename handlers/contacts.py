@@ -4,11 +4,13 @@ interview, the list's pages, the App Home's buttons)."""
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.blocks.contacts import pipeline_message, pipeline_modal
 from bot.blocks.kit import notice
@@ -34,6 +36,8 @@ from handlers.payloads import (
     parse_id,
     response_url,
 )
+
+log = logging.getLogger(__name__)
 
 # Subcommands -------------------------------------------------------------------------------------
 
@@ -129,9 +133,13 @@ def _redraw_form(body: dict, client: WebClient, context: BoltContext, more: bool
         except ActionRefused:
             return
     form = LogForm.of(form_values(view), metadata.details, editing)
-    client.views_update(
-        view_id=view["id"], hash=view.get("hash"), view=log_contact_modal(metadata.dumps(), form)
-    )
+    try:
+        client.views_update(
+            view_id=view["id"], hash=view.get("hash"), view=log_contact_modal(metadata.dumps(), form)
+        )
+    except SlackApiError as error:
+        # hash_conflict: the form changed again meanwhile; the later change draws it.
+        log.info("the log form was not redrawn: %s", error.response.get("error"))
 
 
 def log_contact(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
