@@ -3,28 +3,27 @@ and on the App Home (request sent, their reply, schedule an interview, open the 
 
 from __future__ import annotations
 
-from functools import partial
+from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.contacts import pipeline_message, pipeline_modal
-from bot.blocks.kit import notice
 from bot.blocks.modals.log_contact import log_contact_modal
 from bot.blocks.modals.schedule import schedule_modal
 from bot.domain.forms import validate_contact
 from bot.domain.ids import ActionId, ViewId
-from bot.services import ActionRefused
+from bot.services.events import ContactResult
 from handlers import effects
 from handlers.context import Invocation, services_of, team_of, user_of
+from handlers.flows import Click, act, opens
 from handlers.payloads import (
-    BAD_CONTACT_BUTTON,
+    CARD_BUTTON,
+    CARD_MENU,
     ContactMetadata,
-    action_value,
+    ContactRef,
     form_values,
     message_location,
-    parse_contact,
-    parse_contact_choice,
 )
 
 # Subcommands -------------------------------------------------------------------------------------
@@ -73,30 +72,26 @@ def request_sent(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     """The card's "Request sent" or "Follow-up sent": one attempt, on the version the card was drawn for."""
-    ack()
-    ref = parse_contact(action_value(action))
-    if ref is None:
-        respond(notice(BAD_CONTACT_BUTTON))
-        return
-    origin = effects.origin_of(context, client, message_location(body), respond)
-    contacts = origin.services.contacts
-    act = partial(contacts.request_sent, origin.team_id, origin.user_id, ref.contact_id, ref.version)
-    effects.settle(origin, act)
+    act(ack, body, action, client, context, respond, CARD_BUTTON, _request_sent, in_place=True)
+
+
+def _request_sent(click: Click[ContactRef]) -> ContactResult:
+    ref = click.ref
+    return click.services.contacts.request_sent(click.team_id, click.user_id, ref.contact_id, ref.version)
 
 
 def contact_reply(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     """Their answer to the request, from the card's menu (``"<contact id>:<version>:<answer>"``)."""
-    ack()
-    ref = parse_contact_choice(action_value(action))
-    if ref is None:
-        respond(notice(BAD_CONTACT_BUTTON))
-        return
-    origin = effects.origin_of(context, client, message_location(body), respond)
-    contacts = origin.services.contacts
-    act = partial(contacts.reply, origin.team_id, origin.user_id, ref.contact_id, ref.version, ref.choice)
-    effects.settle(origin, act)
+    act(ack, body, action, client, context, respond, CARD_MENU, _reply, in_place=True)
+
+
+def _reply(click: Click[ContactRef]) -> ContactResult:
+    ref = click.ref
+    return click.services.contacts.reply(
+        click.team_id, click.user_id, ref.contact_id, ref.version, ref.choice
+    )
 
 
 def schedule_interview(
@@ -104,19 +99,14 @@ def schedule_interview(
 ) -> None:
     """The "Schedule interview" button of a card or a search result: the booking modal (its submission
     is in handlers/interviews.py)."""
-    ack()
-    ref = parse_contact(action_value(action))
-    if ref is None:
-        respond(notice(BAD_CONTACT_BUTTON))
-        return
-    origin = effects.origin_of(context, client, respond=respond)
-    try:
-        card = origin.services.contacts.card(origin.team_id, origin.user_id, ref.contact_id)
-    except ActionRefused as refusal:
-        effects.refuse(origin, refusal)
-        return
-    metadata = ContactMetadata(ref.contact_id, ref.version, message_location(body))
-    client.views_open(trigger_id=body["trigger_id"], view=schedule_modal(card.name, metadata.dumps()))
+    act(ack, body, action, client, context, respond, CARD_BUTTON, opens(_schedule_view))
+
+
+def _schedule_view(click: Click[ContactRef]) -> dict[str, Any]:
+    ref = click.ref
+    card = click.services.contacts.card(click.team_id, click.user_id, ref.contact_id)
+    metadata = ContactMetadata(ref.contact_id, ref.version, message_location(click.body))
+    return schedule_modal(card.name, metadata.dumps())
 
 
 def register(app: App) -> None:

@@ -3,60 +3,40 @@ the mail-app link button of every draft modal."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.drafts import contact_drafts_modal
-from bot.blocks.kit import notice
 from bot.domain.ids import ActionId, ViewId
-from bot.services import ActionRefused
-from handlers import effects
-from handlers.context import services_of, team_of, user_of
-from handlers.payloads import (
-    BAD_CONTACT,
-    OUT_OF_DATE,
-    ContactMetadata,
-    action_value,
-    contact_metadata,
-    message_location,
-    parse_contact,
-)
+from bot.services.events import Result
+from handlers.effects import Origin
+from handlers.flows import Click, act, no_form, opens, submit
+from handlers.payloads import DRAFT_BUTTON, ContactMetadata, ContactRef, contact_metadata, message_location
 
 
 def open_drafts(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     """The card's "Draft a message": the drafts that fit where the contact stands."""
-    ack()
-    ref = parse_contact(action_value(action))
-    if ref is None:
-        respond(notice(BAD_CONTACT))
-        return
-    origin = effects.origin_of(context, client, respond=respond)
-    try:
-        found = origin.services.drafts.for_contact(origin.team_id, origin.user_id, ref.contact_id)
-    except ActionRefused as refusal:
-        effects.refuse(origin, refusal)
-        return
-    metadata = ContactMetadata(found.contact_id, ref.version, message_location(body))
-    client.views_open(trigger_id=body["trigger_id"], view=contact_drafts_modal(found, metadata.dumps()))
+    act(ack, body, action, client, context, respond, DRAFT_BUTTON, opens(_drafts_view))
+
+
+def _drafts_view(click: Click[ContactRef]) -> dict[str, Any]:
+    found = click.services.drafts.for_contact(click.team_id, click.user_id, click.ref.contact_id)
+    metadata = ContactMetadata(found.contact_id, click.ref.version, message_location(click.body))
+    return contact_drafts_modal(found, metadata.dumps())
 
 
 def sent_it(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
-    """The drafts modal's "Sent it": a request or follow-up is recorded; the card it came from redrawn."""
-    metadata = contact_metadata(view.get("private_metadata"))
-    if metadata is None:
-        ack(response_action="errors", errors={"draft": OUT_OF_DATE})
-        return
-    drafts = services_of(context).drafts
-    try:
-        result = drafts.sent(team_of(context), user_of(context), metadata.contact_id, metadata.version)
-    except ActionRefused as refusal:
-        # The modal says why; the card it was opened from stays as it is.
-        ack(response_action="errors", errors={"draft": str(refusal)[:150]})
-        return
-    ack()
-    effects.apply(effects.origin_of(context, client, metadata.message), result.events)
+    """The drafts modal's "Sent it": a request or follow-up is recorded; the card it came from redrawn.
+    Refused, the modal says why and the card it was opened from stays as it is."""
+    submit(ack, view, client, context, contact_metadata, "draft", no_form, _sent, in_place=True)
+
+
+def _sent(origin: Origin, about: ContactMetadata, _checked: bool) -> Result:
+    return origin.services.drafts.sent(origin.team_id, origin.user_id, about.contact_id, about.version)
 
 
 def open_mailto(ack: Ack) -> None:

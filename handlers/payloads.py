@@ -9,9 +9,13 @@ parser returns None for anything else, and never raises: the listener then gives
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+from bot.queries.models import OUTCOMES
+
+R = TypeVar("R")
 
 # What a listener answers when a payload doesn't parse (forged, garbled, or from an older version).
 BAD_CONTACT_BUTTON = "That button doesn't carry a contact I can read. Open your list with `/infoint list`."
@@ -106,9 +110,37 @@ def parse_nudge(raw: str | None) -> NudgeRef | None:
     return NudgeRef(nudge_id, choice if colon else None)
 
 
+def parse_nudge_button(raw: str | None) -> int | None:
+    """A button's ``"<nudge id>"`` alone (no overflow's choice)."""
+    return parse_id(raw)
+
+
 def parse_interview(raw: str | None) -> int | None:
     """A button's ``"<interview id>"``."""
     return parse_id(raw)
+
+
+def parse_outcome(raw: str | None) -> ContactRef | None:
+    """A search result's outcome menu: ``"<contact id>:<version>:<outcome>"``, one of :data:`OUTCOMES`."""
+    found = parse_contact_choice(raw)
+    return found if found is not None and found.choice in OUTCOMES else None
+
+
+@dataclass(frozen=True)
+class Reading(Generic[R]):
+    """A kind of button or menu value: its parser, and what the listener answers when it doesn't parse."""
+
+    parse: Callable[[str | None], R | None]
+    unreadable: str
+
+
+CARD_BUTTON = Reading(parse_contact, BAD_CONTACT_BUTTON)
+CARD_MENU = Reading(parse_contact_choice, BAD_CONTACT_BUTTON)
+DRAFT_BUTTON = Reading(parse_contact, BAD_CONTACT)
+OUTCOME_MENU = Reading(parse_outcome, BAD_CONTACT_MENU)
+REMINDER_CLICK = Reading(parse_nudge, BAD_NUDGE)  # a button, or an overflow with its choice
+REMINDER_BUTTON = Reading(parse_nudge_button, BAD_NUDGE)
+INTERVIEW_BUTTON = Reading(parse_interview, BAD_INTERVIEW)
 
 
 # Modal metadata --------------------------------------------------------------------------------------
@@ -122,6 +154,12 @@ def _json_object(raw: object) -> dict[str, Any] | None:
     except ValueError:  # not JSON, or a number too long to read
         return None
     return loaded if isinstance(loaded, dict) else None
+
+
+def _id_in(raw: str | None, key: str) -> int | None:
+    """The id under ``key`` of metadata naming one record."""
+    data = _json_object(raw)
+    return _json_id(data.get(key)) if data is not None else None
 
 
 @dataclass(frozen=True)
@@ -162,8 +200,7 @@ class NudgeMetadata:
 
 
 def nudge_metadata(raw: str | None) -> NudgeMetadata | None:
-    data = _json_object(raw)
-    nudge_id = _json_id(data.get("nudge")) if data is not None else None
+    nudge_id = _id_in(raw, "nudge")
     return NudgeMetadata(nudge_id) if nudge_id is not None else None
 
 
@@ -178,8 +215,7 @@ class InterviewMetadata:
 
 
 def interview_metadata(raw: str | None) -> InterviewMetadata | None:
-    data = _json_object(raw)
-    interview_id = _json_id(data.get("interview")) if data is not None else None
+    interview_id = _id_in(raw, "interview")
     return InterviewMetadata(interview_id) if interview_id is not None else None
 
 

@@ -15,7 +15,6 @@ from slack_sdk.models.blocks import (
     OverflowMenuElement,
     SectionBlock,
 )
-from slack_sdk.models.views import View
 
 from bot.blocks.kit import (
     MAX_HEADER_TEXT,
@@ -24,9 +23,11 @@ from bot.blocks.kit import (
     as_dicts,
     button,
     clip,
+    ephemeral,
     esc,
     fit_lines,
     md,
+    modal,
     plain,
     slack_date,
 )
@@ -173,15 +174,9 @@ def _next(card: ContactCard) -> str:
 def pipeline_message(cards: Sequence[ContactCard]) -> dict[str, Any]:
     blocks: list[Block] = [HeaderBlock(text=plain(f"Your pipeline: {len(cards)} contacts", MAX_HEADER_TEXT))]
     blocks += _pipeline_blocks(cards, MAX_MESSAGE_BLOCKS - len(blocks))
-    return {
-        "response_type": "ephemeral",
-        "text": f"Your pipeline: {len(cards)} contacts",
-        "blocks": as_dicts(blocks),
-    }
+    return ephemeral(f"Your pipeline: {len(cards)} contacts", blocks)
 
 
 def pipeline_modal(cards: Sequence[ContactCard]) -> dict[str, Any]:
     blocks = _pipeline_blocks(cards, MAX_VIEW_BLOCKS)
-    return View(
-        type="modal", title=plain("Your pipeline", 24), close=plain("Close", 24), blocks=blocks
-    ).to_dict()
+    return modal("Your pipeline", blocks, close="Close")

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from bot.domain import drafts
 from bot.domain import pipeline as core
 from bot.domain.nudges import NudgeKind
+from bot.queries.contacts import own_contact
 from bot.queries.models import ContactDrafts
 from storage.db import Database
 from storage.models import Contact, Note, Nudge
@@ -86,11 +87,10 @@ class DraftQueries:
     def for_contact(self, team_id: str, slack_user_id: str, contact_id: int) -> ContactDrafts | None:
         """The drafts that fit the user's own contact (none at some stages); None for anyone else's."""
         with self.db.session() as session:
-            repo = Repository(session, team_id)
-            user = repo.find_user(slack_user_id)
-            contact = repo.contact_of(user, contact_id) if user else None
-            if contact is None:
+            found = own_contact(Repository(session, team_id), slack_user_id, contact_id)
+            if found is None:
                 return None
+            _, contact = found
             stage = core.Stage(contact.stage)
             tries = core.unanswered_attempts(
                 core.Attempt(a.sent_at, core.OutreachChannel(a.channel), core.AttemptOutcome(a.outcome))

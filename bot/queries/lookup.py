@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.domain import pipeline as core
 from bot.domain.chain import chain_of
 from bot.domain.forms import clean_text
 from bot.domain.preferences import current
-from bot.queries.models import FIND_LIMIT, GOAL_LIMITS, ContactCard, FoundContact, Goal, SearchResult
+from bot.queries.contacts import plain_card
+from bot.queries.models import FIND_LIMIT, GOAL_LIMITS, FoundContact, Goal, SearchResult
 from storage.db import Database
 from storage.lookup import LookupStore
-from storage.models import Contact
 from storage.repository import Repository
 
 # The longest search text taken, in characters.
@@ -32,9 +31,7 @@ class LookupQueries:
             store = LookupStore(session, team_id)
             contacts, total = store.search(owner.id, text, limit)
             known = store.chain_records(owner.id, (c.id for c in contacts))
-            found = [
-                FoundContact(_search_card(c), chain_of(c.id, known), c.outcome or None) for c in contacts
-            ]
+            found = [FoundContact(plain_card(c), chain_of(c.id, known), c.outcome or None) for c in contacts]
             return SearchResult(found, total)
 
     def goal(self, team_id: str, slack_user_id: str) -> Goal:
@@ -42,22 +39,6 @@ class LookupQueries:
         with self.db.session() as session:
             user = Repository(session, team_id).find_user(slack_user_id)
             return goal_from_preferences(user.preferences if user else None)
-
-
-def _search_card(contact: Contact) -> ContactCard:
-    """What a search result shows (no attempts or interviews: a result doesn't need them)."""
-    return ContactCard(
-        id=contact.id,
-        version=contact.version,
-        name=contact.name,
-        stage=core.Stage(contact.stage),
-        degree=core.Degree(contact.degree),
-        company=contact.company,
-        role=contact.role,
-        industry=contact.industry,
-        introducer=contact.introducer_name,
-        learning_goal=contact.learning_goal,
-    )
 
 
 def _text(prefs: Mapping[str, Any], key: str) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from functools import partial
 
 from bot.domain import pipeline as core
 from bot.domain.forms import ContactInput, Standing
@@ -21,11 +24,12 @@ from bot.services.events import (
     UserSeen,
 )
 from bot.services.ownership import owned_contact
+from bot.services.refusals import move_contact
 from bot.services.superseded import close_superseded
 from storage.db import Database
 from storage.facts import contact_facts
 from storage.models import Contact
-from storage.repository import Repository, StaleVersion
+from storage.repository import Repository
 
 REPLIES = {"yes": core.Event.REPLIED_YES, "no": core.Event.REPLIED_NO, "later": core.Event.REPLIED_LATER}
 REPLY_NEWS = {
@@ -108,22 +112,10 @@ class ContactService:
         with self.db.session() as session:
             repo = Repository(session, team_id)
             contact = owned_contact(repo, slack_user_id, contact_id)
-            try:
-                if contact.version != version:
-                    raise ActionRefused(stale_message(contact))
-                attempts = contact_facts(contact).attempts
-                owner = repo.find_user(slack_user_id)
-                rules = nudge_settings(owner.preferences if owner else None, None).pipeline
-                try:
-                    new_stage = core.check_request_sent(core.Stage(contact.stage), attempts, rules)
-                except core.TransitionError as refusal:
-                    raise ActionRefused(str(refusal)) from None
-                try:
-                    repo.advance(contact, version, new_stage, now)
-                except StaleVersion:
-                    raise ActionRefused(stale_message(contact)) from None
-            except ActionRefused as refusal:
-                raise refusal.with_events(ContactCardStale(contact_id)) from None
+            with _card_as_it_stands(contact_id):
+                move_contact(
+                    repo, contact, version, partial(_request_stage, repo, slack_user_id, contact), now
+                )
             repo.add_attempt(contact, preferred_channel(contact), now)
             session.refresh(contact)
             closed = self._close_superseded(repo, slack_user_id, contact, now)
@@ -138,10 +130,8 @@ class ContactService:
         with self.db.session() as session:
             repo = Repository(session, team_id)
             contact = owned_contact(repo, slack_user_id, contact_id)
-            try:
+            with _card_as_it_stands(contact_id):
                 record_reply(repo, contact, version, answer, now)
-            except ActionRefused as refusal:
-                raise refusal.with_events(ContactCardStale(contact_id)) from None
             session.refresh(contact)
             closed = self._close_superseded(repo, slack_user_id, contact, now)
             card = self._card(repo, slack_user_id, contact, now)
@@ -154,20 +144,8 @@ class ContactService:
         with self.db.session() as session:
             repo = Repository(session, team_id)
             contact = owned_contact(repo, slack_user_id, contact_id)
-            try:
-                if contact.version != version:
-                    raise ActionRefused(stale_message(contact))
-                if contact.stage != core.Stage.INTERVIEWED.value:
-                    raise ActionRefused(
-                        f"Nothing to record: the contact is at “{core.Stage(contact.stage).label}”."
-                    )
-                repo.advance(contact, version, core.Stage.INTERVIEWED, now)
-            except StaleVersion:
-                raise ActionRefused(stale_message(contact)).with_events(
-                    ContactCardStale(contact_id)
-                ) from None
-            except ActionRefused as refusal:
-                raise refusal.with_events(ContactCardStale(contact_id)) from None
+            with _card_as_it_stands(contact_id):
+                move_contact(repo, contact, version, partial(_still_interviewed, contact), now)
             owed = [
                 i
                 for i in contact.interviews
@@ -187,25 +165,36 @@ def record_reply(repo: Repository, contact: Contact, version: int, answer: str, 
     """Their answer to the latest request moves the contact on (compare-and-set on ``version``)."""
     if answer not in REPLIES:
         raise ActionRefused("Choose yes, no or later.")
-    if contact.version != version:
-        raise ActionRefused(stale_message(contact))
-    try:
-        repo.advance(contact, version, core.transition(core.Stage(contact.stage), REPLIES[answer]), now)
-    except core.TransitionError as refusal:
-        raise ActionRefused(str(refusal)) from None
-    except StaleVersion:
-        raise ActionRefused(stale_message(contact)) from None
+    move_contact(
+        repo, contact, version, partial(core.transition, core.Stage(contact.stage), REPLIES[answer]), now
+    )
     latest = max(contact.attempts, key=lambda a: a.sent_at, default=None)
     if latest is not None:
         latest.outcome, latest.outcome_at = answer, now
     repo.session.flush()
 
 
-def stale_message(contact: Contact) -> str:
-    return (
-        "Already done: this message was out of date. "
-        f"The contact is now at “{core.Stage(contact.stage).label}”."
-    )
+@contextmanager
+def _card_as_it_stands(contact_id: int) -> Iterator[None]:
+    """Inside: a refusal also redraws the clicked card as things stand, so its buttons tell the truth."""
+    try:
+        yield
+    except ActionRefused as refusal:
+        raise refusal.with_events(ContactCardStale(contact_id)) from None
+
+
+def _request_stage(repo: Repository, slack_user_id: str, contact: Contact) -> core.Stage:
+    """Where one more request or follow-up moves the contact (refused past the tries the user allows)."""
+    owner = repo.find_user(slack_user_id)
+    rules = nudge_settings(owner.preferences if owner else None, None).pipeline
+    return core.check_request_sent(core.Stage(contact.stage), contact_facts(contact).attempts, rules)
+
+
+def _still_interviewed(contact: Contact) -> core.Stage:
+    """A note after an interview records something only while the contact stands there."""
+    if contact.stage != core.Stage.INTERVIEWED.value:
+        raise ActionRefused(f"Nothing to record: the contact is at “{core.Stage(contact.stage).label}”.")
+    return core.Stage.INTERVIEWED
 
 
 def preferred_channel(contact: Contact) -> core.OutreachChannel:

@@ -31,6 +31,7 @@ from bot.services.contacts import preferred_channel, record_reply
 from bot.services.errors import ActionRefused
 from bot.services.events import ContactCardOffered, Event, InterviewBooked, NudgeDmChanged, Result
 from bot.services.ownership import nudge_contact, nudge_interview, owned_nudge
+from bot.services.refusals import refusing
 from storage.db import Database
 from storage.models import Contact, Interview, Nudge, User
 from storage.repository import Repository, contact_facts
@@ -155,10 +156,8 @@ class NudgeActions:
                 stage = core.Stage(contact.stage)
                 attempts = contact_facts(contact).attempts
                 pipeline_rules = nudge_settings(user.preferences, user.timezone).pipeline
-                try:
+                with refusing(contact):
                     new_stage = core.check_request_sent(stage, attempts, pipeline_rules)
-                except core.TransitionError as refusal:
-                    raise ActionRefused(str(refusal)) from None
                 channel = (
                     core.OutreachChannel.PHONE
                     if effect is DoneEffect.RECORD_CALL
@@ -196,10 +195,8 @@ class NudgeActions:
 
         def work(click: _Click) -> Result:
             contact = _contact(click)
-            try:
+            with refusing(contact):
                 stage = core.transition(core.Stage(contact.stage), core.Event.CLOSED_NO_RESPONSE)
-            except core.TransitionError as refusal:
-                raise ActionRefused(str(refusal)) from None
             click.repo.advance(contact, contact.version, stage, now)
             for attempt in contact.attempts:
                 if attempt.outcome == core.AttemptOutcome.PENDING.value:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk.models.blocks import Block, DateTimePickerElement, InputBlock
-from slack_sdk.models.views import View
+from slack_sdk.models.blocks import Block, DateTimePickerElement
 
-from bot.blocks.kit import plain, radio, select, text_input
+from bot.blocks.kit import form_input, modal, radio, select, text_input
 from bot.domain import pipeline as core
 from bot.domain.forms import Standing
 from bot.domain.ids import ViewId
@@ -49,20 +48,14 @@ def log_contact_modal(private_metadata: str = "") -> dict[str, Any]:
             optional=True,
             initial=None,
         ),
-        InputBlock(
-            block_id="interview_at",
-            label=plain("If an interview is scheduled: when?"),
-            optional=True,
-            element=DateTimePickerElement(action_id="interview_at"),
+        form_input(
+            "interview_at", "If an interview is scheduled: when?", DateTimePickerElement, optional=True
         ),
     ]
-    view = View(
-        type="modal",
+    return modal(
+        "Log a contact",
+        blocks,
         callback_id=ViewId.LOG_CONTACT,
-        title=plain("Log a contact", 24),
-        submit=plain("Save", 24),
-        close=plain("Cancel", 24),
+        submit="Save",
         private_metadata=private_metadata or None,
-        blocks=blocks,
     )
-    return view.to_dict()

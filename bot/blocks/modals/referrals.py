@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk.models.blocks import Block, InputBlock, PlainTextInputElement, SectionBlock
-from slack_sdk.models.views import View
+from slack_sdk.models.blocks import Block, PlainTextInputElement, SectionBlock
 
-from bot.blocks.kit import clip, esc, md, plain
+from bot.blocks.kit import clip, esc, form_input, md, modal
 from bot.domain.forms import LIMITS
 from bot.domain.ids import ViewId
 
@@ -26,21 +25,18 @@ def referrals_modal(contact_name: str, private_metadata: str) -> dict[str, Any]:
     for n in range(1, REFERRAL_SLOTS + 1):
         for field, label in (("name", "Name"), ("company", "Company"), ("role", "Role")):
             blocks.append(
-                InputBlock(
-                    block_id=f"referral_{n}_{field}",
-                    label=plain(f"{label} ({n})" if field != "name" else f"Person {n}: name"),
+                form_input(
+                    f"referral_{n}_{field}",
+                    f"{label} ({n})" if field != "name" else f"Person {n}: name",
+                    PlainTextInputElement,
                     optional=not (n == 1 and field == "name"),
-                    element=PlainTextInputElement(
-                        action_id=f"referral_{n}_{field}", max_length=LIMITS[field]
-                    ),
+                    max_length=LIMITS[field],
                 )
             )
-    return View(
-        type="modal",
+    return modal(
+        "Add referrals",
+        blocks,
         callback_id=ViewId.REFERRALS,
-        title=plain("Add referrals", 24),
-        submit=plain("Add them", 24),
-        close=plain("Cancel", 24),
+        submit="Add them",
         private_metadata=private_metadata,
-        blocks=blocks,
-    ).to_dict()
+    )
