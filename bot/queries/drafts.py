@@ -34,6 +34,7 @@ def draft_facts(session: Session, contact: Contact, student_name: str = "") -> d
         takeaway=_note(session, contact.id, "takeaway"),
         action_item=_note(session, contact.id, "action_item"),
         student_name=student_name,
+        advice=_note(session, contact.id, "advice"),
     )
 
 
