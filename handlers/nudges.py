@@ -141,6 +141,14 @@ def open_reschedule(
     _open(body, action, client, context, respond, _reschedule_view)
 
 
+def open_schedule(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """A reminder to book a time: the booking modal for its contact."""
+    ack()
+    _open(body, action, client, context, respond, _schedule_view)
+
+
 def open_referrals(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
@@ -185,6 +193,11 @@ def _reschedule_view(origin: Origin, nudge_id: int) -> dict[str, Any]:
     return schedule_modal(about.contact_name, metadata, callback_id=ViewId.NUDGE_RESCHEDULE)
 
 
+def _schedule_view(origin: Origin, nudge_id: int) -> dict[str, Any]:
+    name = origin.services.nudges.booking(origin.team_id, origin.user_id, nudge_id)
+    return schedule_modal(name, NudgeMetadata(nudge_id).dumps(), callback_id=ViewId.NUDGE_SCHEDULE)
+
+
 def _referrals_view(origin: Origin, nudge_id: int) -> dict[str, Any]:
     about = origin.services.nudges.wrap_up(origin.team_id, origin.user_id, nudge_id)
     return referrals_modal(about.contact_name, NudgeMetadata(nudge_id).dumps())
@@ -203,6 +216,10 @@ def save_referrals(ack: Ack, view: dict, client: WebClient, context: BoltContext
 
 def save_reschedule(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     _submit(ack, view, client, context, "starts_at", validate_interview, NudgeActions.reschedule)
+
+
+def save_booking(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+    _submit(ack, view, client, context, "starts_at", validate_interview, NudgeActions.book)
 
 
 def draft_sent(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
@@ -288,7 +305,9 @@ def register(app: App) -> None:
     app.action(ActionId.NUDGE_NOTES)(open_notes)
     app.action(ActionId.NUDGE_RESCHEDULE)(open_reschedule)
     app.action(ActionId.NUDGE_REFERRALS)(open_referrals)
+    app.action(ActionId.NUDGE_SCHEDULE)(open_schedule)
     app.view(ViewId.NOTES)(save_notes)
     app.view(ViewId.REFERRALS)(save_referrals)
     app.view(ViewId.NUDGE_RESCHEDULE)(save_reschedule)
     app.view(ViewId.NUDGE_DRAFT)(draft_sent)
+    app.view(ViewId.NUDGE_SCHEDULE)(save_booking)

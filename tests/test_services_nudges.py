@@ -297,3 +297,52 @@ def test_a_follow_up_snoozed_for_three_days_comes_back_three_days_later(world: W
     nudge = world.follow_up()
     world.nudges.snooze(TEAM, STUDENT, nudge.id, nudge.message_ts, "3d")
     assert world.row(Nudge, id=nudge.id).due_at == world.now + timedelta(days=3)
+
+
+# Booking a time after a "yes" ------------------------------------------------------------------------
+
+
+def said_yes_and_waited(world: World) -> Nudge:
+    """They said yes on Monday; by Wednesday's opening nothing is booked: the reminder is in the DM."""
+    contact_id = world.log()
+    contact = world.row(Contact, id=contact_id)
+    world.services.contacts.reply(TEAM, STUDENT, contact_id, contact.version, "yes")
+    world.at(datetime(2026, 3, 4, 9, 30, tzinfo=UTC))
+    world.sweep()
+    return world.delivered(NudgeKind.BOOK)
+
+
+def test_a_yes_left_unbooked_is_booked_from_its_reminder(world: World) -> None:
+    nudge = said_yes_and_waited(world)
+    assert nudge.due_at == datetime(2026, 3, 4, 9, tzinfo=UTC)
+    assert world.nudges.booking(TEAM, STUDENT, nudge.id) == "Ada Lovelace"
+    found = world.nudges.draft(TEAM, STUDENT, nudge.id)
+    assert found.kind is NudgeKind.BOOK and found.email == "ada@example.org"
+    assert (
+        "- Thursday 5 March at 09:00\n- Friday 6 March at 09:00\n- Monday 9 March at 09:00"
+        in found.draft.body
+    )
+    data = InterviewInput(world.now + timedelta(days=2), 30, core.InterviewFormat.VIDEO, "")
+    result = world.nudges.book(TEAM, STUDENT, nudge.id, data)
+    interview = world.row(Interview)
+    assert result.events == (redrawn(nudge), InterviewBooked(interview.id))
+    assert world.row(Contact).stage == core.Stage.SCHEDULED.value
+    assert world.row(Nudge, id=nudge.id).resolution == "booked"
+    # Booked: the reminder can't book twice.
+    with pytest.raises(ActionRefused, match="Nothing changed: the interview is already booked"):
+        world.nudges.book(TEAM, STUDENT, nudge.id, data)
+
+
+def test_only_a_reminder_to_book_books(world: World) -> None:
+    nudge = world.follow_up()
+    with pytest.raises(ActionRefused, match="nothing to book"):
+        world.nudges.booking(TEAM, STUDENT, nudge.id)
+
+
+def test_booking_from_the_card_closes_the_reminder_and_redraws_its_dm(world: World) -> None:
+    nudge = said_yes_and_waited(world)
+    contact = world.row(Contact)
+    data = InterviewInput(world.now + timedelta(days=2), 30, core.InterviewFormat.VIDEO, "")
+    result = world.services.interviews.schedule(TEAM, STUDENT, contact.id, contact.version, data)
+    assert result.events == (InterviewBooked(world.row(Interview).id), redrawn(nudge))
+    assert world.row(Nudge, id=nudge.id).status == "obsolete"

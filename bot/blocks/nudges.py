@@ -110,6 +110,17 @@ def _nudge_text(item: NudgeItem) -> str:
             f"👋 It's been a while since you were in touch with {who}. Send a short progress update: "
             "what you did with their advice."
         )
+    if kind is NudgeKind.BOOK:
+        return (
+            f"📅 {who} said yes, and nothing is booked yet. Make it easy for them: propose three times, "
+            "or book the slot they picked."
+        )
+    if kind is NudgeKind.REBOOK:
+        when = f" {slack_date(item.interview_at)}" if item.interview_at else ""
+        return (
+            f"🔁 You and {who} missed each other{when}, and no new time is booked. A short note saying "
+            "sorry, with a few times, usually does it."
+        )
     return ""
 
 
@@ -165,6 +176,13 @@ def _nudge_buttons(item: NudgeItem) -> list[Any]:
             button("Add notes", ActionId.NUDGE_NOTES, value, style="primary"),
             button("Rescheduled", ActionId.NUDGE_RESCHEDULE, value),
             button("Didn't happen", ActionId.NUDGE_MISSED, value),
+        ]
+    if kind in (NudgeKind.BOOK, NudgeKind.REBOOK):
+        draft = "Draft a reply" if kind is NudgeKind.BOOK else "Draft a note"
+        return [
+            button("Schedule interview", ActionId.NUDGE_SCHEDULE, value, style="primary"),
+            button(draft, ActionId.NUDGE_DRAFT, value),
+            _overflow(ActionId.NUDGE_SNOOZE, item.nudge_id, [(v, f"Snooze {label}") for v, label in SNOOZES]),
         ]
     if kind is NudgeKind.REFERRALS:
         elements.append(button("Add referrals", ActionId.NUDGE_REFERRALS, value, style="primary"))

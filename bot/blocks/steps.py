@@ -13,6 +13,8 @@ STEP_WORDS: dict[StepKind, str] = {
     StepKind.PHONE_CALL: "Call {name} once (leave a short voicemail)",
     StepKind.MOVE_ON: "Close {name} as no response and move on",
     StepKind.SCHEDULE: "Book a time with {name}",
+    StepKind.BOOK: "Book a time with {name}",
+    StepKind.REBOOK: "Find a new time with {name}",
     StepKind.PREPARE: "Prepare for your interview with {name}",
     StepKind.WRAP_UP: "Note what you learned from {name}",
     StepKind.THANK_YOU: "Thank {name}",

@@ -32,6 +32,7 @@ class ActionId(StrEnum):
     NUDGE_NOTES = "nudge_notes"
     NUDGE_RESCHEDULE = "nudge_reschedule"
     NUDGE_REFERRALS = "nudge_referrals"
+    NUDGE_SCHEDULE = "nudge_schedule"
     # An interview's DM (and a "prepare" reminder)
     PREPARE_QUESTIONS = "prepare_questions"
     INTERVIEW_RESCHEDULE = "interview_reschedule"
@@ -50,6 +51,8 @@ class ViewId(StrEnum):
     # Moving an interview from its DM, and from a wrap-up reminder ("Rescheduled")
     RESCHEDULE_INTERVIEW = "interview_reschedule"
     NUDGE_RESCHEDULE = "reschedule_interview"
+    # Booking from a reminder (a "yes" not booked yet, an interview that didn't happen)
+    NUDGE_SCHEDULE = "nudge_schedule_interview"
     CONTACT_DRAFT = "contact_draft"
     NUDGE_DRAFT = "nudge_draft"
     NOTES = "interview_notes"

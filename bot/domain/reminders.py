@@ -28,6 +28,8 @@ class NudgeKind(StrEnum):
     THANK_INTRODUCER = "thank_introducer"
     KEEP_IN_TOUCH = "keep_in_touch"
     WEEKLY_PLAN = "weekly_plan"
+    BOOK = "book"  # they said yes two working days ago and nothing is booked
+    REBOOK = "rebook"  # the interview didn't happen and nothing new is booked
 
 
 class ReminderStatus(StrEnum):
@@ -58,6 +60,7 @@ class Resolution(StrEnum):
     MISSED = "missed"
     RESCHEDULED = "rescheduled"
     REFERRALS = "referrals"
+    BOOKED = "booked"
     OBSOLETE = "obsolete"
 
 
@@ -104,6 +107,9 @@ DONE_EFFECTS: dict[NudgeKind, DoneEffect] = {
     NudgeKind.THANK_INTRODUCER: DoneEffect.INTRODUCER_THANKED,
     NudgeKind.KEEP_IN_TOUCH: DoneEffect.TOUCHED,
     NudgeKind.WEEKLY_PLAN: DoneEffect.NOTHING,
+    # A reply proposing times (or a note after a missed interview) went out: the booking is still to come.
+    NudgeKind.BOOK: DoneEffect.NOTHING,
+    NudgeKind.REBOOK: DoneEffect.NOTHING,
 }
 
 
@@ -140,6 +146,7 @@ CLOSED_WORDS: dict[Resolution | ReminderStatus, str] = {
     Resolution.MISSED: "it was marked as didn't happen.",
     Resolution.RESCHEDULED: "the interview was rescheduled.",
     Resolution.REFERRALS: "the referrals were already added.",
+    Resolution.BOOKED: "the interview is already booked.",
     Resolution.OBSOLETE: "this reminder is out of date.",
     ReminderStatus.EXPIRED: "its moment has passed.",
     ReminderStatus.FAILED: "it could not be delivered.",

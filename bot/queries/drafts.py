@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain import drafts
 from bot.domain import pipeline as core
 from bot.domain.nudges import NudgeKind
+from bot.domain.preferences import nudge_settings
+from bot.domain.window import slot_label, working_day_opening, zone
 from bot.queries.models import ContactDrafts
 from storage.db import Database
-from storage.models import Contact, Note, Nudge
+from storage.models import Contact, Note, Nudge, User
 from storage.repository import Repository
+
+# How many times a reply to a "yes" (or a note after a missed interview) offers.
+SLOTS = 3
 
 
 def _note(session: Session, contact_id: int, kind: str) -> str:
@@ -38,7 +46,16 @@ def draft_facts(session: Session, contact: Contact, student_name: str = "") -> d
     )
 
 
-DRAFTS = {
+def slots_for(user: User | None, now: datetime) -> tuple[str, ...]:
+    """Times to offer someone: the openings of the student's next working days, in their timezone."""
+    settings = nudge_settings(user.preferences if user else None, user.timezone if user else None)
+    tz = zone(settings.timezone)
+    return tuple(
+        slot_label(working_day_opening(now, tz, settings.window, n), tz) for n in range(1, SLOTS + 1)
+    )
+
+
+DRAFTS: dict[NudgeKind, Callable[[drafts.DraftFacts], drafts.Draft]] = {
     NudgeKind.FOLLOW_UP: drafts.follow_up,
     NudgeKind.PHONE_CALL: drafts.voicemail,
     NudgeKind.MOVE_ON: drafts.follow_up,
@@ -46,15 +63,24 @@ DRAFTS = {
     NudgeKind.THANK_INTRODUCER: drafts.thank_introducer,
     NudgeKind.KEEP_IN_TOUCH: drafts.keep_in_touch,
 }
+# Drafts that offer times.
+SLOT_DRAFTS: dict[NudgeKind, Callable[[drafts.DraftFacts, Sequence[str]], drafts.Draft]] = {
+    NudgeKind.BOOK: drafts.propose_times,
+    NudgeKind.REBOOK: drafts.sorry_we_missed,
+}
 
 
-def draft_for(session: Session, nudge: Nudge) -> drafts.Draft | None:
+def draft_for(session: Session, nudge: Nudge, now: datetime) -> drafts.Draft | None:
     """The draft a reminder offers, if its kind has one."""
-    make = DRAFTS.get(NudgeKind(nudge.kind))
+    kind = NudgeKind(nudge.kind)
     contact = session.get(Contact, nudge.contact_id) if nudge.contact_id else None
-    if make is None or contact is None:
+    if contact is None:
         return None
-    return make(draft_facts(session, contact))
+    facts = draft_facts(session, contact)
+    if kind in SLOT_DRAFTS:
+        return SLOT_DRAFTS[kind](facts, slots_for(session.get(User, nudge.user_id), now))
+    make = DRAFTS.get(kind)
+    return make(facts) if make else None
 
 
 def choose(facts: drafts.DraftFacts, stage: core.Stage, degree: core.Degree, tries: int, thanked: bool):

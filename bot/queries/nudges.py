@@ -33,6 +33,7 @@ RESOLUTIONS = {
     "missed": "🕳 Marked as didn't happen. Book a new time when you can.",
     "rescheduled": "📅 Rescheduled.",
     "referrals": "🔗 Referrals added to your list.",
+    "booked": "📅 Interview booked: the details are in a new message.",
     "obsolete": "This reminder is out of date.",
 }
 
@@ -123,7 +124,7 @@ def load_items(session: Session, user: User, nudges: Sequence[Nudge], now: datet
         if contact is None:
             continue
         interview = session.get(Interview, nudge.interview_id) if nudge.interview_id else None
-        draft = draft_for(session, nudge) if kind in (NudgeKind.THANK_YOU,) else None
+        draft = draft_for(session, nudge, now) if kind in (NudgeKind.THANK_YOU,) else None
         items.append(
             NudgeItem(
                 nudge_id=nudge.id,

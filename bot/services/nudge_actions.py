@@ -140,13 +140,23 @@ class NudgeActions(ReminderClicks):
         """The draft a reminder offers, with the contact's email for a mail link."""
 
         def work(click: Click) -> NudgeDraft:
-            draft = draft_for(click.session, click.nudge)
+            draft = draft_for(click.session, click.nudge, self.clock())
             if draft is None:
                 raise ActionRefused("There is no draft for this reminder.")
             contact = click.contact
             kind = NudgeKind(click.nudge.kind)
             email = contact.email if kind is not NudgeKind.THANK_INTRODUCER else ""
             return NudgeDraft(kind, draft, email)
+
+        return self.click(team_id, slack_user, nudge_id, None, work)
+
+    def booking(self, team_id: str, slack_user: str, nudge_id: int) -> str:
+        """The name of the contact a reminder to book a time is about (for the booking modal)."""
+
+        def work(click: Click) -> str:
+            if NudgeKind(click.nudge.kind) not in (NudgeKind.BOOK, NudgeKind.REBOOK):
+                raise ActionRefused("There is nothing to book from this reminder.")
+            return click.contact.name
 
         return self.click(team_id, slack_user, nudge_id, None, work)
 
@@ -196,6 +206,26 @@ class NudgeActions(ReminderClicks):
             return self.resolved(
                 click, Resolution.RESCHEDULED, InterviewBooked(interview.id, rescheduled=True)
             )
+
+        return self.click(team_id, slack_user, nudge_id, None, work)
+
+    def book(self, team_id: str, slack_user: str, nudge_id: int, data: InterviewInput) -> Result:
+        """The interview booked from a reminder to book one: the reminder is done, the booking confirmed."""
+        now = self.clock()
+
+        def work(click: Click) -> Result:
+            if NudgeKind(click.nudge.kind) not in (NudgeKind.BOOK, NudgeKind.REBOOK):
+                raise ActionRefused("There is nothing to book from this reminder.")
+            contact = click.contact
+            try:
+                stage = core.transition(core.Stage(contact.stage), core.Event.INTERVIEW_SCHEDULED)
+            except core.TransitionError as refusal:
+                raise ActionRefused(str(refusal)) from None
+            click.repo.advance(contact, contact.version, stage, now)
+            interview = click.repo.add_interview(
+                contact, data.starts_at, data.duration_minutes, data.format, data.place, now
+            )
+            return self.resolved(click, Resolution.BOOKED, InterviewBooked(interview.id))
 
         return self.click(team_id, slack_user, nudge_id, None, work)
 

@@ -12,6 +12,8 @@ from bot.domain import pipeline as core
 from bot.domain.forms import DURATIONS
 from bot.domain.ids import ViewId
 
+RESCHEDULING = (ViewId.RESCHEDULE_INTERVIEW, ViewId.NUDGE_RESCHEDULE)
+
 
 def schedule_modal(
     contact_name: str, private_metadata: str, callback_id: ViewId = ViewId.SCHEDULE_INTERVIEW
@@ -32,7 +34,7 @@ def schedule_modal(
     view = View(
         type="modal",
         callback_id=callback_id,
-        title=plain("Schedule interview" if callback_id is ViewId.SCHEDULE_INTERVIEW else "Reschedule", 24),
+        title=plain("Reschedule" if callback_id in RESCHEDULING else "Schedule interview", 24),
         submit=plain("Schedule", 24),
         close=plain("Cancel", 24),
         private_metadata=private_metadata,

@@ -1,0 +1,178 @@
+"""The student's loops closed, end to end (issue 9): signed requests in process, the fake Slack, a real
+database, the sweep. A "yes" left unbooked, an interview that didn't happen, moving on, a 2nd-degree
+contact's introduction, what a snooze and a Done say will happen next."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+from helpers import (
+    PARIS,
+    STUDENT,
+    T0,
+    RunningApp,
+    buttons,
+    elements,
+    interview_form,
+    log_contact,
+    nudge_dms,
+    paris,
+    rows,
+    submit_modal,
+    sweeper,
+    texts,
+)
+
+from bot.fakeslack import Call, FakeSlack, validate_message_blocks, validate_view
+from storage.models import Contact, Interview, Nudge, OutreachAttempt
+
+
+class Student:
+    """A student in Paris, the app, the sweep and a clock the test moves."""
+
+    def __init__(self, app: RunningApp, slack: FakeSlack) -> None:
+        self.app, self.slack = app, slack
+        slack.set_user(STUDENT, tz=PARIS)
+        self.sweeper = sweeper(app)
+        self.at(T0)
+
+    def at(self, when: datetime) -> None:
+        self.app.clock.set(when)
+
+    def log(self, **fields: Any) -> dict[str, Any]:
+        return log_contact(self.app, self.slack, **fields)
+
+    def sweep(self, when: datetime) -> list[Call]:
+        """Run the sweep at ``when``: the DMs it sent."""
+        self.at(when)
+        before = len(nudge_dms(self.slack))
+        self.sweeper.run(when)
+        return nudge_dms(self.slack)[before:]
+
+    def reminder(self, when: datetime, words: str) -> Call:
+        """The one DM the sweep at ``when`` sent with ``words`` in it."""
+        [dm] = [d for d in self.sweep(when) if words in texts(d.args["blocks"])]
+        assert not validate_message_blocks(dm.args["blocks"], dm.args["text"])
+        return dm
+
+    def click(self, action_id: str, dm: Call | dict[str, Any], value: str | None = None) -> None:
+        """Click a button (or an overflow's option ``value``) of a DM; wait for what it does."""
+        message = dm.args if isinstance(dm, Call) else dm
+        channel, ts = (
+            (dm.response["channel"], dm.response["ts"]) if isinstance(dm, Call) else (dm["channel"], dm["ts"])
+        )
+        element = elements(message)[action_id]
+        if element["type"] == "overflow" or "options" in element:
+            chosen = next(o for o in element["options"] if o["value"].endswith(f":{value}"))
+            self.app.sender.choose(action_id, chosen["value"], channel=channel, message_ts=ts)
+        else:
+            self.app.sender.click(action_id, element["value"], channel=channel, message_ts=ts)
+        self.app.settle()
+
+    def opened(self, action_id: str, dm: Call | dict[str, Any]) -> dict[str, Any]:
+        """Click a button that opens a modal; the modal."""
+        before = len(self.slack.calls_to("views.open"))
+        self.click(action_id, dm)
+        view = self.slack.wait_for("views.open", before + 1)[-1].args["view"]
+        assert not validate_view(view)
+        return view
+
+    def now_shown(self, dm: Call | dict[str, Any]) -> dict[str, Any]:
+        """The DM as it reads now (after updates)."""
+        channel, ts = (
+            (dm.response["channel"], dm.response["ts"]) if isinstance(dm, Call) else (dm["channel"], dm["ts"])
+        )
+        message = self.slack.message(channel, ts)
+        assert message is not None
+        return message
+
+    def home(self, when: datetime) -> str:
+        self.at(when)
+        before = len(self.slack.calls_to("views.publish"))
+        event = {"type": "app_home_opened", "user": STUDENT, "tab": "home", "channel": "D0STUDENT"}
+        assert self.app.sender.event(event).status == 200
+        self.app.settle()
+        return texts(self.slack.wait_for("views.publish", before + 1)[-1].args["view"])
+
+    def posted_since(self, before: int) -> list[dict[str, Any]]:
+        return [c.args for c in self.slack.calls_to("chat.postMessage")[before:]]
+
+
+@pytest.fixture
+def student(running_app: RunningApp, slack: FakeSlack) -> Student:
+    return Student(running_app, slack)
+
+
+def draft_body(view: dict[str, Any]) -> str:
+    return next(b["element"]["initial_value"] for b in view["blocks"] if b["type"] == "input")
+
+
+# 2. A "yes" not booked within two working days ----------------------------------------------------------
+
+
+def test_a_yes_not_booked_in_two_working_days_brings_a_reminder_that_books_it(student: Student) -> None:
+    card = student.log(
+        name="Ada Lovelace", email="ada@example.org", standing="request_sent", request_channel="email"
+    )
+    student.at(paris(2, 15))  # Monday afternoon: they said yes
+    student.click("contact_reply", card, "yes")
+    assert "Book a time with Ada Lovelace: Wed 4 Mar" in student.home(paris(2, 15, 5))
+
+    assert student.sweep(paris(3, 17)) == []  # Tuesday: one working day only
+    book = student.reminder(paris(4, 9), "said yes")  # Wednesday at the opening of the window
+    assert set(elements(book.args)) == {"nudge_schedule", "nudge_draft", "nudge_snooze"}
+    assert "*Overdue:* Book a time with Ada Lovelace (since Wed 4 Mar)" in student.home(paris(4, 9, 5))
+
+    # "Draft a reply": three working-day openings, as plain local times, and a mail link.
+    view = student.opened("nudge_draft", book)
+    body = draft_body(view)
+    assert body.startswith("Hi Ada,\n\nThank you for agreeing to talk with me.")
+    assert "\n- Thursday 5 March at 09:00\n- Friday 6 March at 09:00\n- Monday 9 March at 09:00\n" in body
+    assert any(e.get("url", "").startswith("mailto:ada@example.org") for e in elements(view).values())
+
+    # "Schedule interview": the booking modal for Ada; booked, the DM says so, the confirmation follows.
+    view = student.opened("nudge_schedule", book)
+    assert view["callback_id"] == "nudge_schedule_interview"
+    assert view["title"]["text"] == "Schedule interview" and "Ada Lovelace" in texts(view)
+    before = len(student.slack.calls_to("chat.postMessage"))
+    reply = submit_modal(student.app, "nudge_schedule_interview", interview_form(paris(10, 14)), view)
+    assert reply.status == 200 and reply.body in (b"", b"{}"), reply.body
+    [interview] = rows(student.app, Interview)
+    assert interview.starts_at == paris(10, 14) and interview.status == "scheduled"
+    assert rows(student.app, Contact)[0].stage == "scheduled"
+    [nudge] = rows(student.app, Nudge, kind="book")
+    assert (nudge.status, nudge.resolution) == ("resolved", "booked")
+    shown = student.now_shown(book)
+    assert "Interview booked" in texts(shown) and elements(shown) == {}
+    assert any("Interview with" in texts(m) for m in student.posted_since(before))
+    student.slack.wait_for("files.completeUploadExternal")
+    # The reminder is gone from the next steps: preparing is next.
+    assert "Book a time with Ada" not in student.home(paris(4, 10))
+
+
+def test_booking_from_the_card_closes_the_reminder_in_the_dm(student: Student) -> None:
+    card = student.log(name="Bo", standing="request_sent", request_channel="email")
+    student.at(paris(6, 16))  # Friday: the reminder comes on Tuesday
+    student.click("contact_reply", card, "yes")
+    monday = student.sweep(paris(9, 10))
+    assert not any("said yes" in texts(d.args["blocks"]) for d in monday)  # the weekly plan only
+    book = student.reminder(paris(10, 9), "said yes")
+    yes_card = {**student.now_shown(card), "channel": card["channel"], "ts": card["ts"]}
+    view = student.opened("schedule_interview", yes_card)
+    reply = submit_modal(student.app, "schedule_interview", interview_form(paris(12, 11)), view)
+    assert reply.status == 200 and reply.body in (b"", b"{}"), reply.body
+    [nudge] = rows(student.app, Nudge, kind="book")
+    assert nudge.status == "obsolete"
+    assert "out of date" in texts(student.now_shown(book)) and elements(student.now_shown(book)) == {}
+
+
+def test_the_yes_reminder_is_in_the_students_working_window(student: Student) -> None:
+    card = student.log(name="Cy", standing="request_sent", request_channel="email")
+    student.at(paris(2, 19))
+    student.click("contact_reply", card, "yes")
+    assert student.sweep(paris(4, 8, 59)) == []  # before the window opens on Wednesday
+    assert len(student.sweep(paris(4, 9, 1))) == 1
+    assert [o.outcome for o in rows(student.app, OutreachAttempt)] == ["yes"]
+    assert buttons(student.now_shown(card))
