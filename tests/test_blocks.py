@@ -126,7 +126,8 @@ def test_contact_buttons_follow_the_stage() -> None:
         "contact_reply",
     ]
     assert action_ids(Stage.INTERVIEWED) == ["contact_draft"]
-    assert action_ids(Stage.AGREED) == ["schedule_interview"]
+    # After a yes (or a missed interview): a reply with times, or a note to say sorry (issue 9).
+    assert action_ids(Stage.AGREED) == ["schedule_interview", "contact_draft"]
     assert action_ids(Stage.SCHEDULED) == []
     assert action_ids(Stage.NO_RESPONSE) == []
 

@@ -50,8 +50,19 @@ def test_choose_fits_stage_and_degree(stage, degree, tries, thanked, fields, fir
 
 
 def test_choose_nothing_for_closed_or_booked() -> None:
-    for stage in (core.Stage.AGREED, core.Stage.SCHEDULED, core.Stage.DECLINED, core.Stage.NO_RESPONSE):
+    for stage in (core.Stage.SCHEDULED, core.Stage.DECLINED, core.Stage.NO_RESPONSE):
         assert choose(FACTS, stage, core.Degree.FIRST, 0, False) == ()
+
+
+def test_after_a_yes_a_reply_with_times_and_after_a_missed_interview_an_apology() -> None:
+    slots = ("Thursday 5 March at 09:00", "Friday 6 March at 09:00", "Monday 9 March at 09:00")
+    [(field, label, reply)] = choose(FACTS, core.Stage.AGREED, core.Degree.FIRST, 0, False, slots=slots)
+    assert (field, label) == ("draft", "Your reply, with three times")
+    assert "Would one of these times suit you?\n\n- Thursday 5 March at 09:00\n" in reply.body
+    [(_, label, sorry)] = choose(
+        FACTS, core.Stage.AGREED, core.Degree.FIRST, 0, False, missed=True, slots=slots
+    )
+    assert label == "Sorry we missed each other" and "I'm sorry we missed each other." in sorry.body
 
 
 def test_request_drafts_mention_the_introducer_and_ask_briefly() -> None:

@@ -176,3 +176,65 @@ def test_the_yes_reminder_is_in_the_students_working_window(student: Student) ->
     assert len(student.sweep(paris(4, 9, 1))) == 1
     assert [o.outcome for o in rows(student.app, OutreachAttempt)] == ["yes"]
     assert buttons(student.now_shown(card))
+
+
+# 3. Didn't happen ----------------------------------------------------------------------------------------
+
+
+def missed_interview(student: Student, name: str = "Ada Lovelace") -> dict[str, Any]:
+    """An interview on Thursday 5 March at 14:00 (Paris) that didn't happen: the card offered after."""
+    start = paris(5, 14)
+    student.log(
+        name=name,
+        email="ada@example.org",
+        standing="interview_scheduled",
+        interview_at=str(int(start.timestamp())),
+        learning_goal="What a UX researcher does all day.",
+    )
+    wrap = student.reminder(paris(5, 14, 25), "How did it go")
+    before = len(student.slack.calls_to("chat.postMessage"))
+    student.click("nudge_missed", wrap)
+    assert "Marked as didn't happen" in texts(student.now_shown(wrap))
+    [offered] = [c for c in student.slack.calls_to("chat.postMessage")[before:]]
+    return {**offered.args, "channel": offered.response["channel"], "ts": offered.response["ts"]}
+
+
+def test_didn_t_happen_offers_a_sorry_draft_and_checks_in_three_working_days_later(student: Student) -> None:
+    card = missed_interview(student)
+    assert rows(student.app, Interview)[0].status == "missed"
+    shown = texts(card["blocks"])
+    assert "missed each other" in shown and "Find a new time with Ada Lovelace on Tue 10 Mar" in shown
+    assert {"schedule_interview", "contact_draft"} <= set(buttons(card))
+
+    # The card's draft: a short apology with three new times (the next working days' openings).
+    view = student.opened("contact_draft", card)
+    body = draft_body(view)
+    assert body.startswith("Hi Ada,\n\nI'm sorry we missed each other.")
+    assert "hear about what a UX researcher does all day. Would one of these times work instead?" in body
+    assert "- Friday 6 March at 09:00\n- Monday 9 March at 09:00\n- Tuesday 10 March at 09:00" in body
+    assert view["submit"]["text"] == "Done"
+
+    # Nothing booked: the check-in comes three working days later (Fri, Mon, Tue) at 09:00.
+    assert not [d for d in student.sweep(paris(9, 17)) if "missed each other" in texts(d.args["blocks"])]
+    check_in = student.reminder(paris(10, 9), "missed each other")
+    assert set(elements(check_in.args)) == {"nudge_schedule", "nudge_draft", "nudge_snooze"}
+    assert draft_body(student.opened("nudge_draft", check_in)).startswith("Hi Ada,\n\nI'm sorry we missed")
+    # Booked from the reminder: done, and no further check-in.
+    view = student.opened("nudge_schedule", check_in)
+    assert (
+        submit_modal(student.app, "nudge_schedule_interview", interview_form(paris(12, 11)), view).status
+        == 200
+    )
+    assert [i.status for i in rows(student.app, Interview)] == ["missed", "scheduled"]
+    assert [(n.status, n.resolution) for n in rows(student.app, Nudge, kind="rebook")] == [
+        ("resolved", "booked")
+    ]
+
+
+def test_the_check_in_after_a_missed_interview_is_gone_once_a_new_one_is_booked(student: Student) -> None:
+    card = missed_interview(student, "Bo")
+    view = student.opened("schedule_interview", card)
+    assert submit_modal(student.app, "schedule_interview", interview_form(paris(11, 15)), view).status == 200
+    dms = student.sweep(paris(10, 9, 30))
+    assert not any("missed each other" in texts(d.args["blocks"]) for d in dms)
+    assert rows(student.app, Nudge, kind="rebook") == []

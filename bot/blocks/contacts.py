@@ -56,7 +56,10 @@ def headline(news: ContactNews, card: ContactCard) -> str:
         ContactNews.REPLIED_NO: f"🙏 {name} said no. Closed politely: it's not personal. On to the next one.",
         ContactNews.REPLIED_LATER: f"⏳ {name} will get back to you later. I'll remind you in two weeks.",
         ContactNews.INTERVIEW_BOOKED: f"📅 Interview with {name} booked: details below.",
-        ContactNews.INTERVIEW_MISSED: f"No problem. When you have a new time with {name}, book it here.",
+        ContactNews.INTERVIEW_MISSED: (
+            f"🕳 You and {name} missed each other: it happens. Send a short note to say sorry (*Draft a "
+            "message* has one, with a few times) and book the new time here."
+        ),
         ContactNews.AS_IT_STANDS: f"Where things stand with {esc(card.name)}:",
     }[news]
 
@@ -96,7 +99,7 @@ def _contact_buttons(card: ContactCard) -> list[ButtonElement | OverflowMenuElem
         buttons.append(button(label, ActionId.REQUEST_SENT, value, style="primary"))
     if card.stage in (core.Stage.TARGET, core.Stage.REQUESTED, core.Stage.AGREED):
         buttons.append(button("Schedule interview", ActionId.SCHEDULE_INTERVIEW, value))
-    if card.stage in (core.Stage.TARGET, core.Stage.REQUESTED, core.Stage.INTERVIEWED):
+    if card.stage in (core.Stage.TARGET, core.Stage.REQUESTED, core.Stage.AGREED, core.Stage.INTERVIEWED):
         buttons.append(button("Draft a message", ActionId.CONTACT_DRAFT, value))
     if card.stage is core.Stage.REQUESTED:
         buttons.append(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -83,8 +83,22 @@ def draft_for(session: Session, nudge: Nudge, now: datetime) -> drafts.Draft | N
     return make(facts) if make else None
 
 
-def choose(facts: drafts.DraftFacts, stage: core.Stage, degree: core.Degree, tries: int, thanked: bool):
-    """The drafts for a stage and degree, most useful first. Pure."""
+def choose(
+    facts: drafts.DraftFacts,
+    stage: core.Stage,
+    degree: core.Degree,
+    tries: int,
+    thanked: bool,
+    *,
+    missed: bool = False,
+    slots: Sequence[str] = (),
+):
+    """The drafts for a stage and degree, most useful first (``missed``: their latest interview didn't
+    happen; ``slots``: times to offer). Pure."""
+    if stage is core.Stage.AGREED:
+        if missed:
+            return (("draft", "Sorry we missed each other", drafts.sorry_we_missed(facts, slots)),)
+        return (("draft", "Your reply, with three times", drafts.propose_times(facts, slots)),)
     if stage is core.Stage.TARGET:
         if degree is core.Degree.SECOND:
             return (
@@ -107,8 +121,9 @@ def choose(facts: drafts.DraftFacts, stage: core.Stage, degree: core.Degree, tri
 
 
 class DraftQueries:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.db = db
+        self.clock = clock
 
     def for_contact(self, team_id: str, slack_user_id: str, contact_id: int) -> ContactDrafts | None:
         """The drafts that fit the user's own contact (none at some stages); None for anyone else's."""
@@ -124,5 +139,15 @@ class DraftQueries:
                 for a in contact.attempts
             )
             thanked = any(i.thank_you_at for i in contact.interviews)
-            chosen = choose(draft_facts(session, contact), stage, core.Degree(contact.degree), tries, thanked)
+            latest = max(contact.interviews, key=lambda i: (i.starts_at, i.id), default=None)
+            missed = latest is not None and latest.status == core.InterviewStatus.MISSED.value
+            chosen = choose(
+                draft_facts(session, contact),
+                stage,
+                core.Degree(contact.degree),
+                tries,
+                thanked,
+                missed=missed,
+                slots=slots_for(user, self.clock()),
+            )
             return ContactDrafts(contact.id, contact.version, contact.name, stage, contact.email, chosen)

@@ -20,7 +20,7 @@ class DraftService:
     ) -> None:
         self.db = db
         self.clock = clock
-        self.queries = DraftQueries(db)
+        self.queries = DraftQueries(db, clock)
         self.contacts = contacts or ContactService(db, clock)
 
     def for_contact(self, team_id: str, slack_user: str, contact_id: int) -> ContactDrafts:
