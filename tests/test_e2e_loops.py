@@ -238,3 +238,35 @@ def test_the_check_in_after_a_missed_interview_is_gone_once_a_new_one_is_booked(
     dms = student.sweep(paris(10, 9, 30))
     assert not any("missed each other" in texts(d.args["blocks"]) for d in dms)
     assert rows(student.app, Nudge, kind="rebook") == []
+
+
+# 4. Move on ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("button", ["nudge_move_on", "close_it"])
+def test_move_on_offers_the_next_target_as_a_card_with_its_actions(student: Student, button: str) -> None:
+    ada = student.log(name="Ada", standing="request_sent", request_channel="email")
+    student.log(name="Bo <!here>", company="Zed", email="bo@example.org")
+    student.log(name="Cy")
+    if button == "close_it":  # three tries unanswered: "Close it and move on"
+        student.at(paris(10, 10))
+        student.click("request_sent", student.now_shown(ada) | {"channel": ada["channel"], "ts": ada["ts"]})
+        student.at(paris(17, 10))
+        student.click("request_sent", student.now_shown(ada) | {"channel": ada["channel"], "ts": ada["ts"]})
+        reminder = student.reminder(paris(24, 10, 5), "hasn't answered 3 tries")
+        assert "Next on your list: *Bo &lt;!here&gt;*" in texts(reminder.args["blocks"])
+    else:
+        reminder = student.reminder(paris(9, 10, 5), "No reply from")
+    before = len(student.slack.calls_to("chat.postMessage"))
+    student.click("nudge_move_on", reminder)
+    assert rows(student.app, Contact, name="Ada")[0].stage == "no_response"
+    assert "Closed as no response" in texts(student.now_shown(reminder))
+    [offered] = student.posted_since(before)
+    assert not validate_message_blocks(offered["blocks"], offered["text"])
+    shown = texts(offered["blocks"])
+    assert "On to the next one: *Bo &lt;!here&gt;* is next on your list." in shown and "<!here>" not in shown
+    assert "Next: Send a request to Bo &lt;!here&gt;" in shown
+    assert set(buttons(offered)) == {"request_sent", "schedule_interview", "contact_draft"}
+    # Its buttons act on Bo.
+    bo = rows(student.app, Contact, name="Bo <!here>")[0]
+    assert buttons(offered)["request_sent"] == f"{bo.id}:{bo.version}"

@@ -346,3 +346,11 @@ def test_booking_from_the_card_closes_the_reminder_and_redraws_its_dm(world: Wor
     result = world.services.interviews.schedule(TEAM, STUDENT, contact.id, contact.version, data)
     assert result.events == (InterviewBooked(world.row(Interview).id), redrawn(nudge))
     assert world.row(Nudge, id=nudge.id).status == "obsolete"
+
+
+def test_move_on_offers_the_next_target_s_card(world: World) -> None:
+    nudge = world.follow_up()
+    first = world.log(Standing.TARGET, name="Bo", email="")
+    world.log(Standing.TARGET, name="Cy", email="")
+    result = world.nudges.move_on(TEAM, STUDENT, nudge.id, nudge.message_ts)
+    assert result.events == (redrawn(nudge), ContactCardOffered(first, ContactNews.NEXT_TARGET))

@@ -60,6 +60,7 @@ def headline(news: ContactNews, card: ContactCard) -> str:
             f"🕳 You and {name} missed each other: it happens. Send a short note to say sorry (*Draft a "
             "message* has one, with a few times) and book the new time here."
         ),
+        ContactNews.NEXT_TARGET: f"🎯 On to the next one: {name} is next on your list.",
         ContactNews.AS_IT_STANDS: f"Where things stand with {esc(card.name)}:",
     }[news]
 

@@ -39,6 +39,21 @@ def card_of(contact: Contact, step: StepLine | None = None) -> ContactCard:
     )
 
 
+def next_target(session: Session, contact: Contact) -> Contact | None:
+    """The owner's next target after closing ``contact``: the earliest logged still waiting for a request."""
+    return session.scalar(
+        select(Contact)
+        .where(
+            Contact.team_id == contact.team_id,
+            Contact.owner_id == contact.owner_id,
+            Contact.stage == core.Stage.TARGET.value,
+            Contact.id != contact.id,
+        )
+        .order_by(Contact.created_at, Contact.id)
+        .limit(1)
+    )
+
+
 def with_step(session: Session, owner: User, contact: Contact, now: datetime) -> ContactCard:
     """A contact's card with its next step, inside the caller's unit of work."""
     return card_of(contact, step_line_by_contact(session, owner, [contact], now).get(contact.id))

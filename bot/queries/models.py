@@ -45,6 +45,8 @@ class ContactNews(StrEnum):
     INTERVIEW_MISSED = "interview_missed"
     THANKS_RECORDED = "thanks_recorded"
     TOUCH_RECORDED = "touch_recorded"
+    # Offered after closing another contact: who is next on the list
+    NEXT_TARGET = "next_target"
     # Nothing done (a click on an out-of-date card): the card as things stand
     AS_IT_STANDS = "as_it_stands"
 

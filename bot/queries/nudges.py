@@ -12,6 +12,7 @@ from bot.domain import pipeline as core
 from bot.domain.nudges import NudgeKind
 from bot.domain.preferences import nudge_settings
 from bot.domain.window import week_start, zone
+from bot.queries.contacts import next_target
 from bot.queries.drafts import draft_for
 from bot.queries.lookup import weekly_goal_texts
 from bot.queries.models import NudgeItem, WeeklySummary
@@ -48,18 +49,8 @@ def _resolution(nudge: Nudge) -> str | None:
 
 
 def _next_target(session: Session, contact: Contact) -> str:
-    name = session.scalar(
-        select(Contact.name)
-        .where(
-            Contact.team_id == contact.team_id,
-            Contact.owner_id == contact.owner_id,
-            Contact.stage == core.Stage.TARGET.value,
-            Contact.id != contact.id,
-        )
-        .order_by(Contact.created_at, Contact.id)
-        .limit(1)
-    )
-    return name or ""
+    found = next_target(session, contact)
+    return found.name if found else ""
 
 
 def weekly_summary(session: Session, user: User, now: datetime) -> WeeklySummary:

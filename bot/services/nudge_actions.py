@@ -14,6 +14,7 @@ from bot.domain.forms import InterviewInput
 from bot.domain.nudges import NudgeKind
 from bot.domain.preferences import nudge_settings
 from bot.domain.reminders import DoneEffect, Resolution, SnoozeChoice
+from bot.queries.contacts import next_target
 from bot.queries.drafts import draft_for
 from bot.queries.models import ContactNews, NudgeDraft, WrapUp
 from bot.services.contacts import preferred_channel, record_reply
@@ -105,7 +106,10 @@ class NudgeActions(ReminderClicks):
             for attempt in contact.attempts:
                 if attempt.outcome == core.AttemptOutcome.PENDING.value:
                     attempt.outcome, attempt.outcome_at = core.AttemptOutcome.NO_RESPONSE.value, now
-            return self.resolved(click, Resolution.MOVED_ON)
+            # On to the next one: its card, with what to do about it.
+            following = next_target(click.session, contact)
+            offered = (ContactCardOffered(following.id, ContactNews.NEXT_TARGET),) if following else ()
+            return self.resolved(click, Resolution.MOVED_ON, *offered)
 
         return self.click(team_id, slack_user, nudge_id, ts, work)
 
