@@ -12,6 +12,7 @@ from bot.blocks.contacts import pipeline_message, pipeline_modal
 from bot.blocks.kit import notice
 from bot.blocks.modals.log_contact import log_contact_modal
 from bot.blocks.modals.schedule import schedule_modal
+from bot.domain import pipeline as core
 from bot.domain.forms import validate_contact
 from bot.domain.ids import ActionId, ViewId
 from bot.services import ActionRefused
@@ -84,6 +85,56 @@ def request_sent(
     effects.settle(origin, act)
 
 
+def request_via_introducer(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """A 2nd-degree contact's card, asked whom the request went to: "I asked … for an introduction"."""
+    ack()
+    _request_routed(body, action, client, context, respond, core.RequestRoute.INTRODUCTION)
+
+
+def request_direct(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """A 2nd-degree contact's card, asked whom the request went to: "I wrote to … directly"."""
+    ack()
+    _request_routed(body, action, client, context, respond, core.RequestRoute.DIRECT)
+
+
+def _request_routed(
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    route: core.RequestRoute,
+) -> None:
+    ref = parse_contact(action_value(action))
+    if ref is None:
+        respond(notice(BAD_CONTACT_BUTTON))
+        return
+    origin = effects.origin_of(context, client, message_location(body), respond)
+    contacts = origin.services.contacts
+    act = partial(contacts.request_sent, origin.team_id, origin.user_id, ref.contact_id, ref.version, route)
+    effects.settle(origin, act)
+
+
+def contact_introduced(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """The card's "They introduced us": the request to the contact comes next."""
+    ack()
+    ref = parse_contact(action_value(action))
+    if ref is None:
+        respond(notice(BAD_CONTACT_BUTTON))
+        return
+    origin = effects.origin_of(context, client, message_location(body), respond)
+    contacts = origin.services.contacts
+    effects.settle(
+        origin, partial(contacts.introduced, origin.team_id, origin.user_id, ref.contact_id, ref.version)
+    )
+
+
 def contact_reply(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
@@ -124,5 +175,8 @@ def register(app: App) -> None:
     app.action(ActionId.OPEN_PIPELINE)(open_pipeline)
     app.view(ViewId.LOG_CONTACT)(log_contact)
     app.action(ActionId.REQUEST_SENT)(request_sent)
+    app.action(ActionId.REQUEST_VIA_INTRODUCER)(request_via_introducer)
+    app.action(ActionId.REQUEST_DIRECT)(request_direct)
+    app.action(ActionId.CONTACT_INTRODUCED)(contact_introduced)
     app.action(ActionId.CONTACT_REPLY)(contact_reply)
     app.action(ActionId.SCHEDULE_INTERVIEW)(schedule_interview)

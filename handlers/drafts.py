@@ -6,10 +6,11 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.drafts import contact_drafts_modal
+from bot.blocks.drafts import SENT_VIA, contact_drafts_modal
 from bot.blocks.kit import notice
 from bot.domain.ids import ActionId, ViewId
 from bot.services import ActionRefused
+from bot.services.drafts import RouteUnsaid
 from handlers import effects
 from handlers.context import services_of, team_of, user_of
 from handlers.payloads import (
@@ -18,8 +19,10 @@ from handlers.payloads import (
     ContactMetadata,
     action_value,
     contact_metadata,
+    form_values,
     message_location,
     parse_contact,
+    parse_route,
 )
 
 
@@ -49,8 +52,13 @@ def sent_it(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> No
         ack(response_action="errors", errors={"draft": OUT_OF_DATE})
         return
     drafts = services_of(context).drafts
+    # A 2nd-degree target's drafts say whom the request went to.
+    route = parse_route(form_values(view).get(SENT_VIA))
     try:
-        result = drafts.sent(team_of(context), user_of(context), metadata.contact_id, metadata.version)
+        result = drafts.sent(team_of(context), user_of(context), metadata.contact_id, metadata.version, route)
+    except RouteUnsaid as refusal:
+        ack(response_action="errors", errors={SENT_VIA: str(refusal)[:150]})
+        return
     except ActionRefused as refusal:
         # The modal says why; the card it was opened from stays as it is.
         ack(response_action="errors", errors={"draft": str(refusal)[:150]})

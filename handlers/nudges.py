@@ -99,6 +99,15 @@ def nudge_missed(
         effects.settle(click.origin, partial(click.nudges.missed, *click.args))
 
 
+def nudge_introduced(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """ "They introduced us" on a follow-up about an introduction."""
+    ack()
+    if click := _click(body, action, client, context, respond):
+        effects.settle(click.origin, partial(click.nudges.introduced, *click.args))
+
+
 def nudge_snooze(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
@@ -299,6 +308,7 @@ def register(app: App) -> None:
     app.action(ActionId.NUDGE_DONE)(nudge_done)
     app.action(ActionId.NUDGE_MOVE_ON)(nudge_move_on)
     app.action(ActionId.NUDGE_MISSED)(nudge_missed)
+    app.action(ActionId.NUDGE_INTRODUCED)(nudge_introduced)
     app.action(ActionId.NUDGE_SNOOZE)(nudge_snooze)
     app.action(ActionId.NUDGE_REPLY)(nudge_reply)
     app.action(ActionId.NUDGE_DRAFT)(open_draft)

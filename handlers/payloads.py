@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.domain.pipeline import RequestRoute
+
 # What a listener answers when a payload doesn't parse (forged, garbled, or from an older version).
 BAD_CONTACT_BUTTON = "That button doesn't carry a contact I can read. Open your list with `/infoint list`."
 BAD_CONTACT = "That button doesn't carry a contact I can read."
@@ -104,6 +106,14 @@ def parse_nudge(raw: str | None) -> NudgeRef | None:
     if nudge_id is None:
         return None
     return NudgeRef(nudge_id, choice if colon else None)
+
+
+def parse_route(raw: str | None) -> RequestRoute | None:
+    """Whom a 2nd-degree contact's first request went to, as a form's choice says."""
+    try:
+        return RequestRoute(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
 
 
 def parse_interview(raw: str | None) -> int | None:

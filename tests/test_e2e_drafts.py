@@ -24,7 +24,11 @@ def open_drafts(app: RunningApp, slack: FakeSlack, dm: dict[str, Any], user: str
 
 
 def inputs(view: dict[str, Any]) -> dict[str, str]:
-    return {b["block_id"]: b["element"]["initial_value"] for b in view["blocks"] if b["type"] == "input"}
+    return {
+        b["block_id"]: b["element"]["initial_value"]
+        for b in view["blocks"]
+        if b["type"] == "input" and b["element"]["type"] == "plain_text_input"
+    }
 
 
 FACTS = drafts.DraftFacts("Ada Lovelace", company="Acme", role="Analyst", introducer="Grace Hopper")
@@ -109,13 +113,18 @@ def test_second_degree_target_gets_both_drafts_and_a_mail_link(
     assert parse_qs(parsed.query)["body"][0] == texts["draft"]
     assert view["submit"]["text"] == "Sent it"
 
-    # 'Sent it' records the request and updates the contact DM.
-    state = {"draft": {"draft": {"type": "plain_text_input", "value": texts["draft"]}}}
+    # 'Sent it' asks which one went out (issue 9): the request to Ada herself here.
+    state: dict[str, Any] = {"draft": {"draft": {"type": "plain_text_input", "value": texts["draft"]}}}
+    unsaid = running_app.sender.submit(
+        "contact_draft", state, private_metadata=view["private_metadata"]
+    ).json()
+    assert unsaid["response_action"] == "errors" and set(unsaid["errors"]) == {"sent_via"}
+    state["sent_via"] = {"sent_via": {"type": "radio_buttons", "selected_option": {"value": "direct"}}}
     reply = running_app.sender.submit("contact_draft", state, private_metadata=view["private_metadata"])
     assert reply.status == 200 and reply.body in (b"", b"{}")
     slack.wait_for("chat.update")
     with running_app.services.db.session() as session:
-        assert len(session.scalars(select(OutreachAttempt)).all()) == 1
+        assert [a.channel for a in session.scalars(select(OutreachAttempt))] == ["email"]
     # Sending it twice from the same (now stale) form changes nothing and says why.
     body = running_app.sender.submit("contact_draft", state, private_metadata=view["private_metadata"]).json()
     assert body["response_action"] == "errors" and "Already done" in body["errors"]["draft"]

@@ -270,3 +270,145 @@ def test_move_on_offers_the_next_target_as_a_card_with_its_actions(student: Stud
     # Its buttons act on Bo.
     bo = rows(student.app, Contact, name="Bo <!here>")[0]
     assert buttons(offered)["request_sent"] == f"{bo.id}:{bo.version}"
+
+
+# 5. 2nd-degree contacts: whom the request went to -------------------------------------------------------
+
+
+def daniel(student: Student) -> dict[str, Any]:
+    return student.log(
+        name="Daniel Kim",
+        company="Acme",
+        degree="second",
+        introducer="Prof. Maria Alvarez",
+        email="daniel@example.org",
+        learning_goal="How product teams decide what to build.",
+    )
+
+
+def asked_which(student: Student, card: dict[str, Any]) -> dict[str, Any]:
+    """Press the card's "Request sent": the card asks whom it went to (nothing recorded yet)."""
+    student.click("request_sent", card)
+    question = student.now_shown(card)
+    assert "Which did you send about *Daniel Kim*?" in texts(question)
+    assert rows(student.app, OutreachAttempt) == []
+    return {**question, "channel": card["channel"], "ts": card["ts"]}
+
+
+def test_an_introduction_request_is_followed_up_with_the_introducer_until_they_introduce_us(
+    student: Student,
+) -> None:
+    card = daniel(student)
+    question = asked_which(student, card)
+    labels = {e["action_id"]: e["text"]["text"] for e in elements(question).values()}
+    assert labels == {
+        "request_via_introducer": "I asked Prof. Maria Alvarez for an introduction",
+        "request_direct": "I wrote to Daniel Kim directly",
+    }
+    student.click("request_via_introducer", question)
+    assert [(a.channel, a.outcome) for a in rows(student.app, OutreachAttempt)] == [
+        ("introduction", "pending")
+    ]
+    recorded = student.now_shown(card)
+    assert "Request for an introduction to *Prof. Maria Alvarez* recorded." in texts(recorded)
+    assert "Introduction requested from Prof. Maria Alvarez, waiting for word." in texts(recorded)
+    assert "contact_introduced" in buttons(recorded)
+
+    # A week of silence: the reminder is about the introducer, with a follow-up to them.
+    reminder = student.reminder(paris(9, 10, 5), "No word from")
+    shown = texts(reminder.args["blocks"])
+    assert "No word from *Prof. Maria Alvarez* about an introduction to *Daniel Kim* yet." in shown
+    assert {"nudge_done", "nudge_introduced", "nudge_draft", "nudge_snooze"} <= set(elements(reminder.args))
+    assert "Follow up on your introduction to Daniel Kim" in student.home(paris(9, 10, 6))
+    view = student.opened("nudge_draft", reminder)
+    assert draft_body(view).startswith(
+        "Dear Prof. Alvarez,\n\nI'm following up on my note about Daniel Kim at Acme, in case it got buried."
+    )
+    assert not any("url" in e for e in elements(view).values())  # Daniel's address is not the introducer's
+
+    # "They introduced us": recorded, and Daniel's card comes back with the request to send him.
+    before = len(student.slack.calls_to("chat.postMessage"))
+    student.click("nudge_introduced", reminder)
+    assert "Introduction recorded" in texts(student.now_shown(reminder))
+    [contact] = rows(student.app, Contact)
+    assert contact.stage == "target"
+    assert [a.outcome for a in rows(student.app, OutreachAttempt)] == ["introduced"]
+    [offered] = student.posted_since(before)
+    offered_card = {**offered}
+    shown = texts(offered["blocks"])
+    assert "*Prof. Maria Alvarez* introduced you to *Daniel Kim*" in shown
+    assert "Next: Send a request to Daniel Kim" in shown
+    assert {"request_sent", "contact_draft"} <= set(buttons(offered_card))
+    posted = student.slack.calls_to("chat.postMessage")[-1]
+    where = {"channel": posted.response["channel"], "ts": posted.response["ts"]}
+    view = student.opened("contact_draft", offered_card | where)
+    [request] = [b["element"]["initial_value"] for b in view["blocks"] if b["type"] == "input"]
+    assert request.startswith("Hi Daniel,\n\nThank you, and thanks to Prof. Maria Alvarez for connecting us.")
+
+    # The request to Daniel himself: recorded straight away (no question now), followed up with him.
+    student.at(paris(9, 11))
+    student.click("request_sent", offered_card | where)
+    assert [a.channel for a in rows(student.app, OutreachAttempt)] == ["introduction", "email"]
+    follow_up = student.reminder(paris(16, 11, 5), "No reply from")
+    assert "*Daniel Kim*" in texts(follow_up.args["blocks"])
+
+
+def test_a_follow_up_to_the_introducer_is_recorded_as_one(student: Student) -> None:
+    card = daniel(student)
+    student.click("request_via_introducer", asked_which(student, card))
+    reminder = student.reminder(paris(9, 10, 5), "No word from")
+    student.click("nudge_done", reminder)
+    assert [a.channel for a in rows(student.app, OutreachAttempt)] == ["introduction", "introduction"]
+    again = student.reminder(paris(16, 10, 10), "No word from")
+    assert "nudge_introduced" in elements(again.args)
+    # They introduced us, from the card this time (drawn before the follow-up, so out of date: redrawn
+    # as things stand first): the reminder in the DM is closed as out of date.
+    where = {"channel": card["channel"], "ts": card["ts"]}
+    student.click("contact_introduced", student.now_shown(card) | where)
+    assert "Where things stand" in texts(student.now_shown(card))
+    student.click(
+        "contact_introduced", student.now_shown(card) | {"channel": card["channel"], "ts": card["ts"]}
+    )
+    assert "introduced you to *Daniel Kim*" in texts(student.now_shown(card))
+    assert "out of date" in texts(student.now_shown(again)) and elements(student.now_shown(again)) == {}
+    assert rows(student.app, Contact)[0].stage == "target"
+
+
+def test_a_direct_request_to_a_second_degree_contact_is_followed_up_with_them(student: Student) -> None:
+    card = daniel(student)
+    student.click("request_direct", asked_which(student, card))
+    assert [a.channel for a in rows(student.app, OutreachAttempt)] == ["email"]
+    assert "✅ Request recorded." in texts(student.now_shown(card))
+    assert "contact_introduced" not in buttons(student.now_shown(card))
+    reminder = student.reminder(paris(9, 10, 5), "No reply from")
+    assert "No word from" not in texts(reminder.args["blocks"])
+    assert [n.key.split(":")[0] for n in rows(student.app, Nudge) if n.contact_id] == ["follow_up"]
+
+
+def test_sent_it_on_a_second_degree_target_s_drafts_says_whom_it_went_to(student: Student) -> None:
+    card = daniel(student)
+    view = student.opened("contact_draft", card)
+    [which] = [b for b in view["blocks"] if b.get("block_id") == "sent_via"]
+    assert [o["text"]["text"] for o in which["element"]["options"]] == [
+        "I asked Prof. Maria Alvarez for an introduction",
+        "I wrote to Daniel Kim directly",
+    ]
+    state = {
+        "sent_via": {"sent_via": {"type": "radio_buttons", "selected_option": {"value": "introduction"}}}
+    }
+    assert submit_modal(student.app, "contact_draft", state, view).status == 200
+    assert [a.channel for a in rows(student.app, OutreachAttempt)] == ["introduction"]
+    assert "Request for an introduction to *Prof. Maria Alvarez* recorded." in texts(student.now_shown(card))
+    # Waiting for the introduction, the drafts offer the follow-up to the introducer.
+    view = student.opened(
+        "contact_draft", {**student.now_shown(card), "channel": card["channel"], "ts": card["ts"]}
+    )
+    assert [b["block_id"] for b in view["blocks"] if b["type"] == "input"] == ["draft_intro"]
+    assert draft_body(view).startswith("Dear Prof. Alvarez,")
+
+
+def test_a_first_degree_request_is_recorded_without_a_question(student: Student) -> None:
+    card = student.log(name="Eve", email="eve@example.org")
+    student.click("request_sent", card)
+    assert [a.channel for a in rows(student.app, OutreachAttempt)] == ["email"]
+    assert "✅ Request recorded." in texts(student.now_shown(card))

@@ -167,7 +167,8 @@ def contacts(draw: st.DrawFn) -> ContactFacts:
         at += timedelta(days=gap)
         outcome = draw(outcomes)
         replied = at + DAY if outcome is not AttemptOutcome.PENDING else None
-        attempts.append(Attempt(at, OutreachChannel.EMAIL, outcome, replied))
+        channel = draw(st.sampled_from([OutreachChannel.EMAIL, OutreachChannel.INTRODUCTION]))
+        attempts.append(Attempt(at, channel, outcome, replied))
     interviews = []
     for n in range(draw(st.integers(0, 2))):
         starts = created + timedelta(days=draw(st.integers(0, 60)), hours=draw(st.integers(0, 23)))

@@ -222,6 +222,36 @@ class TestFollowUp:
         assert plan_contact(contact, T0 + 365 * DAY, DEFAULT) == Plan((), None, frozenset())
 
 
+class TestIntroductionFollowUp:
+    """A request for an introduction (2nd degree): the follow-up is to the introducer (issue 9)."""
+
+    def asked(self, *attempts: Attempt) -> ContactFacts:
+        return replace(requested(*attempts), has_introducer=True)
+
+    def introduction(self, at: datetime, outcome: AttemptOutcome = PENDING) -> Attempt:
+        return Attempt(at, OutreachChannel.INTRODUCTION, outcome)
+
+    def test_a_week_of_silence_brings_a_follow_up_with_the_introducer(self) -> None:
+        [nudge] = contact_nudges(self.asked(self.introduction(T0)), DEFAULT)
+        assert nudge.kind is NudgeKind.INTRO_FOLLOW_UP and nudge.key == "intro_follow_up:1:1"
+        assert nudge.due_at == T0 + 7 * DAY
+
+    def test_no_phone_call_to_the_introducer_and_move_on_after_the_last_try(self) -> None:
+        two = self.asked(self.introduction(T0), self.introduction(T0 + 7 * DAY))
+        assert [n.kind for n in contact_nudges(two, DEFAULT)] == [NudgeKind.INTRO_FOLLOW_UP]
+        three = self.asked(*two.attempts, self.introduction(T0 + 14 * DAY))
+        assert [n.key for n in contact_nudges(three, DEFAULT)] == ["move_on:1:3"]
+
+    def test_a_direct_request_after_the_introduction_is_followed_up_with_the_contact(self) -> None:
+        facts = self.asked(self.introduction(T0, AttemptOutcome.INTRODUCED), sent(T0 + 2 * DAY))
+        [nudge] = contact_nudges(facts, DEFAULT)
+        assert nudge.kind is NudgeKind.FOLLOW_UP and nudge.key == "follow_up:1:2"
+        assert nudge.due_at == T0 + 9 * DAY
+
+    def test_keys_for_direct_requests_are_unchanged(self) -> None:
+        assert [n.key for n in contact_nudges(requested(sent(T0)), DEFAULT)] == ["follow_up:1:1"]
+
+
 # ---- preparation and wrap-up (sections 5, 6) -----------------------------------------------------------
 
 
@@ -775,9 +805,10 @@ OFFSETS = st.integers(-40 * 24 * 60, 80 * 24 * 60).map(lambda m: T0 + timedelta(
 @st.composite
 def attempts(draw: st.DrawFn) -> Attempt:
     at = draw(OFFSETS)
-    outcome = draw(st.sampled_from([PENDING, PENDING, LATER, AttemptOutcome.YES]))
+    outcome = draw(st.sampled_from([PENDING, PENDING, LATER, AttemptOutcome.YES, AttemptOutcome.INTRODUCED]))
     replied = draw(st.none() | st.integers(0, 10 * 24 * 60).map(lambda m: at + timedelta(minutes=m)))
-    return sent(at, outcome, replied if outcome is not PENDING else None)
+    channel = draw(st.sampled_from([OutreachChannel.EMAIL, OutreachChannel.INTRODUCTION]))
+    return Attempt(at, channel, outcome, replied if outcome is not PENDING else None)
 
 
 @st.composite

@@ -7,9 +7,13 @@ from typing import Any
 from slack_sdk.models.blocks import ActionsBlock, Block, InputBlock, PlainTextInputElement, SectionBlock
 from slack_sdk.models.views import View
 
-from bot.blocks.kit import button, clip, esc, mailto, md, plain
+from bot.blocks.kit import button, clip, esc, mailto, md, plain, radio
+from bot.domain import pipeline as core
 from bot.domain.ids import ActionId, ViewId
 from bot.queries.models import ContactDrafts
+
+# The form field of a 2nd-degree target's drafts saying whom the request went to.
+SENT_VIA = "sent_via"
 
 
 def contact_drafts_modal(found: ContactDrafts, private_metadata: str) -> dict[str, Any]:
@@ -33,6 +37,13 @@ def contact_drafts_modal(found: ContactDrafts, private_metadata: str) -> dict[st
                 blocks.append(
                     ActionsBlock(elements=[button("Open in my mail app", ActionId.OPEN_MAILTO, url=link)])
                 )
+    if found.asks_route:
+        introducer = clip(found.introducer or "our mutual contact", 30)
+        routes = [
+            (core.RequestRoute.INTRODUCTION.value, f"I asked {introducer} for an introduction"),
+            (core.RequestRoute.DIRECT.value, f"I wrote to {clip(found.name, 30)} directly"),
+        ]
+        blocks.append(radio(SENT_VIA, "Which did you send?", routes, None))
     if found.records_a_request:
         blocks.append(
             SectionBlock(

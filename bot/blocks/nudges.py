@@ -50,6 +50,13 @@ def _nudge_text(item: NudgeItem) -> str:
             f"📨 No reply from {who} yet. A week of silence is normal: send a short, polite follow-up "
             "that restates your request."
         )
+    if kind is NudgeKind.INTRO_FOLLOW_UP:
+        introducer = f"*{esc(clip(item.introducer, 100))}*" if item.introducer else "your mutual contact"
+        name = f"*{esc(clip(item.contact_name, 100))}*"
+        return (
+            f"📨 No word from {introducer} about an introduction to {name} yet. A short, friendly "
+            "follow-up to them usually does it; if they've introduced you already, say so."
+        )
     if kind is NudgeKind.PHONE_CALL:
         return (
             f"📞 Still nothing from {who} after {item.attempts} tries. Try one phone call; if you get "
@@ -163,6 +170,7 @@ def _nudge_buttons(item: NudgeItem) -> list[Any]:
     kind = item.kind
     done_label = {
         NudgeKind.FOLLOW_UP: "Sent the follow-up",
+        NudgeKind.INTRO_FOLLOW_UP: "Sent the follow-up",
         NudgeKind.PHONE_CALL: "Called",
         NudgeKind.PREPARE: "I'm prepared",
         NudgeKind.THANK_YOU: "Sent it",
@@ -191,10 +199,13 @@ def _nudge_buttons(item: NudgeItem) -> list[Any]:
     if kind in done_label:
         style = None if kind is NudgeKind.REFERRALS else "primary"
         elements.append(button(done_label[kind], ActionId.NUDGE_DONE, value, style=style))
+    if kind is NudgeKind.INTRO_FOLLOW_UP:
+        elements.append(button("They introduced us", ActionId.NUDGE_INTRODUCED, value))
     if kind is NudgeKind.MOVE_ON:
         elements.append(button("Close it and move on", ActionId.NUDGE_MOVE_ON, value, style="primary"))
     if kind in (
         NudgeKind.FOLLOW_UP,
+        NudgeKind.INTRO_FOLLOW_UP,
         NudgeKind.PHONE_CALL,
         NudgeKind.MOVE_ON,
         NudgeKind.THANK_YOU,
@@ -202,9 +213,9 @@ def _nudge_buttons(item: NudgeItem) -> list[Any]:
         NudgeKind.KEEP_IN_TOUCH,
     ):
         elements.append(button("Show draft", ActionId.NUDGE_DRAFT, value))
-    if kind in (NudgeKind.FOLLOW_UP, NudgeKind.PHONE_CALL, NudgeKind.MOVE_ON):
+    if kind in (NudgeKind.FOLLOW_UP, NudgeKind.INTRO_FOLLOW_UP, NudgeKind.PHONE_CALL, NudgeKind.MOVE_ON):
         elements.append(_overflow(ActionId.NUDGE_REPLY, item.nudge_id, REPLIES))
-    if kind in (NudgeKind.FOLLOW_UP, NudgeKind.PHONE_CALL):
+    if kind in (NudgeKind.FOLLOW_UP, NudgeKind.INTRO_FOLLOW_UP, NudgeKind.PHONE_CALL):
         elements.append(button("Move on", ActionId.NUDGE_MOVE_ON, value))
     elements.append(
         _overflow(ActionId.NUDGE_SNOOZE, item.nudge_id, [(v, f"Snooze {label}") for v, label in SNOOZES])

@@ -10,6 +10,7 @@ from bot.queries.models import StepLine
 STEP_WORDS: dict[StepKind, str] = {
     StepKind.SEND_REQUEST: "Send a request to {name}",
     StepKind.FOLLOW_UP: "Follow up with {name}",
+    StepKind.INTRO_FOLLOW_UP: "Follow up on your introduction to {name}",
     StepKind.PHONE_CALL: "Call {name} once (leave a short voicemail)",
     StepKind.MOVE_ON: "Close {name} as no response and move on",
     StepKind.SCHEDULE: "Book a time with {name}",

@@ -17,6 +17,10 @@ class ActionId(StrEnum):
     CONTACT_DRAFT = "contact_draft"
     CONTACT_OUTCOME = "contact_outcome"
     SCHEDULE_INTERVIEW = "schedule_interview"
+    # A 2nd-degree contact: whom the first request went to, and the introduction made
+    REQUEST_VIA_INTRODUCER = "request_via_introducer"
+    REQUEST_DIRECT = "request_direct"
+    CONTACT_INTRODUCED = "contact_introduced"
     # The App Home
     OPEN_LOG_MODAL = "open_log_modal"
     OPEN_PIPELINE = "open_pipeline"
@@ -33,6 +37,7 @@ class ActionId(StrEnum):
     NUDGE_RESCHEDULE = "nudge_reschedule"
     NUDGE_REFERRALS = "nudge_referrals"
     NUDGE_SCHEDULE = "nudge_schedule"
+    NUDGE_INTRODUCED = "nudge_introduced"
     # An interview's DM (and a "prepare" reminder)
     PREPARE_QUESTIONS = "prepare_questions"
     INTERVIEW_RESCHEDULE = "interview_reschedule"

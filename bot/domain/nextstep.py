@@ -27,6 +27,7 @@ from bot.domain.reminders import NudgeKind, ReminderStatus
 class StepKind(StrEnum):
     SEND_REQUEST = "send_request"
     FOLLOW_UP = "follow_up"
+    INTRO_FOLLOW_UP = "intro_follow_up"
     PHONE_CALL = "phone_call"
     MOVE_ON = "move_on"
     SCHEDULE = "schedule"
@@ -49,6 +50,7 @@ PRIORITY: tuple[StepKind, ...] = (
     StepKind.REBOOK,
     StepKind.SCHEDULE,
     StepKind.FOLLOW_UP,
+    StepKind.INTRO_FOLLOW_UP,
     StepKind.PHONE_CALL,
     StepKind.MOVE_ON,
     StepKind.REFERRALS,

@@ -153,6 +153,9 @@ def _attempt_nudges(contact: ContactFacts, settings: NudgeSettings) -> list[Nudg
     due = last.sent_at + rules.follow_up_after
     if tries >= rules.max_attempts:
         return [Nudge(NudgeKind.MOVE_ON, f"move_on:{contact.id}:{count}", due, contact.id)]
+    if last.channel is OutreachChannel.INTRODUCTION:
+        # The student asked the mutual connection for an introduction: the follow-up is to them.
+        return [Nudge(NudgeKind.INTRO_FOLLOW_UP, f"intro_follow_up:{contact.id}:{count}", due, contact.id)]
     kind = NudgeKind.PHONE_CALL if tries == rules.max_attempts - 1 else NudgeKind.FOLLOW_UP
     return [Nudge(kind, f"follow_up:{contact.id}:{count}", due, contact.id)]
 

@@ -12,6 +12,7 @@ from bot.domain import pipeline as core
 from bot.queries.models import ContactCard, ContactChoice, StepLine
 from bot.queries.steps import step_line_by_contact
 from storage.db import Database
+from storage.facts import contact_facts
 from storage.models import Contact, User
 from storage.repository import Repository
 
@@ -36,6 +37,7 @@ def card_of(contact: Contact, step: StepLine | None = None) -> ContactCard:
         attempts=len(contact.attempts),
         next_interview=min(upcoming) if upcoming else None,
         next_step=step,
+        awaiting_introduction=core.awaiting_introduction(contact_facts(contact).attempts),
     )
 
 

@@ -15,6 +15,7 @@ from bot.domain.preferences import nudge_settings
 from bot.domain.window import slot_label, working_day_opening, zone
 from bot.queries.models import ContactDrafts
 from storage.db import Database
+from storage.facts import contact_facts
 from storage.models import Contact, Note, Nudge, User
 from storage.repository import Repository
 
@@ -57,6 +58,7 @@ def slots_for(user: User | None, now: datetime) -> tuple[str, ...]:
 
 DRAFTS: dict[NudgeKind, Callable[[drafts.DraftFacts], drafts.Draft]] = {
     NudgeKind.FOLLOW_UP: drafts.follow_up,
+    NudgeKind.INTRO_FOLLOW_UP: drafts.introduction_follow_up,
     NudgeKind.PHONE_CALL: drafts.voicemail,
     NudgeKind.MOVE_ON: drafts.follow_up,
     NudgeKind.THANK_YOU: drafts.thank_you,
@@ -92,14 +94,19 @@ def choose(
     *,
     missed: bool = False,
     slots: Sequence[str] = (),
+    introduced: bool = False,
+    awaiting_introduction: bool = False,
 ):
     """The drafts for a stage and degree, most useful first (``missed``: their latest interview didn't
-    happen; ``slots``: times to offer). Pure."""
+    happen; ``slots``: times to offer; ``introduced``: the introducer made the introduction;
+    ``awaiting_introduction``: the latest request asked the introducer for it). Pure."""
     if stage is core.Stage.AGREED:
         if missed:
             return (("draft", "Sorry we missed each other", drafts.sorry_we_missed(facts, slots)),)
         return (("draft", "Your reply, with three times", drafts.propose_times(facts, slots)),)
     if stage is core.Stage.TARGET:
+        if degree is core.Degree.SECOND and introduced:
+            return (("draft", "Your request", drafts.request_after_introduction(facts)),)
         if degree is core.Degree.SECOND:
             return (
                 ("draft_intro", "Ask for an introduction", drafts.introduction_ask(facts)),
@@ -108,6 +115,9 @@ def choose(
         make = drafts.request_cold if degree is core.Degree.COLD else drafts.request_first
         return (("draft", "Your request", make(facts)),)
     if stage is core.Stage.REQUESTED:
+        if awaiting_introduction:
+            made = drafts.introduction_follow_up(facts)
+            return (("draft_intro", "Your follow-up to the introducer", made),)
         if tries >= 2:
             return (("draft", "Phone call and voicemail script", drafts.voicemail(facts)),)
         return (("draft", "Your follow-up", drafts.follow_up(facts)),)
@@ -133,21 +143,30 @@ class DraftQueries:
             contact = repo.contact_of(user, contact_id) if user else None
             if contact is None:
                 return None
-            stage = core.Stage(contact.stage)
-            tries = core.unanswered_attempts(
-                core.Attempt(a.sent_at, core.OutreachChannel(a.channel), core.AttemptOutcome(a.outcome))
-                for a in contact.attempts
-            )
+            stage, degree = core.Stage(contact.stage), core.Degree(contact.degree)
+            attempts = contact_facts(contact).attempts
+            tries = core.unanswered_attempts(attempts)
             thanked = any(i.thank_you_at for i in contact.interviews)
             latest = max(contact.interviews, key=lambda i: (i.starts_at, i.id), default=None)
             missed = latest is not None and latest.status == core.InterviewStatus.MISSED.value
             chosen = choose(
                 draft_facts(session, contact),
                 stage,
-                core.Degree(contact.degree),
+                degree,
                 tries,
                 thanked,
                 missed=missed,
                 slots=slots_for(user, self.clock()),
+                introduced=any(a.outcome is core.AttemptOutcome.INTRODUCED for a in attempts),
+                awaiting_introduction=core.awaiting_introduction(attempts),
             )
-            return ContactDrafts(contact.id, contact.version, contact.name, stage, contact.email, chosen)
+            return ContactDrafts(
+                contact.id,
+                contact.version,
+                contact.name,
+                stage,
+                contact.email,
+                chosen,
+                introducer=contact.introducer_name,
+                asks_route=core.asks_route(degree, stage, attempts),
+            )

@@ -45,6 +45,7 @@ class ContactNews(StrEnum):
     INTERVIEW_MISSED = "interview_missed"
     THANKS_RECORDED = "thanks_recorded"
     TOUCH_RECORDED = "touch_recorded"
+    INTRODUCED = "introduced"
     # Offered after closing another contact: who is next on the list
     NEXT_TARGET = "next_target"
     # Nothing done (a click on an out-of-date card): the card as things stand
@@ -82,6 +83,8 @@ class ContactCard:
     attempts: int = 0
     next_interview: datetime | None = None
     next_step: StepLine | None = None
+    awaiting_introduction: bool = False
+    """The latest request went to the introducer, who hasn't introduced them yet."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,9 @@ class ContactDrafts:
     email: str
     # (field, label, draft); the field "draft" is the one sent to the contact
     drafts: tuple[tuple[str, str, Draft], ...]
+    introducer: str = ""
+    asks_route: bool = False
+    """A 2nd-degree target: "Sent it" asks whether the introducer or the contact was written to."""
 
     @property
     def records_a_request(self) -> bool:

@@ -35,6 +35,7 @@ RESOLUTIONS = {
     "rescheduled": "📅 Rescheduled.",
     "referrals": "🔗 Referrals added to your list.",
     "booked": "📅 Interview booked: the details are in a new message.",
+    "introduced": "🤝 Introduction recorded.",
     "obsolete": "This reminder is out of date.",
 }
 

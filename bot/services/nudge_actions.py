@@ -17,7 +17,7 @@ from bot.domain.reminders import DoneEffect, Resolution, SnoozeChoice
 from bot.queries.contacts import next_target
 from bot.queries.drafts import draft_for
 from bot.queries.models import ContactNews, NudgeDraft, WrapUp
-from bot.services.contacts import preferred_channel, record_reply
+from bot.services.contacts import preferred_channel, record_introduction, record_reply
 from bot.services.errors import ActionRefused
 from bot.services.events import ContactCardOffered, InterviewBooked, Result
 from bot.services.reminder_clicks import Click, ReminderClicks, reminder_of, store
@@ -40,6 +40,14 @@ class Referral:
     role: str = ""
 
 
+# Done effects that record an outreach attempt, and how it went (None: the contact's likeliest way).
+ATTEMPT_CHANNELS: dict[DoneEffect, core.OutreachChannel | None] = {
+    DoneEffect.RECORD_ATTEMPT: None,
+    DoneEffect.RECORD_CALL: core.OutreachChannel.PHONE,
+    DoneEffect.RECORD_INTRODUCTION_ASK: core.OutreachChannel.INTRODUCTION,
+}
+
+
 class NudgeActions(ReminderClicks):
     """The buttons and modals of nudge DMs."""
 
@@ -53,7 +61,7 @@ class NudgeActions(ReminderClicks):
             effect = reminders.done_effect(NudgeKind(nudge.kind))
             contact = click.contact if nudge.contact_id else None
             interview = click.session.get(Interview, nudge.interview_id) if nudge.interview_id else None
-            if effect in (DoneEffect.RECORD_ATTEMPT, DoneEffect.RECORD_CALL) and contact is not None:
+            if effect in ATTEMPT_CHANNELS and contact is not None:
                 stage = core.Stage(contact.stage)
                 attempts = contact_facts(contact).attempts
                 pipeline_rules = nudge_settings(user.preferences, user.timezone).pipeline
@@ -61,11 +69,7 @@ class NudgeActions(ReminderClicks):
                     new_stage = core.check_request_sent(stage, attempts, pipeline_rules)
                 except core.TransitionError as refusal:
                     raise ActionRefused(str(refusal)) from None
-                channel = (
-                    core.OutreachChannel.PHONE
-                    if effect is DoneEffect.RECORD_CALL
-                    else preferred_channel(contact)
-                )
+                channel = ATTEMPT_CHANNELS[effect] or preferred_channel(contact)
                 repo.advance(contact, contact.version, new_stage, now)
                 repo.add_attempt(contact, channel, now)
             elif effect is DoneEffect.THANKED and interview is not None and contact is not None:
@@ -124,6 +128,19 @@ class NudgeActions(ReminderClicks):
 
         return self.click(team_id, slack_user, nudge_id, ts, work)
 
+    def introduced(self, team_id: str, slack_user: str, nudge_id: int, ts: str | None) -> Result:
+        """ "They introduced us": the introduction is recorded and the contact's card offered, for the
+        request to them that comes next."""
+        now = self.clock()
+
+        def work(click: Click) -> Result:
+            contact = click.contact
+            record_introduction(click.repo, contact, contact.version, now)
+            offered = ContactCardOffered(contact.id, ContactNews.INTRODUCED)
+            return self.resolved(click, Resolution.INTRODUCED, offered)
+
+        return self.click(team_id, slack_user, nudge_id, ts, work)
+
     def missed(self, team_id: str, slack_user: str, nudge_id: int, ts: str | None) -> Result:
         now = self.clock()
 
@@ -149,7 +166,8 @@ class NudgeActions(ReminderClicks):
                 raise ActionRefused("There is no draft for this reminder.")
             contact = click.contact
             kind = NudgeKind(click.nudge.kind)
-            email = contact.email if kind is not NudgeKind.THANK_INTRODUCER else ""
+            to_introducer = kind in (NudgeKind.THANK_INTRODUCER, NudgeKind.INTRO_FOLLOW_UP)
+            email = "" if to_introducer else contact.email
             return NudgeDraft(kind, draft, email)
 
         return self.click(team_id, slack_user, nudge_id, None, work)
