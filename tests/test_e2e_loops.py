@@ -57,13 +57,16 @@ class Student:
         assert not validate_message_blocks(dm.args["blocks"], dm.args["text"])
         return dm
 
-    def click(self, action_id: str, dm: Call | dict[str, Any], value: str | None = None) -> None:
-        """Click a button (or an overflow's option ``value``) of a DM; wait for what it does."""
+    def click(
+        self, action_id: str, dm: Call | dict[str, Any], value: str | None = None, about: str = ""
+    ) -> None:
+        """Click a button (or an overflow's option ``value``) of a DM, in the item whose text has
+        ``about`` if given; wait for what it does."""
         message = dm.args if isinstance(dm, Call) else dm
         channel, ts = (
             (dm.response["channel"], dm.response["ts"]) if isinstance(dm, Call) else (dm["channel"], dm["ts"])
         )
-        element = elements(message)[action_id]
+        element = elements(item_of(message, about) if about else message)[action_id]
         if element["type"] == "overflow" or "options" in element:
             chosen = next(o for o in element["options"] if o["value"].endswith(f":{value}"))
             self.app.sender.choose(action_id, chosen["value"], channel=channel, message_ts=ts)
@@ -103,6 +106,15 @@ class Student:
 @pytest.fixture
 def student(running_app: RunningApp, slack: FakeSlack) -> Student:
     return Student(running_app, slack)
+
+
+def item_of(message: dict[str, Any], about: str) -> dict[str, Any]:
+    """The blocks of one reminder of a nudge DM: the one whose text has ``about``."""
+    blocks = message["blocks"]
+    for n, block in enumerate(blocks):
+        if block.get("block_id", "").startswith("nudge:") and about in texts(block):
+            return {"blocks": blocks[n : n + 2]}
+    raise AssertionError(f"no reminder about {about!r}")
 
 
 def draft_body(view: dict[str, Any]) -> str:
@@ -412,3 +424,79 @@ def test_a_first_degree_request_is_recorded_without_a_question(student: Student)
     student.click("request_sent", card)
     assert [a.channel for a in rows(student.app, OutreachAttempt)] == ["email"]
     assert "✅ Request recorded." in texts(student.now_shown(card))
+
+
+# 6. Snoozes say when the reminder will really come -------------------------------------------------------
+
+
+def test_a_snooze_names_the_window_s_next_opening_and_keeps_its_word(student: Student) -> None:
+    student.log(name="Ada", standing="request_sent", request_channel="email")
+    reminder = student.reminder(paris(9, 10, 5), "No reply from")
+    student.at(paris(9, 19))  # Monday evening: a day later is outside the window
+    student.click("nudge_snooze", reminder, "1d")
+    shown = student.now_shown(reminder)
+    assert "⏰ Snoozed: I'll bring it back on Wed 11 Mar at 09:00." in texts(shown)
+    assert elements(shown) == {}
+    assert not [d for d in student.sweep(paris(10, 19, 30)) if "No reply from" in texts(d.args["blocks"])]
+    assert student.reminder(paris(11, 9), "No reply from")
+
+
+def test_a_thank_you_snooze_says_when_its_48_hours_cap_it(student: Student) -> None:
+    start = paris(5, 14)  # Thursday
+    student.log(name="Ada", standing="interview_scheduled", interview_at=str(int(start.timestamp())))
+    wrap = student.reminder(paris(5, 14, 25), "How did it go")
+    view = student.opened("nudge_notes", wrap)
+    state = {"takeaways": {"takeaways": {"type": "plain_text_input", "value": "Research ops is growing."}}}
+    assert submit_modal(student.app, "interview_notes", state, view).status == 200  # done at 14:25
+    thanks = student.reminder(paris(5, 14, 30), "thank-you today")
+    student.click("nudge_snooze", thanks, "1w", about="thank-you today")
+    # Capped at Saturday 14:25 (48 hours), which the window moves to Monday's opening.
+    assert (
+        "⏰ Snoozed: I'll bring it back on Mon 9 Mar at 09:00. Not later than that: a thank-you "
+        "shouldn't wait more than 48 hours." in texts(student.now_shown(thanks))
+    )
+    assert [d for d in student.sweep(paris(9, 9)) if "thank" in texts(d.args["blocks"])]
+
+
+# 7. Each Done says what happens next ---------------------------------------------------------------------
+
+
+def test_done_on_a_follow_up_names_the_next_reminder_and_its_real_day(student: Student) -> None:
+    student.log(name="Sofia", standing="request_sent", request_channel="email")
+    reminder = student.reminder(paris(9, 10, 5), "No reply from")
+    student.at(paris(13, 19))  # Friday evening: a week later is too, so Monday's opening
+    student.click("nudge_done", reminder)
+    assert "✅ Follow-up logged. If *Sofia* stays silent I'll suggest a call on Mon 23 Mar." in texts(
+        student.now_shown(reminder)
+    )
+    assert "Call Sofia once" in student.home(paris(13, 19, 5))
+
+
+def test_done_on_preparing_and_on_an_introduction_follow_up(student: Student) -> None:
+    start = paris(5, 14)
+    student.log(name="Ada", standing="interview_scheduled", interview_at=str(int(start.timestamp())))
+    prepare = student.reminder(paris(4, 9, 5), "Interview with")
+    student.click("nudge_done", prepare)
+    assert "✅ You're prepared. Good luck! After the interview, on Thu 5 Mar, I'll ask how it went." in texts(
+        student.now_shown(prepare)
+    )
+
+    card = daniel(student)
+    student.at(paris(4, 10))
+    student.click("request_via_introducer", asked_which(student, card))
+    intro = student.reminder(paris(11, 10, 5), "No word from")
+    student.click("nudge_done", intro, about="No word from")
+    assert (
+        "✅ Follow-up to Prof. Maria Alvarez logged. If there's no word about *Daniel Kim* by Wed 18 Mar, "
+        "I'll remind you to follow up." in texts(student.now_shown(intro))
+    )
+
+
+def test_done_after_proposing_times_and_when_nothing_is_next(student: Student) -> None:
+    card = student.log(name="Ada", email="ada@example.org", standing="request_sent", request_channel="email")
+    student.at(paris(2, 15))
+    student.click("contact_reply", card, "yes")
+    book = student.reminder(paris(4, 9), "said yes")
+    view = student.opened("nudge_draft", book)
+    assert submit_modal(student.app, "nudge_draft", {}, view).status == 200  # "Sent it"
+    assert "✅ Reply sent. Next: Book a time with Ada." in texts(student.now_shown(book))

@@ -213,7 +213,8 @@ class WeeklySummary:
 
 @dataclass(frozen=True)
 class NudgeItem:
-    """One reminder in a nudge DM, with what it shows; ``resolution`` (safe mrkdwn) replaces its buttons."""
+    """One reminder in a nudge DM, with what it shows; once ``resolution`` is set, what became of it
+    replaces its buttons."""
 
     nudge_id: int
     kind: NudgeKind
@@ -230,9 +231,18 @@ class NudgeItem:
     step: int = 1
     next_target: str = ""
     resolution: str | None = None
+    """What became of it: a ``Resolution`` value ("done", "snoozed"…) or the status that closed it
+    ("expired"); None while it waits for the student."""
     weekly: WeeklySummary | None = None
     questions: tuple[str, ...] = ()
     interview_id: int | None = None
+    snoozed_until: str = ""
+    """Snoozed: when it really comes back, the window's next opening in the student's timezone
+    ("Thu 5 Mar at 09:00")."""
+    snooze_capped_hours: int = 0
+    """Snoozed to the latest a thank-you may wait (these hours after the interview), not the delay chosen."""
+    next_step: StepLine | None = None
+    """Done: the contact's next step, its day the one its reminder really comes (None: nothing next)."""
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.domain import pipeline as core
 from bot.domain import reminders
@@ -17,6 +17,7 @@ from bot.domain.reminders import DoneEffect, Resolution, SnoozeChoice
 from bot.queries.contacts import next_target
 from bot.queries.drafts import draft_for
 from bot.queries.models import ContactNews, NudgeDraft, WrapUp
+from bot.queries.nudges import thank_you_deadline
 from bot.services.contacts import preferred_channel, record_introduction, record_reply
 from bot.services.errors import ActionRefused
 from bot.services.events import ContactCardOffered, InterviewBooked, Result
@@ -290,9 +291,4 @@ def _latest(click: Click) -> datetime | None:
     if NudgeKind(nudge.kind) is not NudgeKind.THANK_YOU or nudge.interview_id is None:
         return None
     interview = click.session.get(Interview, nudge.interview_id)
-    if interview is None:
-        return None
-    ended = interview.starts_at + timedelta(minutes=interview.duration_minutes)
-    finished = max(ended, interview.done_at) if interview.done_at else ended
-    within = nudge_settings(click.user.preferences, click.user.timezone).pipeline.thank_you_within
-    return finished + within
+    return thank_you_deadline(interview, click.user) if interview is not None else None
