@@ -182,12 +182,13 @@ def test_booking_from_the_card_closes_the_reminder_in_the_dm(student: Student) -
 
 def test_the_yes_reminder_is_in_the_students_working_window(student: Student) -> None:
     card = student.log(name="Cy", standing="request_sent", request_channel="email")
-    student.at(paris(2, 19))
+    student.at(paris(2, 19))  # Monday evening
     student.click("contact_reply", card, "yes")
     assert student.sweep(paris(4, 8, 59)) == []  # before the window opens on Wednesday
-    assert len(student.sweep(paris(4, 9, 1))) == 1
-    assert [o.outcome for o in rows(student.app, OutreachAttempt)] == ["yes"]
-    assert buttons(student.now_shown(card))
+    [dm] = student.sweep(paris(4, 9, 1))
+    assert "said yes" in texts(dm.args["blocks"])
+    [nudge] = rows(student.app, Nudge, kind="book")
+    assert nudge.due_at == paris(4, 9) and nudge.status == "sent"
 
 
 # 3. Didn't happen ----------------------------------------------------------------------------------------
@@ -207,7 +208,7 @@ def missed_interview(student: Student, name: str = "Ada Lovelace") -> dict[str, 
     before = len(student.slack.calls_to("chat.postMessage"))
     student.click("nudge_missed", wrap)
     assert "Marked as didn't happen" in texts(student.now_shown(wrap))
-    [offered] = [c for c in student.slack.calls_to("chat.postMessage")[before:]]
+    [offered] = student.slack.calls_to("chat.postMessage")[before:]
     return {**offered.args, "channel": offered.response["channel"], "ts": offered.response["ts"]}
 
 

@@ -96,7 +96,7 @@ def choose(
     slots: Sequence[str] = (),
     introduced: bool = False,
     awaiting_introduction: bool = False,
-):
+) -> tuple[tuple[str, str, drafts.Draft], ...]:
     """The drafts for a stage and degree, most useful first (``missed``: their latest interview didn't
     happen; ``slots``: times to offer; ``introduced``: the introducer made the introduction;
     ``awaiting_introduction``: the latest request asked the introducer for it). Pure."""
@@ -123,7 +123,7 @@ def choose(
         return (("draft", "Your follow-up", drafts.follow_up(facts)),)
     if stage is core.Stage.INTERVIEWED:
         made = drafts.keep_in_touch(facts) if thanked else drafts.thank_you(facts)
-        extra = ()
+        extra: tuple[tuple[str, str, drafts.Draft], ...] = ()
         if facts.introducer:
             extra = (("draft_intro", "Thank the introducer", drafts.thank_introducer(facts)),)
         return (("draft", "Keep in touch" if thanked else "Your thank-you", made), *extra)
