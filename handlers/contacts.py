@@ -3,6 +3,7 @@ and on the App Home (request sent, their reply, schedule an interview, open the 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -11,6 +12,7 @@ from slack_sdk import WebClient
 from bot.blocks.contacts import pipeline_message, pipeline_modal
 from bot.blocks.modals.log_contact import log_contact_modal
 from bot.blocks.modals.schedule import schedule_modal
+from bot.domain import pipeline as core
 from bot.domain.forms import validate_contact
 from bot.domain.ids import ActionId, ViewId
 from bot.services.events import ContactResult
@@ -76,8 +78,41 @@ def request_sent(
 
 
 def _request_sent(click: Click[ContactRef]) -> ContactResult:
+    return _routed(None, click)
+
+
+def _routed(route: core.RequestRoute | None, click: Click[ContactRef]) -> ContactResult:
     ref = click.ref
-    return click.services.contacts.request_sent(click.team_id, click.user_id, ref.contact_id, ref.version)
+    contacts = click.services.contacts
+    return contacts.request_sent(click.team_id, click.user_id, ref.contact_id, ref.version, route)
+
+
+def request_via_introducer(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """A 2nd-degree contact's card, asked whom the request went to: "I asked … for an introduction"."""
+    run = partial(_routed, core.RequestRoute.INTRODUCTION)
+    act(ack, body, action, client, context, respond, CARD_BUTTON, run, in_place=True)
+
+
+def request_direct(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """A 2nd-degree contact's card, asked whom the request went to: "I wrote to … directly"."""
+    run = partial(_routed, core.RequestRoute.DIRECT)
+    act(ack, body, action, client, context, respond, CARD_BUTTON, run, in_place=True)
+
+
+def contact_introduced(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """The card's "They introduced us": the request to the contact comes next."""
+    act(ack, body, action, client, context, respond, CARD_BUTTON, _introduced, in_place=True)
+
+
+def _introduced(click: Click[ContactRef]) -> ContactResult:
+    ref = click.ref
+    return click.services.contacts.introduced(click.team_id, click.user_id, ref.contact_id, ref.version)
 
 
 def contact_reply(
@@ -114,5 +149,8 @@ def register(app: App) -> None:
     app.action(ActionId.OPEN_PIPELINE)(open_pipeline)
     app.view(ViewId.LOG_CONTACT)(log_contact)
     app.action(ActionId.REQUEST_SENT)(request_sent)
+    app.action(ActionId.REQUEST_VIA_INTRODUCER)(request_via_introducer)
+    app.action(ActionId.REQUEST_DIRECT)(request_direct)
+    app.action(ActionId.CONTACT_INTRODUCED)(contact_introduced)
     app.action(ActionId.CONTACT_REPLY)(contact_reply)
     app.action(ActionId.SCHEDULE_INTERVIEW)(schedule_interview)

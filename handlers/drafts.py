@@ -8,12 +8,23 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.drafts import contact_drafts_modal
+from bot.blocks.drafts import SENT_VIA, contact_drafts_modal
 from bot.domain.ids import ActionId, ViewId
-from bot.services.events import Result
-from handlers.effects import Origin
-from handlers.flows import Click, act, no_form, opens, submit
-from handlers.payloads import DRAFT_BUTTON, ContactMetadata, ContactRef, contact_metadata, message_location
+from bot.services import ActionRefused
+from bot.services.drafts import RouteUnsaid
+from handlers import effects
+from handlers.context import services_of, team_of, user_of
+from handlers.flows import Click, act, opens
+from handlers.payloads import (
+    DRAFT_BUTTON,
+    OUT_OF_DATE,
+    ContactMetadata,
+    ContactRef,
+    contact_metadata,
+    form_values,
+    message_location,
+    parse_route,
+)
 
 
 def open_drafts(
@@ -30,13 +41,25 @@ def _drafts_view(click: Click[ContactRef]) -> dict[str, Any]:
 
 
 def sent_it(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
-    """The drafts modal's "Sent it": a request or follow-up is recorded; the card it came from redrawn.
-    Refused, the modal says why and the card it was opened from stays as it is."""
-    submit(ack, view, client, context, contact_metadata, "draft", no_form, _sent, in_place=True)
-
-
-def _sent(origin: Origin, about: ContactMetadata, _checked: bool) -> Result:
-    return origin.services.drafts.sent(origin.team_id, origin.user_id, about.contact_id, about.version)
+    """The drafts modal's "Sent it": a request or follow-up is recorded; the card it came from redrawn."""
+    metadata = contact_metadata(view.get("private_metadata"))
+    if metadata is None:
+        ack(response_action="errors", errors={"draft": OUT_OF_DATE})
+        return
+    drafts = services_of(context).drafts
+    # A 2nd-degree target's drafts say whom the request went to.
+    route = parse_route(form_values(view).get(SENT_VIA))
+    try:
+        result = drafts.sent(team_of(context), user_of(context), metadata.contact_id, metadata.version, route)
+    except RouteUnsaid as refusal:
+        ack(response_action="errors", errors={SENT_VIA: str(refusal)[:150]})
+        return
+    except ActionRefused as refusal:
+        # The modal says why; the card it was opened from stays as it is.
+        ack(response_action="errors", errors={"draft": str(refusal)[:150]})
+        return
+    ack()
+    effects.apply(effects.origin_of(context, client, metadata.message), result.events)
 
 
 def open_mailto(ack: Ack) -> None:

@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.calendar import ics
-from bot.blocks.contacts import contact_message, headline
+from bot.blocks.contacts import contact_message, headline, route_question
 from bot.blocks.home import home_view
 from bot.blocks.interviews import booked_headline, cancelled_headline, interview_message
 from bot.blocks.kit import esc, notice
@@ -40,6 +40,7 @@ from bot.services.events import (
     NudgeDmChanged,
     OutcomeRecorded,
     QuestionsPrepared,
+    RequestRouteAsked,
     SettingsSaved,
     UserSeen,
 )
@@ -140,6 +141,21 @@ def _contact_card_offered(origin: Origin, event: ContactCardOffered) -> None:
         channel=origin.user_id, **contact_message(card, headline(event.news, card))
     )
     origin.services.users.remember_user(origin.team_id, origin.user_id, dm_channel=posted.get("channel"))
+
+
+def _request_route_asked(origin: Origin, event: RequestRouteAsked) -> None:
+    """The card asks whom the request went to: in place where it was clicked, else as an answer."""
+    card = origin.services.queries.contacts.card(origin.team_id, origin.user_id, event.contact_id)
+    if card is None:
+        return
+    message = route_question(card)
+    if origin.message:
+        channel, ts = origin.message
+        origin.client.chat_update(channel=channel, ts=ts, **message)
+    elif origin.respond is not None:
+        origin.respond({**message, "response_type": "ephemeral", "replace_original": False})
+    else:
+        origin.client.chat_postMessage(channel=origin.user_id, **message)
 
 
 def _outcome_recorded(origin: Origin, event: OutcomeRecorded) -> None:
@@ -286,6 +302,7 @@ EFFECTS: dict[type, Callable[[Origin, Any], None]] = {
     ContactChanged: _contact_changed,
     ContactCardStale: _contact_card_stale,
     ContactCardOffered: _contact_card_offered,
+    RequestRouteAsked: _request_route_asked,
     OutcomeRecorded: _outcome_recorded,
     NudgeDmChanged: _nudge_dm_changed,
     InterviewBooked: _interview_booked,

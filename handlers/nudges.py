@@ -76,6 +76,15 @@ def nudge_missed(
     act(ack, body, action, client, context, respond, REMINDER_CLICK, partial(_button, NudgeActions.missed))
 
 
+def nudge_introduced(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """ "They introduced us" on a follow-up about an introduction."""
+    act(
+        ack, body, action, client, context, respond, REMINDER_CLICK, partial(_button, NudgeActions.introduced)
+    )
+
+
 def nudge_snooze(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
@@ -111,6 +120,13 @@ def open_reschedule(
     act(ack, body, action, client, context, respond, REMINDER_BUTTON, opens(_reschedule_view))
 
 
+def open_schedule(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """A reminder to book a time: the booking modal for its contact."""
+    act(ack, body, action, client, context, respond, REMINDER_BUTTON, opens(_schedule_view))
+
+
 def open_referrals(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
@@ -133,6 +149,11 @@ def _reschedule_view(click: Click[int]) -> dict[str, Any]:
     return schedule_modal(about.contact_name, metadata, callback_id=ViewId.NUDGE_RESCHEDULE)
 
 
+def _schedule_view(click: Click[int]) -> dict[str, Any]:
+    name = click.services.nudges.booking(click.team_id, click.user_id, click.ref)
+    return schedule_modal(name, NudgeMetadata(click.ref).dumps(), callback_id=ViewId.NUDGE_SCHEDULE)
+
+
 def _referrals_view(click: Click[int]) -> dict[str, Any]:
     about = click.services.nudges.wrap_up(click.team_id, click.user_id, click.ref)
     return referrals_modal(about.contact_name, NudgeMetadata(click.ref).dumps())
@@ -151,6 +172,10 @@ def save_referrals(ack: Ack, view: dict, client: WebClient, context: BoltContext
 
 def save_reschedule(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     _submit(ack, view, client, context, "starts_at", interview_form, NudgeActions.reschedule)
+
+
+def save_booking(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+    _submit(ack, view, client, context, "starts_at", interview_form, NudgeActions.book)
 
 
 def draft_sent(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
@@ -220,13 +245,16 @@ def register(app: App) -> None:
     app.action(ActionId.NUDGE_DONE)(nudge_done)
     app.action(ActionId.NUDGE_MOVE_ON)(nudge_move_on)
     app.action(ActionId.NUDGE_MISSED)(nudge_missed)
+    app.action(ActionId.NUDGE_INTRODUCED)(nudge_introduced)
     app.action(ActionId.NUDGE_SNOOZE)(nudge_snooze)
     app.action(ActionId.NUDGE_REPLY)(nudge_reply)
     app.action(ActionId.NUDGE_DRAFT)(open_draft)
     app.action(ActionId.NUDGE_NOTES)(open_notes)
     app.action(ActionId.NUDGE_RESCHEDULE)(open_reschedule)
     app.action(ActionId.NUDGE_REFERRALS)(open_referrals)
+    app.action(ActionId.NUDGE_SCHEDULE)(open_schedule)
     app.view(ViewId.NOTES)(save_notes)
     app.view(ViewId.REFERRALS)(save_referrals)
     app.view(ViewId.NUDGE_RESCHEDULE)(save_reschedule)
     app.view(ViewId.NUDGE_DRAFT)(draft_sent)
+    app.view(ViewId.NUDGE_SCHEDULE)(save_booking)

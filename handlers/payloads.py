@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from bot.domain.pipeline import RequestRoute
 from bot.queries.models import OUTCOMES
 
 R = TypeVar("R")
@@ -113,6 +114,14 @@ def parse_nudge(raw: str | None) -> NudgeRef | None:
 def parse_nudge_button(raw: str | None) -> int | None:
     """A button's ``"<nudge id>"`` alone (no overflow's choice)."""
     return parse_id(raw)
+
+
+def parse_route(raw: str | None) -> RequestRoute | None:
+    """Whom a 2nd-degree contact's first request went to, as a form's choice says."""
+    try:
+        return RequestRoute(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
 
 
 def parse_interview(raw: str | None) -> int | None:

@@ -26,7 +26,12 @@ from bot.domain.window import week_start
 from storage.models import CohortMember, Contact, Interview, Nudge, OutreachAttempt, User
 
 REPLIED = (AttemptOutcome.YES.value, AttemptOutcome.NO.value, AttemptOutcome.LATER.value)
-FOLLOW_UP_KINDS = (NudgeKind.FOLLOW_UP.value, NudgeKind.PHONE_CALL.value, NudgeKind.MOVE_ON.value)
+FOLLOW_UP_KINDS = (
+    NudgeKind.FOLLOW_UP.value,
+    NudgeKind.INTRO_FOLLOW_UP.value,  # a request for an introduction, followed up with the introducer
+    NudgeKind.PHONE_CALL.value,
+    NudgeKind.MOVE_ON.value,
+)
 ASKED = (Resolution.DONE.value, Resolution.REFERRALS.value)
 
 

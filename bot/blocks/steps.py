@@ -10,9 +10,12 @@ from bot.queries.models import StepLine
 STEP_WORDS: dict[StepKind, str] = {
     StepKind.SEND_REQUEST: "Send a request to {name}",
     StepKind.FOLLOW_UP: "Follow up with {name}",
+    StepKind.INTRO_FOLLOW_UP: "Follow up on your introduction to {name}",
     StepKind.PHONE_CALL: "Call {name} once (leave a short voicemail)",
     StepKind.MOVE_ON: "Close {name} as no response and move on",
     StepKind.SCHEDULE: "Book a time with {name}",
+    StepKind.BOOK: "Book a time with {name}",
+    StepKind.REBOOK: "Find a new time with {name}",
     StepKind.PREPARE: "Prepare for your interview with {name}",
     StepKind.WRAP_UP: "Note what you learned from {name}",
     StepKind.THANK_YOU: "Thank {name}",

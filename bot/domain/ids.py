@@ -17,6 +17,10 @@ class ActionId(StrEnum):
     CONTACT_DRAFT = "contact_draft"
     CONTACT_OUTCOME = "contact_outcome"
     SCHEDULE_INTERVIEW = "schedule_interview"
+    # A 2nd-degree contact: whom the first request went to, and the introduction made
+    REQUEST_VIA_INTRODUCER = "request_via_introducer"
+    REQUEST_DIRECT = "request_direct"
+    CONTACT_INTRODUCED = "contact_introduced"
     # The App Home
     OPEN_LOG_MODAL = "open_log_modal"
     OPEN_PIPELINE = "open_pipeline"
@@ -32,6 +36,8 @@ class ActionId(StrEnum):
     NUDGE_NOTES = "nudge_notes"
     NUDGE_RESCHEDULE = "nudge_reschedule"
     NUDGE_REFERRALS = "nudge_referrals"
+    NUDGE_SCHEDULE = "nudge_schedule"
+    NUDGE_INTRODUCED = "nudge_introduced"
     # An interview's DM (and a "prepare" reminder)
     PREPARE_QUESTIONS = "prepare_questions"
     INTERVIEW_RESCHEDULE = "interview_reschedule"
@@ -50,6 +56,8 @@ class ViewId(StrEnum):
     # Moving an interview from its DM, and from a wrap-up reminder ("Rescheduled")
     RESCHEDULE_INTERVIEW = "interview_reschedule"
     NUDGE_RESCHEDULE = "reschedule_interview"
+    # Booking from a reminder (a "yes" not booked yet, an interview that didn't happen)
+    NUDGE_SCHEDULE = "nudge_schedule_interview"
     CONTACT_DRAFT = "contact_draft"
     NUDGE_DRAFT = "nudge_draft"
     NOTES = "interview_notes"

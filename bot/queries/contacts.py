@@ -13,6 +13,7 @@ from bot.domain import pipeline as core
 from bot.queries.models import ContactCard, ContactChoice, StepLine
 from bot.queries.steps import step_line_by_contact
 from storage.db import Database
+from storage.facts import contact_facts
 from storage.models import Contact, User
 from storage.repository import Repository
 
@@ -28,6 +29,22 @@ def card_of(contact: Contact, step: StepLine | None = None) -> ContactCard:
         attempts=len(contact.attempts),
         next_interview=min(upcoming) if upcoming else None,
         next_step=step,
+        awaiting_introduction=core.awaiting_introduction(contact_facts(contact).attempts),
+    )
+
+
+def next_target(session: Session, contact: Contact) -> Contact | None:
+    """The owner's next target after closing ``contact``: the earliest logged still waiting for a request."""
+    return session.scalar(
+        select(Contact)
+        .where(
+            Contact.team_id == contact.team_id,
+            Contact.owner_id == contact.owner_id,
+            Contact.stage == core.Stage.TARGET.value,
+            Contact.id != contact.id,
+        )
+        .order_by(Contact.created_at, Contact.id)
+        .limit(1)
     )
 
 

@@ -1,4 +1,5 @@
-"""Contacts: logging one, recording a request or follow-up, recording their reply."""
+"""Contacts: logging one, recording a request or follow-up (and, for a 2nd-degree contact, whom it went
+to), recording their reply or the introduction."""
 
 from __future__ import annotations
 
@@ -21,10 +22,11 @@ from bot.services.events import (
     ContactResult,
     HomeStale,
     NudgeDmChanged,
+    RequestRouteAsked,
     UserSeen,
 )
 from bot.services.ownership import owned_contact
-from bot.services.refusals import move_contact
+from bot.services.refusals import move_contact, refusing, stale_message
 from bot.services.superseded import close_superseded
 from storage.db import Database
 from storage.facts import contact_facts
@@ -106,21 +108,51 @@ class ContactService:
         )
         return ContactResult(card, events)
 
-    def request_sent(self, team_id: str, slack_user_id: str, contact_id: int, version: int) -> ContactResult:
-        """Record one outreach attempt (a request or a follow-up) on the user's own contact."""
+    def request_sent(
+        self,
+        team_id: str,
+        slack_user_id: str,
+        contact_id: int,
+        version: int,
+        route: core.RequestRoute | None = None,
+    ) -> ContactResult:
+        """Record one outreach attempt (a request or a follow-up) on the user's own contact. A first
+        request to a 2nd-degree contact says whom it went to (``route``); without it, the user is asked
+        and nothing is recorded yet."""
         now = self.clock()
         with self.db.session() as session:
             repo = Repository(session, team_id)
             contact = owned_contact(repo, slack_user_id, contact_id)
             with _card_as_it_stands(contact_id):
+                if contact.version != version:
+                    raise ActionRefused(stale_message(contact))
+                facts, degree = contact_facts(contact), core.Degree(contact.degree)
+                if route is None and core.asks_route(degree, facts.stage, facts.attempts):
+                    card = self._card(repo, slack_user_id, contact, now)
+                    return ContactResult(card, (RequestRouteAsked(contact_id),))
                 move_contact(
                     repo, contact, version, partial(_request_stage, repo, slack_user_id, contact), now
                 )
-            repo.add_attempt(contact, preferred_channel(contact), now)
+            repo.add_attempt(contact, channel_for(contact, route), now)
             session.refresh(contact)
             closed = self._close_superseded(repo, slack_user_id, contact, now)
             card = self._card(repo, slack_user_id, contact, now)
         return ContactResult(card, (ContactChanged(card.id, ContactNews.REQUEST_RECORDED), *closed))
+
+    def introduced(self, team_id: str, slack_user_id: str, contact_id: int, version: int) -> ContactResult:
+        """The mutual connection introduced them: the request to the contact is next."""
+        now = self.clock()
+        with self.db.session() as session:
+            repo = Repository(session, team_id)
+            contact = owned_contact(repo, slack_user_id, contact_id)
+            try:
+                record_introduction(repo, contact, version, now)
+            except ActionRefused as refusal:
+                raise refusal.with_events(ContactCardStale(contact_id)) from None
+            session.refresh(contact)
+            closed = self._close_superseded(repo, slack_user_id, contact, now)
+            card = self._card(repo, slack_user_id, contact, now)
+        return ContactResult(card, (ContactChanged(card.id, ContactNews.INTRODUCED), *closed))
 
     def reply(
         self, team_id: str, slack_user_id: str, contact_id: int, version: int, answer: str
@@ -197,10 +229,41 @@ def _still_interviewed(contact: Contact) -> core.Stage:
     return core.Stage.INTERVIEWED
 
 
+def record_introduction(repo: Repository, contact: Contact, version: int, now: datetime) -> None:
+    """The introducer made the introduction the student asked for (compare-and-set on ``version``)."""
+    if contact.version != version:
+        raise ActionRefused(stale_message(contact))
+    if not core.awaiting_introduction(contact_facts(contact).attempts):
+        raise ActionRefused(f"There is no request for an introduction to {contact.name} waiting.")
+    with refusing(contact):
+        repo.advance(contact, version, core.transition(core.Stage(contact.stage), core.Event.INTRODUCED), now)
+    latest = max(contact.attempts, key=lambda a: a.sent_at)
+    latest.outcome, latest.outcome_at = core.AttemptOutcome.INTRODUCED.value, now
+    repo.session.flush()
+
+
+def channel_for(contact: Contact, route: core.RequestRoute | None) -> core.OutreachChannel:
+    """How a request went out: to the introducer, directly, or (not said) the likeliest way."""
+    if route is core.RequestRoute.INTRODUCTION:
+        return core.OutreachChannel.INTRODUCTION
+    if route is core.RequestRoute.DIRECT:
+        return direct_channel(contact)
+    return preferred_channel(contact)
+
+
 def preferred_channel(contact: Contact) -> core.OutreachChannel:
-    """How the request most likely went out, from what the student knows about the contact."""
+    """How the request most likely went out, from what the student knows about the contact: to the
+    introducer for a 2nd-degree contact not yet asked (and for a follow-up while the introduction is
+    awaited), else the contact's own address."""
     if contact.degree == core.Degree.SECOND.value and not contact.attempts:
         return core.OutreachChannel.INTRODUCTION
+    if core.awaiting_introduction(contact_facts(contact).attempts):
+        return core.OutreachChannel.INTRODUCTION
+    return direct_channel(contact)
+
+
+def direct_channel(contact: Contact) -> core.OutreachChannel:
+    """The contact's own address the student most likely wrote to."""
     if contact.email:
         return core.OutreachChannel.EMAIL
     if contact.linkedin_url:

@@ -11,6 +11,7 @@ from bot.services.errors import ActionRefused
 from bot.services.events import InterviewBooked, InterviewCancelled, InterviewResult
 from bot.services.ownership import owned_contact, owned_interview
 from bot.services.refusals import refusing
+from bot.services.superseded import close_superseded
 from storage.db import Database
 from storage.models import Contact, Interview
 from storage.repository import Repository
@@ -43,8 +44,12 @@ class InterviewService:
             interview = repo.add_interview(
                 contact, data.starts_at, data.duration_minutes, data.format, data.place, now
             )
+            session.refresh(contact)
+            owner = repo.find_user(slack_user)
+            # A reminder to book a time (after a "yes", after a missed interview) has had its answer.
+            closed = close_superseded(session, owner, contact, now) if owner else ()
             info = info_of(interview, contact)
-        return InterviewResult(info, (InterviewBooked(info.id),))
+        return InterviewResult(info, (InterviewBooked(info.id), *closed))
 
     def reschedule(
         self, team_id: str, slack_user: str, interview_id: int, data: InterviewInput

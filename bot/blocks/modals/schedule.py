@@ -11,6 +11,8 @@ from bot.domain import pipeline as core
 from bot.domain.forms import DURATIONS
 from bot.domain.ids import ViewId
 
+RESCHEDULING = (ViewId.RESCHEDULE_INTERVIEW, ViewId.NUDGE_RESCHEDULE)
+
 
 def schedule_modal(
     contact_name: str, private_metadata: str, callback_id: ViewId = ViewId.SCHEDULE_INTERVIEW
@@ -20,7 +22,7 @@ def schedule_modal(
         *booking_inputs(),
     ]
     return modal(
-        "Schedule interview" if callback_id is ViewId.SCHEDULE_INTERVIEW else "Reschedule",
+        "Reschedule" if callback_id in RESCHEDULING else "Schedule interview",
         blocks,
         callback_id=callback_id,
         submit="Schedule",
