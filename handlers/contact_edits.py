@@ -3,83 +3,89 @@ the edit and remove forms. What was done shows where it was done (handlers/place
 
 from __future__ import annotations
 
-from functools import partial
+from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.actions import MORE_CHOICES, MORE_EDIT, MORE_REMOVE, MORE_SCHEDULE
-from bot.blocks.kit import notice
 from bot.blocks.modals.log_contact import LogForm, log_contact_modal, removal_modal, said_modal
 from bot.domain.forms import validate_contact
 from bot.domain.ids import ActionId, ViewId
 from bot.services import ActionRefused
+from bot.services.events import Result
 from handlers import effects
-from handlers.contacts import open_modal, open_schedule
+from handlers.contacts import schedule_view
 from handlers.context import services_of, team_of, user_of
+from handlers.effects import Done
+from handlers.flows import Click, act, open_modal
+from handlers.origins import FormMetadata, form_metadata
 from handlers.payloads import (
     BAD_CONTACT_BUTTON,
+    CARD_BUTTON,
     OUT_OF_DATE,
     ContactMetadata,
-    FormMetadata,
-    action_value,
+    ContactRef,
+    Reading,
     contact_metadata,
-    form_metadata,
     form_values,
     message_location,
-    parse_contact,
     parse_contact_choice,
 )
+
+
+def parse_more(raw: str | None) -> ContactRef | None:
+    """The ⋯ menu's ``"<contact id>:<version>:<snooze_1d | snooze_1w | schedule | edit | remove>"``."""
+    found = parse_contact_choice(raw)
+    return found if found is not None and found.choice in MORE_CHOICES else None
+
+
+MORE_MENU = Reading(parse_more, BAD_CONTACT_BUTTON)
 
 
 def contact_more(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    """The ⋯ menu: ``"<contact id>:<version>:<snooze_1d | snooze_1w | schedule | edit | remove>"``."""
-    ack()
-    ref = parse_contact_choice(action_value(action))
-    if ref is None or ref.choice not in MORE_CHOICES:
-        respond(notice(BAD_CONTACT_BUTTON))
-        return
+    """The ⋯ menu: snooze the reminder waiting about the contact, or open the schedule, edit or
+    remove form."""
+    act(ack, body, action, client, context, respond, MORE_MENU, _more, in_place=True)
+
+
+def _more(click: Click[ContactRef]) -> Done:
+    ref = click.ref
     if ref.choice == MORE_SCHEDULE:
-        open_schedule(body, action, client, context, respond, ref.contact_id, ref.version)
-        return
-    origin = effects.click_origin(context, client, body, action, respond)
-    if ref.choice not in (MORE_EDIT, MORE_REMOVE):
-        effects.settle(
-            origin,
-            partial(origin.services.edits.snooze, origin.team_id, origin.user_id, ref.contact_id, ref.choice),
-        )
-        return
-    try:
-        details = origin.services.edits.details(origin.team_id, origin.user_id, ref.contact_id)
-    except ActionRefused as refusal:
-        effects.refuse(origin, refusal)
-        return
-    place, url = effects.place_of(body, action)
-    where = message_location(body)
-    if ref.choice == MORE_EDIT:
-        metadata = FormMetadata(True, details.id, details.version, place, url, where)
-        open_modal(client, body, log_contact_modal(metadata.dumps(), LogForm.to_edit(details)))
+        view = schedule_view(click)
+    elif ref.choice in (MORE_EDIT, MORE_REMOVE):
+        view = _form(click)
     else:
-        removal = ContactMetadata(details.id, details.version, where, place, url)
-        open_modal(client, body, removal_modal(details.name, removal.dumps()))
+        return click.services.edits.snooze(click.team_id, click.user_id, ref.contact_id, ref.choice)
+    open_modal(click.origin.client, click.body, view)
+    return Result()
+
+
+def _form(click: Click[ContactRef]) -> dict[str, Any]:
+    """The edit form filled in, or the form asking before a removal (refused for anyone else's)."""
+    details = click.services.edits.details(click.team_id, click.user_id, click.ref.contact_id)
+    actions = click.body.get("actions") or [{}]
+    place, url = effects.place_of(click.body, actions[0])
+    where = message_location(click.body)
+    if click.ref.choice == MORE_EDIT:
+        metadata = FormMetadata(True, details.id, details.version, place, url, where)
+        return log_contact_modal(metadata.dumps(), LogForm.to_edit(details))
+    removal = ContactMetadata(details.id, details.version, where, place, url)
+    return removal_modal(details.name, removal.dumps())
 
 
 def contact_move_on(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     """**Close as no response**, once the tries are used up."""
-    ack()
-    ref = parse_contact(action_value(action))
-    if ref is None:
-        respond(notice(BAD_CONTACT_BUTTON))
-        return
-    origin = effects.click_origin(context, client, body, action, respond)
-    edits = origin.services.edits
-    effects.settle(
-        origin, partial(edits.move_on, origin.team_id, origin.user_id, ref.contact_id, ref.version)
-    )
+    act(ack, body, action, client, context, respond, CARD_BUTTON, _move_on, in_place=True)
+
+
+def _move_on(click: Click[ContactRef]) -> Done:
+    ref = click.ref
+    return click.services.edits.move_on(click.team_id, click.user_id, ref.contact_id, ref.version)
 
 
 def save_edit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:

@@ -13,28 +13,27 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.contacts import pipeline_message, pipeline_modal
-from bot.blocks.kit import notice
 from bot.blocks.modals.log_contact import LogForm, log_contact_modal
 from bot.blocks.modals.schedule import schedule_modal
+from bot.domain import pipeline as core
 from bot.domain.forms import validate_contact
 from bot.domain.ids import ActionId, ViewId
 from bot.services import ActionRefused
+from bot.services.events import ContactResult
 from handlers import effects
 from handlers.context import Invocation, services_of, team_of, user_of
+from handlers.flows import Click, act, open_modal, opens
+from handlers.origins import FormMetadata, form_metadata, in_modal, response_url
 from handlers.payloads import (
-    BAD_CONTACT_BUTTON,
+    CARD_BUTTON,
+    CARD_MENU,
     OUT_OF_DATE,
     ContactMetadata,
-    FormMetadata,
+    ContactRef,
     action_value,
-    form_metadata,
     form_values,
-    in_modal,
     message_location,
-    parse_contact,
-    parse_contact_choice,
     parse_id,
-    response_url,
 )
 
 log = logging.getLogger(__name__)
@@ -60,7 +59,7 @@ def list_command(call: Invocation) -> None:
 def open_log_modal(ack: Ack, body: dict, client: WebClient) -> None:
     """ "Log a contact" on the App Home (or in help): once saved, the Home (or the answer) shows it."""
     ack()
-    place = effects.HOME_PLACE if body.get("view", {}).get("type") == "home" else ""
+    place = effects.HOME_PLACE if (body.get("view") or {}).get("type") == "home" else ""
     metadata = FormMetadata(place=place, response_url=response_url(body))
     open_modal(client, body, log_contact_modal(metadata.dumps()))
 
@@ -85,14 +84,6 @@ def list_page(
         respond({**pipeline_message(cards, page), "replace_original": True})
 
 
-def open_modal(client: WebClient, body: dict, view: dict[str, Any]) -> None:
-    """Open a modal for a click; from inside a modal, on top of it."""
-    if in_modal(body):
-        client.views_push(trigger_id=body["trigger_id"], view=view)
-    else:
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
 # The log form ------------------------------------------------------------------------------------
 
 
@@ -111,10 +102,8 @@ def log_add_details(ack: Ack, body: dict, client: WebClient, context: BoltContex
 
 def _redraw_form(body: dict, client: WebClient, context: BoltContext, more: bool) -> None:
     view = body.get("view")
-    if not isinstance(view, dict):
-        return
-    metadata = form_metadata(view.get("private_metadata"))
-    if metadata is None:
+    metadata = form_metadata(view.get("private_metadata")) if isinstance(view, dict) else None
+    if not isinstance(view, dict) or metadata is None:
         return
     if more:
         metadata = FormMetadata(
@@ -127,9 +116,10 @@ def _redraw_form(body: dict, client: WebClient, context: BoltContext, more: bool
         )
     editing = None
     if metadata.contact_id is not None:
-        services = services_of(context)
         try:
-            editing = services.edits.details(team_of(context), user_of(context), metadata.contact_id)
+            editing = services_of(context).edits.details(
+                team_of(context), user_of(context), metadata.contact_id
+            )
         except ActionRefused:
             return
     form = LogForm.of(form_values(view), metadata.details, editing)
@@ -158,7 +148,7 @@ def log_contact(ack: Ack, view: dict, client: WebClient, context: BoltContext) -
     effects.apply(origin, result.events)
 
 
-# A contact's buttons ------------------------------------------------------------------------------
+# A contact's card ---------------------------------------------------------------------------------
 
 
 def request_sent(
@@ -166,30 +156,59 @@ def request_sent(
 ) -> None:
     """ "Request sent", "Follow-up sent" or "Called them": one attempt, on the version the buttons were
     drawn for."""
-    ack()
-    ref = parse_contact(action_value(action))
-    if ref is None:
-        respond(notice(BAD_CONTACT_BUTTON))
-        return
-    origin = effects.click_origin(context, client, body, action, respond)
-    contacts = origin.services.contacts
-    act = partial(contacts.request_sent, origin.team_id, origin.user_id, ref.contact_id, ref.version)
-    effects.settle(origin, act)
+    act(ack, body, action, client, context, respond, CARD_BUTTON, _request_sent, in_place=True)
+
+
+def _request_sent(click: Click[ContactRef]) -> ContactResult:
+    return _routed(None, click)
+
+
+def _routed(route: core.RequestRoute | None, click: Click[ContactRef]) -> ContactResult:
+    ref = click.ref
+    contacts = click.services.contacts
+    return contacts.request_sent(click.team_id, click.user_id, ref.contact_id, ref.version, route)
+
+
+def request_via_introducer(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """A 2nd-degree contact's card, asked whom the request went to: "I asked … for an introduction"."""
+    run = partial(_routed, core.RequestRoute.INTRODUCTION)
+    act(ack, body, action, client, context, respond, CARD_BUTTON, run, in_place=True)
+
+
+def request_direct(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """A 2nd-degree contact's card, asked whom the request went to: "I wrote to … directly"."""
+    run = partial(_routed, core.RequestRoute.DIRECT)
+    act(ack, body, action, client, context, respond, CARD_BUTTON, run, in_place=True)
+
+
+def contact_introduced(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """The card's "They introduced us": the request to the contact comes next."""
+    act(ack, body, action, client, context, respond, CARD_BUTTON, _introduced, in_place=True)
+
+
+def _introduced(click: Click[ContactRef]) -> ContactResult:
+    ref = click.ref
+    return click.services.contacts.introduced(click.team_id, click.user_id, ref.contact_id, ref.version)
 
 
 def contact_reply(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     """Their answer to the request, from **They replied…** (``"<contact id>:<version>:<answer>"``)."""
-    ack()
-    ref = parse_contact_choice(action_value(action))
-    if ref is None:
-        respond(notice(BAD_CONTACT_BUTTON))
-        return
-    origin = effects.click_origin(context, client, body, action, respond)
-    contacts = origin.services.contacts
-    act = partial(contacts.reply, origin.team_id, origin.user_id, ref.contact_id, ref.version, ref.choice)
-    effects.settle(origin, act)
+    act(ack, body, action, client, context, respond, CARD_MENU, _reply, in_place=True)
+
+
+def _reply(click: Click[ContactRef]) -> ContactResult:
+    ref = click.ref
+    return click.services.contacts.reply(
+        click.team_id, click.user_id, ref.contact_id, ref.version, ref.choice
+    )
 
 
 def schedule_interview(
@@ -197,31 +216,21 @@ def schedule_interview(
 ) -> None:
     """ "Schedule interview" wherever a contact appears: the booking modal (its submission is in
     handlers/interviews.py)."""
-    ack()
-    ref = parse_contact(action_value(action))
-    if ref is None:
-        respond(notice(BAD_CONTACT_BUTTON))
-        return
-    open_schedule(body, action, client, context, respond, ref.contact_id, ref.version)
+    act(ack, body, action, client, context, respond, CARD_BUTTON, opens(schedule_view))
 
 
-def open_schedule(
-    body: dict,
-    action: dict,
-    client: WebClient,
-    context: BoltContext,
-    respond: Respond,
-    contact_id: int,
-    version: int,
-) -> None:
-    origin = effects.click_origin(context, client, body, action, respond)
-    try:
-        card = origin.services.contacts.card(origin.team_id, origin.user_id, contact_id)
-    except ActionRefused as refusal:
-        effects.refuse(origin, refusal)
-        return
-    metadata = ContactMetadata(contact_id, version, message_location(body), *effects.place_of(body, action))
-    open_modal(client, body, schedule_modal(card.name, metadata.dumps()))
+def schedule_view(click: Click[ContactRef]) -> dict[str, Any]:
+    """The booking modal, keeping where it was opened from (to show the booking there)."""
+    ref = click.ref
+    card = click.services.contacts.card(click.team_id, click.user_id, ref.contact_id)
+    place, url = effects.place_of(click.body, _action(click))
+    metadata = ContactMetadata(ref.contact_id, ref.version, message_location(click.body), place, url)
+    return schedule_modal(card.name, metadata.dumps())
+
+
+def _action(click: Click[Any]) -> dict[str, Any]:
+    actions = click.body.get("actions")
+    return actions[0] if isinstance(actions, list) and actions and isinstance(actions[0], dict) else {}
 
 
 def register(app: App) -> None:
@@ -233,5 +242,8 @@ def register(app: App) -> None:
     app.action(ActionId.LOG_ADD_DETAILS)(log_add_details)
     app.view(ViewId.LOG_CONTACT)(log_contact)
     app.action(ActionId.REQUEST_SENT)(request_sent)
+    app.action(ActionId.REQUEST_VIA_INTRODUCER)(request_via_introducer)
+    app.action(ActionId.REQUEST_DIRECT)(request_direct)
+    app.action(ActionId.CONTACT_INTRODUCED)(contact_introduced)
     app.action(ActionId.CONTACT_REPLY)(contact_reply)
     app.action(ActionId.SCHEDULE_INTERVIEW)(schedule_interview)

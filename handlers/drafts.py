@@ -3,24 +3,27 @@ the mail-app link button of every draft modal."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.drafts import contact_drafts_modal
-from bot.blocks.kit import notice
+from bot.blocks.drafts import SENT_VIA, contact_drafts_modal
 from bot.domain.ids import ActionId, ViewId
 from bot.services import ActionRefused
+from bot.services.drafts import RouteUnsaid
 from handlers import effects
 from handlers.context import services_of, team_of, user_of
+from handlers.flows import Click, act, opens
 from handlers.payloads import (
-    BAD_CONTACT,
+    DRAFT_BUTTON,
     OUT_OF_DATE,
     ContactMetadata,
-    action_value,
+    ContactRef,
     contact_metadata,
-    in_modal,
+    form_values,
     message_location,
-    parse_contact,
+    parse_route,
 )
 
 
@@ -28,24 +31,15 @@ def open_drafts(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     """The card's "Draft a message": the drafts that fit where the contact stands."""
-    ack()
-    ref = parse_contact(action_value(action))
-    if ref is None:
-        respond(notice(BAD_CONTACT))
-        return
-    origin = effects.click_origin(context, client, body, action, respond)
-    try:
-        found = origin.services.drafts.for_contact(origin.team_id, origin.user_id, ref.contact_id)
-    except ActionRefused as refusal:
-        effects.refuse(origin, refusal)
-        return
-    place, url = effects.place_of(body, action)
-    metadata = ContactMetadata(found.contact_id, ref.version, message_location(body), place, url)
-    view = contact_drafts_modal(found, metadata.dumps())
-    if in_modal(body):
-        client.views_push(trigger_id=body["trigger_id"], view=view)
-    else:
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+    act(ack, body, action, client, context, respond, DRAFT_BUTTON, opens(_drafts_view))
+
+
+def _drafts_view(click: Click[ContactRef]) -> dict[str, Any]:
+    found = click.services.drafts.for_contact(click.team_id, click.user_id, click.ref.contact_id)
+    actions = click.body.get("actions") or [{}]
+    place, url = effects.place_of(click.body, actions[0])
+    metadata = ContactMetadata(found.contact_id, click.ref.version, message_location(click.body), place, url)
+    return contact_drafts_modal(found, metadata.dumps())
 
 
 def sent_it(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
@@ -55,8 +49,13 @@ def sent_it(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> No
         ack(response_action="errors", errors={"draft": OUT_OF_DATE})
         return
     drafts = services_of(context).drafts
+    # A 2nd-degree target's drafts say whom the request went to.
+    route = parse_route(form_values(view).get(SENT_VIA))
     try:
-        result = drafts.sent(team_of(context), user_of(context), metadata.contact_id, metadata.version)
+        result = drafts.sent(team_of(context), user_of(context), metadata.contact_id, metadata.version, route)
+    except RouteUnsaid as refusal:
+        ack(response_action="errors", errors={SENT_VIA: str(refusal)[:150]})
+        return
     except ActionRefused as refusal:
         # The modal says why; the card it was opened from stays as it is.
         ack(response_action="errors", errors={"draft": str(refusal)[:150]})

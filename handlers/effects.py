@@ -8,7 +8,7 @@ with :mod:`bot.blocks`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -37,12 +37,14 @@ from bot.services.events import (
     NudgeDmChanged,
     OutcomeRecorded,
     QuestionsPrepared,
+    RequestRouteAsked,
     SettingsSaved,
     UserSeen,
 )
 from handlers import places
 from handlers.context import services_of, team_of, user_of
-from handlers.payloads import Place, in_home, in_modal, message_location, parse_place, response_url
+from handlers.origins import Place, in_home, in_modal, parse_place, response_url
+from handlers.payloads import message_location
 
 # A form opened from the App Home says so in its metadata.
 HOME_PLACE = Surface.HOME.value
@@ -85,20 +87,27 @@ def origin_of(
 
 
 def click_origin(
-    context: BoltContext, client: WebClient, body: dict, action: dict, respond: Respond
+    context: BoltContext,
+    client: WebClient,
+    body: Mapping[str, Any],
+    action: Mapping[str, Any],
+    respond: Respond,
+    *,
+    in_place: bool = True,
 ) -> Origin:
-    """Where a click on a contact's buttons came from: its message, surface, answer or the Home."""
+    """Where a click came from: its message (``in_place``: when the answer goes there), the surface
+    its buttons were on, the App Home; no answer through ``respond`` from the Home or a modal."""
     return origin_of(
         context,
         client,
-        message_location(body),
+        message_location(body) if in_place else None,
         None if in_home(body) or in_modal(body) else respond,
         parse_place(action.get("block_id"), body),
         in_home(body),
     )
 
 
-def place_of(body: dict, action: dict) -> tuple[str, str]:
+def place_of(body: Mapping[str, Any], action: Mapping[str, Any]) -> tuple[str, str]:
     """Where a click that opens a form was made, to keep in the form's metadata: the block id of the
     buttons (or "home"), and the click's response_url."""
     block_id = action.get("block_id")
@@ -189,6 +198,11 @@ def _contact_card_offered(origin: Origin, event: ContactCardOffered) -> bool:
 
 def _contact_removed(origin: Origin, event: ContactRemoved) -> bool:
     return places.show_removed(origin, event.name)
+
+
+def _request_route_asked(origin: Origin, event: RequestRouteAsked) -> bool:
+    """The card asks whom the request went to: in place where it was clicked, else as an answer."""
+    return places.ask_route(origin, event.contact_id)
 
 
 def _outcome_recorded(origin: Origin, event: OutcomeRecorded) -> None:
@@ -317,6 +331,7 @@ EFFECTS: dict[type, Callable[[Origin, Any], bool | None]] = {
     ContactCardStale: _contact_card_stale,
     ContactCardOffered: _contact_card_offered,
     ContactRemoved: _contact_removed,
+    RequestRouteAsked: _request_route_asked,
     OutcomeRecorded: _outcome_recorded,
     NudgeDmChanged: _nudge_dm_changed,
     InterviewBooked: _interview_booked,

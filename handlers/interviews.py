@@ -7,30 +7,29 @@ The confirmation DM and its calendar file are effects of the booking (handlers/e
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.interviews import no_contacts_to_schedule, schedule_pick_modal
-from bot.blocks.kit import notice
 from bot.blocks.modals.schedule import schedule_modal
-from bot.domain.forms import validate_interview
+from bot.domain.forms import InterviewInput, validate_interview
 from bot.domain.ids import ActionId, ViewId
 from bot.queries.models import ContactChoice
-from bot.services import ActionRefused
+from bot.services.events import InterviewResult
 from handlers import effects
-from handlers.context import Invocation, services_of, team_of, user_of
+from handlers.context import Invocation, services_of
+from handlers.effects import Origin
+from handlers.flows import Click, act, finish, interview_form, opens, submit
 from handlers.payloads import (
-    BAD_INTERVIEW,
-    OUT_OF_DATE,
+    INTERVIEW_BUTTON,
+    ContactMetadata,
     InterviewMetadata,
-    action_value,
     contact_metadata,
     form_values,
     interview_metadata,
-    message_location,
     parse_contact,
-    parse_interview,
 )
 
 # Booking ------------------------------------------------------------------------------------------
@@ -71,39 +70,21 @@ def schedule_picked(ack: Ack, view: dict, client: WebClient, context: BoltContex
     if errors or isinstance(checked, dict) or picked is None:
         ack(response_action="errors", errors=errors)
         return
-    try:
-        result = services.interviews.schedule(
-            team_of(context), user_of(context), picked.contact_id, picked.version, checked
-        )
-    except ActionRefused as refusal:
-        ack(response_action="errors", errors={"contact": str(refusal)[:150]})
-        return
-    ack()
-    effects.apply(effects.origin_of(context, client), result.events)
+    origin = effects.origin_of(context, client)
+    schedule = services.interviews.schedule
+    book = partial(schedule, origin.team_id, origin.user_id, picked.contact_id, picked.version, checked)
+    finish(ack, origin, "contact", book)
 
 
 def booked_from_card(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
-    """The modal of a card's "Schedule interview" button (handlers/contacts.py)."""
-    services = services_of(context)
-    metadata = contact_metadata(view.get("private_metadata"))
-    if metadata is None:
-        ack(response_action="errors", errors={"starts_at": OUT_OF_DATE})
-        return
-    checked = validate_interview(form_values(view), services.clock())
-    if isinstance(checked, dict):
-        ack(response_action="errors", errors=checked)
-        return
-    try:
-        result = services.interviews.schedule(
-            team_of(context), user_of(context), metadata.contact_id, metadata.version, checked
-        )
-    except ActionRefused as refusal:
-        ack(response_action="errors", errors={"starts_at": str(refusal)[:150]})
-        return
-    ack()
-    # Booked from a contact's buttons: the effect shows it there, then sends the confirmation.
-    origin = effects.form_origin(context, client, metadata.message, metadata.place, metadata.response_url)
-    effects.apply(origin, result.events)
+    """The modal of a card's "Schedule interview" button (handlers/contacts.py). Booked from a contact's
+    card: the effect redraws that card, then sends the confirmation."""
+    submit(ack, view, client, context, contact_metadata, "starts_at", interview_form, _book, in_place=True)
+
+
+def _book(origin: Origin, about: ContactMetadata, when: InterviewInput) -> InterviewResult:
+    interviews = origin.services.interviews
+    return interviews.schedule(origin.team_id, origin.user_id, about.contact_id, about.version, when)
 
 
 # The interview's DM -------------------------------------------------------------------------------
@@ -113,55 +94,32 @@ def reschedule(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     """The interview DM's "Reschedule": the booking modal, for a new time."""
-    ack()
-    interview_id = parse_interview(action_value(action))
-    if interview_id is None:
-        respond(notice(BAD_INTERVIEW))
-        return
-    origin = effects.origin_of(context, client, respond=respond)
-    try:
-        info = origin.services.interviews.info(origin.team_id, origin.user_id, interview_id)
-    except ActionRefused as refusal:
-        effects.refuse(origin, refusal)
-        return
+    act(ack, body, action, client, context, respond, INTERVIEW_BUTTON, opens(_reschedule_view))
+
+
+def _reschedule_view(click: Click[int]) -> dict[str, Any]:
+    info = click.services.interviews.info(click.team_id, click.user_id, click.ref)
     metadata = InterviewMetadata(info.id).dumps()
-    view = schedule_modal(info.contact_name, metadata, callback_id=ViewId.RESCHEDULE_INTERVIEW)
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    return schedule_modal(info.contact_name, metadata, callback_id=ViewId.RESCHEDULE_INTERVIEW)
 
 
 def rescheduled(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
-    services = services_of(context)
-    metadata = interview_metadata(view.get("private_metadata"))
-    if metadata is None:
-        ack(response_action="errors", errors={"starts_at": OUT_OF_DATE})
-        return
-    checked = validate_interview(form_values(view), services.clock())
-    if isinstance(checked, dict):
-        ack(response_action="errors", errors=checked)
-        return
-    try:
-        result = services.interviews.reschedule(
-            team_of(context), user_of(context), metadata.interview_id, checked
-        )
-    except ActionRefused as refusal:
-        ack(response_action="errors", errors={"starts_at": str(refusal)[:150]})
-        return
-    ack()
-    effects.apply(effects.origin_of(context, client), result.events)
+    submit(ack, view, client, context, interview_metadata, "starts_at", interview_form, _move)
+
+
+def _move(origin: Origin, about: InterviewMetadata, when: InterviewInput) -> InterviewResult:
+    return origin.services.interviews.reschedule(origin.team_id, origin.user_id, about.interview_id, when)
 
 
 def cancel(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     """The interview DM's "Cancel interview": the DM says so, and the calendar gets a cancellation."""
-    ack()
-    interview_id = parse_interview(action_value(action))
-    if interview_id is None:
-        respond(notice(BAD_INTERVIEW))
-        return
-    origin = effects.origin_of(context, client, message_location(body), respond)
-    interviews = origin.services.interviews
-    effects.settle(origin, partial(interviews.cancel, origin.team_id, origin.user_id, interview_id))
+    act(ack, body, action, client, context, respond, INTERVIEW_BUTTON, _cancel, in_place=True)
+
+
+def _cancel(click: Click[int]) -> InterviewResult:
+    return click.services.interviews.cancel(click.team_id, click.user_id, click.ref)
 
 
 def register(app: App) -> None:

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks import lookup as views
-from bot.blocks.kit import notice
 from bot.domain.forms import clean_text
 from bot.domain.ids import ActionId, ViewId
 from bot.queries.lookup import MAX_SEARCH
-from bot.queries.models import OUTCOMES
+from bot.services.events import Result
 from bot.services.lookup import validate_goal
 from handlers import effects
 from handlers.context import Invocation, services_of, team_of, user_of
-from handlers.payloads import BAD_CONTACT_MENU, action_value, form_values, parse_contact_choice
+from handlers.flows import Click, act
+from handlers.payloads import OUTCOME_MENU, ContactRef, form_values
 
 
 def find_command(call: Invocation) -> None:
@@ -46,17 +44,13 @@ def contact_outcome(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     """A search result's outcome menu: ``"<contact id>:<version>:<outcome>"``."""
-    ack()
-    ref = parse_contact_choice(action_value(action))
-    if ref is None or ref.choice not in OUTCOMES:
-        respond(notice(BAD_CONTACT_MENU))
-        return
-    origin = effects.origin_of(context, client, respond=respond)
-    lookup = origin.services.lookup
-    act = partial(
-        lookup.record_outcome, origin.team_id, origin.user_id, ref.contact_id, ref.version, ref.choice
-    )
-    effects.settle(origin, act)
+    act(ack, body, action, client, context, respond, OUTCOME_MENU, _record_outcome)
+
+
+def _record_outcome(click: Click[ContactRef]) -> Result:
+    ref = click.ref
+    lookup = click.services.lookup
+    return lookup.record_outcome(click.team_id, click.user_id, ref.contact_id, ref.version, ref.choice)
 
 
 def save_goal(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:

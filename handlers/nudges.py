@@ -6,8 +6,7 @@ reminder carries it in its metadata. :mod:`bot.services.nudge_actions` decides w
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -15,62 +14,45 @@ from typing import Any, TypeVar
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.kit import notice
 from bot.blocks.modals.draft import nudge_draft_modal
 from bot.blocks.modals.notes import notes_modal
 from bot.blocks.modals.referrals import referrals_modal
 from bot.blocks.modals.schedule import schedule_modal
-from bot.domain.forms import REFERRALS_FIELD, clean_text, parse_referrals, validate_interview
+from bot.domain.forms import REFERRALS_FIELD, clean_text, parse_referrals
 from bot.domain.ids import ActionId, ViewId
-from bot.services import ActionRefused
 from bot.services.events import Result
 from bot.services.nudge_actions import NotesInput, NudgeActions, Referral
-from handlers import effects
 from handlers.effects import Origin
+from handlers.flows import Click, act, interview_form, no_form, opens, submit
 from handlers.payloads import (
-    BAD_NUDGE,
-    OUT_OF_DATE,
+    REMINDER_BUTTON,
+    REMINDER_CLICK,
     NudgeMetadata,
-    action_value,
+    NudgeRef,
     form_values,
-    in_home,
     message_ts,
     nudge_metadata,
-    parse_nudge,
 )
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class _Click:
-    """A click on a reminder of a nudge DM, read."""
-
-    origin: Origin
-    nudge_id: int
-    choice: str  # an overflow's choice; "" for a button
-    ts: str | None  # the DM clicked, checked against the reminder's
-
-    @property
-    def nudges(self) -> NudgeActions:
-        return self.origin.services.nudges
-
-    @property
-    def args(self) -> tuple[str, str, int, str | None]:
-        """What every button's service call starts with: who, in which workspace, which reminder, where."""
-        return self.origin.team_id, self.origin.user_id, self.nudge_id, self.ts
+def _args(click: Click[NudgeRef]) -> tuple[str, str, int, str | None]:
+    """What every reminder's call starts with: who, in which workspace, which reminder, which DM copy."""
+    return click.team_id, click.user_id, click.ref.nudge_id, message_ts(click.body)
 
 
-def _click(
-    body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
-) -> _Click | None:
-    """The click, or None once the user is told its value can't be read."""
-    ref = parse_nudge(action_value(action))
-    if ref is None:
-        respond(notice(BAD_NUDGE))
-        return None
-    origin = effects.origin_of(context, client, respond=respond)
-    return _Click(origin, ref.nudge_id, ref.choice or "", message_ts(body))
+def _button(
+    run: Callable[[NudgeActions, str, str, int, str | None], Result], click: Click[NudgeRef]
+) -> Result:
+    return run(click.services.nudges, *_args(click))
+
+
+def _overflow(
+    run: Callable[[NudgeActions, str, str, int, str | None, str], Result], click: Click[NudgeRef]
+) -> Result:
+    """An overflow's choice comes last."""
+    return run(click.services.nudges, *_args(click), click.ref.choice or "")
 
 
 # Buttons that act --------------------------------------------------------------------------------
@@ -79,43 +61,42 @@ def _click(
 def nudge_done(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    ack()
-    if click := _click(body, action, client, context, respond):
-        effects.settle(click.origin, partial(click.nudges.done, *click.args))
+    act(ack, body, action, client, context, respond, REMINDER_CLICK, partial(_button, NudgeActions.done))
 
 
 def nudge_move_on(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    ack()
-    if click := _click(body, action, client, context, respond):
-        effects.settle(click.origin, partial(click.nudges.move_on, *click.args))
+    act(ack, body, action, client, context, respond, REMINDER_CLICK, partial(_button, NudgeActions.move_on))
 
 
 def nudge_missed(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    ack()
-    if click := _click(body, action, client, context, respond):
-        effects.settle(click.origin, partial(click.nudges.missed, *click.args))
+    act(ack, body, action, client, context, respond, REMINDER_CLICK, partial(_button, NudgeActions.missed))
+
+
+def nudge_introduced(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """ "They introduced us" on a follow-up about an introduction."""
+    act(
+        ack, body, action, client, context, respond, REMINDER_CLICK, partial(_button, NudgeActions.introduced)
+    )
 
 
 def nudge_snooze(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     """The snooze overflow: ``"<nudge id>:<1d | 3d | 1w>"``."""
-    ack()
-    if click := _click(body, action, client, context, respond):
-        effects.settle(click.origin, partial(click.nudges.snooze, *click.args, click.choice))
+    act(ack, body, action, client, context, respond, REMINDER_CLICK, partial(_overflow, NudgeActions.snooze))
 
 
 def nudge_reply(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     """The "They replied" overflow: ``"<nudge id>:<yes | no | later>"``."""
-    ack()
-    if click := _click(body, action, client, context, respond):
-        effects.settle(click.origin, partial(click.nudges.reply, *click.args, click.choice))
+    act(ack, body, action, client, context, respond, REMINDER_CLICK, partial(_overflow, NudgeActions.reply))
 
 
 # Buttons that open a modal (the reminder is checked first, so a stale one says why) ---------------
@@ -124,74 +105,61 @@ def nudge_reply(
 def open_draft(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    ack()
-    _open(body, action, client, context, respond, _draft_view)
+    act(ack, body, action, client, context, respond, REMINDER_BUTTON, opens(_draft_view))
 
 
 def open_notes(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    ack()
-    _open(body, action, client, context, respond, _notes_view)
+    act(ack, body, action, client, context, respond, REMINDER_BUTTON, opens(_notes_view))
 
 
 def open_reschedule(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    ack()
-    _open(body, action, client, context, respond, _reschedule_view)
+    act(ack, body, action, client, context, respond, REMINDER_BUTTON, opens(_reschedule_view))
+
+
+def open_schedule(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """A reminder to book a time: the booking modal for its contact."""
+    act(ack, body, action, client, context, respond, REMINDER_BUTTON, opens(_schedule_view))
 
 
 def open_referrals(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    ack()
-    _open(body, action, client, context, respond, _referrals_view)
+    act(ack, body, action, client, context, respond, REMINDER_BUTTON, opens(_referrals_view))
 
 
-def _open(
-    body: dict,
-    action: dict,
-    client: WebClient,
-    context: BoltContext,
-    respond: Respond,
-    make_view: Callable[[Origin, int], dict[str, Any]],
-) -> None:
-    ref = parse_nudge(action_value(action))
-    if ref is None or ref.choice is not None:  # a button's value is the id alone
-        respond(notice(BAD_NUDGE))
-        return
-    # Add notes and Add referrals are also on the App Home's rows: a refusal there is said on the Home.
-    origin = effects.origin_of(context, client, respond=respond, home=in_home(body))
-    try:
-        view = make_view(origin, ref.nudge_id)
-    except ActionRefused as refusal:
-        effects.refuse(origin, refusal)
-        return
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+def _draft_view(click: Click[int]) -> dict[str, Any]:
+    found = click.services.nudges.draft(click.team_id, click.user_id, click.ref)
+    return nudge_draft_modal(found, NudgeMetadata(click.ref).dumps())
 
 
-def _draft_view(origin: Origin, nudge_id: int) -> dict[str, Any]:
-    found = origin.services.nudges.draft(origin.team_id, origin.user_id, nudge_id)
-    return nudge_draft_modal(found, NudgeMetadata(nudge_id).dumps())
+def _notes_view(click: Click[int]) -> dict[str, Any]:
+    about = click.services.nudges.wrap_up(click.team_id, click.user_id, click.ref)
+    return notes_modal(about.contact_name, NudgeMetadata(click.ref).dumps())
 
 
-def _notes_view(origin: Origin, nudge_id: int) -> dict[str, Any]:
-    about = origin.services.nudges.wrap_up(origin.team_id, origin.user_id, nudge_id)
-    return notes_modal(about.contact_name, NudgeMetadata(nudge_id).dumps())
-
-
-def _reschedule_view(origin: Origin, nudge_id: int) -> dict[str, Any]:
-    about = origin.services.nudges.wrap_up(origin.team_id, origin.user_id, nudge_id)
-    metadata = NudgeMetadata(nudge_id).dumps()
+def _reschedule_view(click: Click[int]) -> dict[str, Any]:
+    about = click.services.nudges.wrap_up(click.team_id, click.user_id, click.ref)
+    metadata = NudgeMetadata(click.ref).dumps()
     return schedule_modal(about.contact_name, metadata, callback_id=ViewId.NUDGE_RESCHEDULE)
 
 
-def _referrals_view(origin: Origin, nudge_id: int) -> dict[str, Any]:
-    about = origin.services.nudges.wrap_up(origin.team_id, origin.user_id, nudge_id)
+def _schedule_view(click: Click[int]) -> dict[str, Any]:
+    name = click.services.nudges.booking(click.team_id, click.user_id, click.ref)
+    return schedule_modal(name, NudgeMetadata(click.ref).dumps(), callback_id=ViewId.NUDGE_SCHEDULE)
+
+
+def _referrals_view(click: Click[int]) -> dict[str, Any]:
+    about = click.services.nudges.wrap_up(click.team_id, click.user_id, click.ref)
     # The people added are shown where the button was clicked.
-    answer = origin.respond.response_url if origin.respond is not None else None
-    return referrals_modal(about.contact_name, NudgeMetadata(nudge_id, answer or "").dumps())
+    respond = click.origin.respond
+    answer = getattr(respond, "response_url", None) if respond is not None else None
+    return referrals_modal(about.contact_name, NudgeMetadata(click.ref, answer or "").dumps())
 
 
 # The modals' submissions: check the form, act, close, redraw the DM ------------------------------
@@ -206,12 +174,16 @@ def save_referrals(ack: Ack, view: dict, client: WebClient, context: BoltContext
 
 
 def save_reschedule(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
-    _submit(ack, view, client, context, "starts_at", validate_interview, NudgeActions.reschedule)
+    _submit(ack, view, client, context, "starts_at", interview_form, NudgeActions.reschedule)
+
+
+def save_booking(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+    _submit(ack, view, client, context, "starts_at", interview_form, NudgeActions.book)
 
 
 def draft_sent(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     """The reminder's draft modal: "Sent it" counts as done."""
-    _submit(ack, view, client, context, "draft", _nothing_to_check, _done)
+    _submit(ack, view, client, context, "draft", no_form, _done)
 
 
 def _submit(
@@ -220,38 +192,27 @@ def _submit(
     client: WebClient,
     context: BoltContext,
     error_block: str,
-    check: Callable[[dict[str, str | None], datetime], T | dict[str, str]],
+    check: Callable[[Mapping[str, Any], datetime], T | dict[str, str]],
     run: Callable[[NudgeActions, str, str, int, T], Result],
 ) -> None:
-    metadata = nudge_metadata(view.get("private_metadata"))
-    if metadata is None:
-        ack(response_action="errors", errors={error_block: OUT_OF_DATE})
-        return
-    origin = effects.form_origin(context, client, None, "", metadata.response_url)
-    checked = check(form_values(view), origin.services.clock())
-    if isinstance(checked, dict):
-        ack(response_action="errors", errors=checked)
-        return
-    try:
-        result = run(origin.services.nudges, origin.team_id, origin.user_id, metadata.nudge_id, checked)
-    except ActionRefused as refusal:
-        ack(response_action="errors", errors={error_block: str(refusal)[:150]})
-        # The modal says why; the DM is redrawn as it stands (e.g. a reminder found out of date).
-        effects.apply(origin, refusal.events)
-        return
-    ack()
-    effects.apply(origin, result.events)
+    """A reminder's modal: refused, the modal says why and the DM is redrawn as it stands (e.g. a
+    reminder found out of date)."""
+    on_reminder = partial(_on_reminder, run)
+    submit(ack, view, client, context, nudge_metadata, error_block, check, on_reminder, show_refused=True)
 
 
-def _nothing_to_check(values: dict[str, str | None], now: datetime) -> bool:
-    return True
+def _on_reminder(
+    run: Callable[[NudgeActions, str, str, int, T], Result], origin: Origin, about: NudgeMetadata, checked: T
+) -> Result:
+    return run(origin.services.nudges, origin.team_id, origin.user_id, about.nudge_id, checked)
 
 
 def _done(nudges: NudgeActions, team_id: str, user_id: str, nudge_id: int, _checked: bool) -> Result:
     return nudges.done(team_id, user_id, nudge_id, None)
 
 
-def check_notes(values: dict[str, str | None], now: datetime) -> NotesInput | dict[str, str]:
+def check_notes(view: Mapping[str, Any], now: datetime) -> NotesInput | dict[str, str]:
+    values = form_values(view)
     errors: dict[str, str] = {}
     texts = {f: clean_text(values.get(f), multiline=True) for f in ("takeaways", "advice", "action_items")}
     for field, text in texts.items():
@@ -265,8 +226,9 @@ def check_notes(values: dict[str, str | None], now: datetime) -> NotesInput | di
     return errors or NotesInput(texts["takeaways"], texts["advice"], texts["action_items"], talk_again)
 
 
-def check_referrals(values: dict[str, str | None], now: datetime) -> list[Referral] | dict[str, str]:
-    people = parse_referrals(values.get(REFERRALS_FIELD))
+def check_referrals(view: Mapping[str, Any], now: datetime) -> list[Referral] | dict[str, str]:
+    """One box, a line per person: "Name, Company, Role"."""
+    people = parse_referrals(form_values(view).get(REFERRALS_FIELD))
     if isinstance(people, dict):
         return people
     return [Referral(p.name, p.company, p.role) for p in people]
@@ -276,13 +238,16 @@ def register(app: App) -> None:
     app.action(ActionId.NUDGE_DONE)(nudge_done)
     app.action(ActionId.NUDGE_MOVE_ON)(nudge_move_on)
     app.action(ActionId.NUDGE_MISSED)(nudge_missed)
+    app.action(ActionId.NUDGE_INTRODUCED)(nudge_introduced)
     app.action(ActionId.NUDGE_SNOOZE)(nudge_snooze)
     app.action(ActionId.NUDGE_REPLY)(nudge_reply)
     app.action(ActionId.NUDGE_DRAFT)(open_draft)
     app.action(ActionId.NUDGE_NOTES)(open_notes)
     app.action(ActionId.NUDGE_RESCHEDULE)(open_reschedule)
     app.action(ActionId.NUDGE_REFERRALS)(open_referrals)
+    app.action(ActionId.NUDGE_SCHEDULE)(open_schedule)
     app.view(ViewId.NOTES)(save_notes)
     app.view(ViewId.REFERRALS)(save_referrals)
     app.view(ViewId.NUDGE_RESCHEDULE)(save_reschedule)
     app.view(ViewId.NUDGE_DRAFT)(draft_sent)
+    app.view(ViewId.NUDGE_SCHEDULE)(save_booking)

@@ -9,11 +9,15 @@ parser returns None for anything else, and never raises: the listener then gives
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from bot.domain.ids import Surface
+from bot.domain.pipeline import RequestRoute
+from bot.queries.models import OUTCOMES
+
+R = TypeVar("R")
+
 
 # What a listener answers when a payload doesn't parse (forged, garbled, or from an older version).
 BAD_CONTACT_BUTTON = "That button doesn't carry a contact I can read. Open your list with `/infoint list`."
@@ -108,9 +112,45 @@ def parse_nudge(raw: str | None) -> NudgeRef | None:
     return NudgeRef(nudge_id, choice if colon else None)
 
 
+def parse_nudge_button(raw: str | None) -> int | None:
+    """A button's ``"<nudge id>"`` alone (no overflow's choice)."""
+    return parse_id(raw)
+
+
+def parse_route(raw: str | None) -> RequestRoute | None:
+    """Whom a 2nd-degree contact's first request went to, as a form's choice says."""
+    try:
+        return RequestRoute(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
+
+
 def parse_interview(raw: str | None) -> int | None:
     """A button's ``"<interview id>"``."""
     return parse_id(raw)
+
+
+def parse_outcome(raw: str | None) -> ContactRef | None:
+    """A search result's outcome menu: ``"<contact id>:<version>:<outcome>"``, one of :data:`OUTCOMES`."""
+    found = parse_contact_choice(raw)
+    return found if found is not None and found.choice in OUTCOMES else None
+
+
+@dataclass(frozen=True)
+class Reading(Generic[R]):
+    """A kind of button or menu value: its parser, and what the listener answers when it doesn't parse."""
+
+    parse: Callable[[str | None], R | None]
+    unreadable: str
+
+
+CARD_BUTTON = Reading(parse_contact, BAD_CONTACT_BUTTON)
+CARD_MENU = Reading(parse_contact_choice, BAD_CONTACT_BUTTON)
+DRAFT_BUTTON = Reading(parse_contact, BAD_CONTACT)
+OUTCOME_MENU = Reading(parse_outcome, BAD_CONTACT_MENU)
+REMINDER_CLICK = Reading(parse_nudge, BAD_NUDGE)  # a button, or an overflow with its choice
+REMINDER_BUTTON = Reading(parse_nudge_button, BAD_NUDGE)
+INTERVIEW_BUTTON = Reading(parse_interview, BAD_INTERVIEW)
 
 
 # Modal metadata --------------------------------------------------------------------------------------
@@ -124,6 +164,12 @@ def _json_object(raw: object) -> dict[str, Any] | None:
     except ValueError:  # not JSON, or a number too long to read
         return None
     return loaded if isinstance(loaded, dict) else None
+
+
+def _id_in(raw: str | None, key: str) -> int | None:
+    """The id under ``key`` of metadata naming one record."""
+    data = _json_object(raw)
+    return _json_id(data.get(key)) if data is not None else None
 
 
 @dataclass(frozen=True)
@@ -160,50 +206,6 @@ def contact_metadata(raw: str | None) -> ContactMetadata | None:
     where = (channel, ts) if isinstance(channel, str) and isinstance(ts, str) and channel and ts else None
     return ContactMetadata(
         contact_id, version, where, _text(data.get("place")), _url(data.get("response_url"))
-    )
-
-
-@dataclass(frozen=True)
-class FormMetadata:
-    """The log (or edit) form: what it is about (``contact``/``version`` when editing), whether its
-    details are shown, and where it was opened (``place``: "home", or the block id of the buttons;
-    ``response_url``: where to answer a slash command or an ephemeral message)."""
-
-    details: bool = False
-    contact_id: int | None = None
-    version: int | None = None
-    place: str = ""
-    response_url: str = ""
-    message: tuple[str, str] | None = None
-
-    def dumps(self) -> str:
-        data: dict[str, object] = {"form": "contact", "details": self.details}
-        if self.contact_id is not None and self.version is not None:
-            data |= {"contact": self.contact_id, "version": self.version}
-        if self.message:
-            data |= {"channel": self.message[0], "ts": self.message[1]}
-        if self.place:
-            data["place"] = self.place
-        if self.response_url:
-            data["response_url"] = self.response_url
-        return json.dumps(data)
-
-
-def form_metadata(raw: str | None) -> FormMetadata | None:
-    """The form's metadata; an empty one is a form opened by an earlier version (nothing known)."""
-    if not raw:
-        return FormMetadata()
-    data = _json_object(raw)
-    if data is None or data.get("form") != "contact":
-        return None
-    contact_id, version = _json_id(data.get("contact")), _json_id(data.get("version"))
-    if (contact_id is None) != (version is None) or ("contact" in data and contact_id is None):
-        return None
-    details = data.get("details") is True
-    channel, ts = data.get("channel"), data.get("ts")
-    where = (channel, ts) if isinstance(channel, str) and isinstance(ts, str) and channel and ts else None
-    return FormMetadata(
-        details, contact_id, version, _text(data.get("place")), _url(data.get("response_url")), where
     )
 
 
@@ -255,8 +257,7 @@ class InterviewMetadata:
 
 
 def interview_metadata(raw: str | None) -> InterviewMetadata | None:
-    data = _json_object(raw)
-    interview_id = _json_id(data.get("interview")) if data is not None else None
+    interview_id = _id_in(raw, "interview")
     return InterviewMetadata(interview_id) if interview_id is not None else None
 
 
@@ -272,68 +273,6 @@ def message_location(body: Mapping[str, Any]) -> tuple[str, str] | None:
     if container.get("type") == "message" and isinstance(channel, str) and isinstance(ts, str):
         return (channel, ts) if channel and ts else None
     return None
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where a contact's buttons were clicked (their actions block's id, see ``bot.domain.ids.Surface``)
-    and how to draw that surface again: the list's ``page``, the ``ids`` of a set of cards, the modal
-    (``view_id``) the list is shown in."""
-
-    surface: Surface
-    contact_id: int
-    page: int = 1
-    ids: tuple[int, ...] = ()
-    view_id: str = ""
-
-
-def parse_place(block_id: object, body: Mapping[str, Any] | None = None) -> Place | None:
-    """The place of a click from its actions block's id (None for anything else); ``body`` tells
-    whether it was made in a modal."""
-    if not isinstance(block_id, str) or len(block_id) > 300:
-        return None
-    # A form's metadata keeps the modal the buttons were in after a "|".
-    block_id, _, kept_view = block_id.partition("|")
-    surface_name, _, rest = block_id.partition(":")
-    try:
-        surface = Surface(surface_name)
-    except ValueError:
-        return None
-    contact, _, extra = rest.partition(":")
-    contact_id = parse_id(contact)
-    if contact_id is None:
-        return None
-    page, ids = 1, ()
-    if surface is Surface.LIST:
-        page = parse_id(extra) or 1
-    elif surface is Surface.CARDS:
-        found = [parse_id(part) for part in extra.split(",")] if extra else []
-        ids = tuple(i for i in found if i is not None)
-        if len(ids) != len(found) or contact_id not in ids:
-            return None
-    view_id = kept_view if kept_view.isalnum() else ""
-    view = (body or {}).get("view")
-    if isinstance(view, Mapping) and view.get("type") == "modal" and isinstance(view.get("id"), str):
-        view_id = view["id"]
-    return Place(surface, contact_id, page, ids, view_id)
-
-
-def in_home(body: Mapping[str, Any]) -> bool:
-    """Whether the click was made on the App Home."""
-    view = body.get("view")
-    return isinstance(view, Mapping) and view.get("type") == "home"
-
-
-def in_modal(body: Mapping[str, Any]) -> bool:
-    """Whether the click was made inside an open modal (a new modal is then pushed onto it)."""
-    view = body.get("view")
-    return isinstance(view, Mapping) and view.get("type") == "modal"
-
-
-def response_url(body: Mapping[str, Any]) -> str:
-    """The click's response_url; none for a click on the App Home or in a modal."""
-    url = body.get("response_url")
-    return url if isinstance(url, str) else ""
 
 
 def message_ts(body: Mapping[str, Any]) -> str | None:

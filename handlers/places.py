@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot.blocks.cards import referral_cards_message
-from bot.blocks.contacts import contact_message, headline, pipeline_message, pipeline_modal
+from bot.blocks.contacts import contact_message, headline, pipeline_message, pipeline_modal, route_question
 from bot.blocks.home import home_view
 from bot.blocks.kit import esc, notice
 from bot.blocks.nudges import nudge_message
@@ -44,6 +44,11 @@ def show_contact(origin: Origin, contact_id: int, news: ContactNews, note: str =
         return False
     text = note or headline(news, card)
     place = origin.place
+    if (origin.home or (place is not None and place.surface is not Surface.CARD)) and esc(
+        card.name
+    ) not in text:
+        # Among other contacts, the news says whom it is about.
+        text = f"*{esc(card.name)}*: {text}"
     if origin.home:
         publish_home(origin, news=text)
         return True
@@ -90,6 +95,27 @@ def _redraw_cards(origin: Origin, cards: Sequence[ContactCard], text: str) -> bo
     if origin.respond is not None:
         origin.respond(_ephemeral(message, replace=True))
         return True
+    return False
+
+
+def ask_route(origin: Origin, contact_id: int) -> bool:
+    """Whom a 2nd-degree contact's first request went to: asked on the card clicked, or beside the
+    other surfaces (never over a list, the plan or the cards)."""
+    card = origin.services.queries.contacts.card(origin.team_id, origin.user_id, contact_id)
+    if card is None:
+        return False
+    message = route_question(card)
+    on_card = origin.place is None or origin.place.surface is Surface.CARD
+    if origin.home:
+        publish_home(origin, news=f"{message['blocks'][0]['text']['text']} Use the buttons on their row.")
+        return True
+    if origin.message and on_card:
+        channel, ts = origin.message
+        origin.client.chat_update(channel=channel, ts=ts, **message)
+    elif origin.respond is not None:
+        origin.respond(_ephemeral(message, replace=on_card))
+    else:
+        origin.client.chat_postMessage(channel=origin.user_id, **message)
     return False
 
 

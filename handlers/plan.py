@@ -3,82 +3,65 @@
 
 from __future__ import annotations
 
-from functools import partial
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.kit import notice
 from bot.blocks.modals.plan_targets import TARGETS_BLOCK, plan_targets_modal
 from bot.domain.ids import ActionId, ViewId
-from bot.services import ActionRefused
+from bot.services.events import Result
 from handlers import effects
-from handlers.payloads import (
-    BAD_NUDGE,
-    OUT_OF_DATE,
-    NudgeMetadata,
-    action_value,
-    chosen_ids,
-    in_home,
-    nudge_metadata,
-    parse_nudge,
-)
+from handlers.effects import Origin
+from handlers.flows import Click, act, opens, submit
+from handlers.origins import in_home
+from handlers.payloads import OUT_OF_DATE, REMINDER_BUTTON, NudgeMetadata, chosen_ids, nudge_metadata
 
 
 def pick_targets(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    ack()
-    ref = parse_nudge(action_value(action))
-    if ref is None or ref.choice is not None:
-        respond(notice(BAD_NUDGE))
-        return
-    origin = effects.origin_of(context, client, respond=respond)
-    try:
-        found = origin.services.plan.targets(origin.team_id, origin.user_id, ref.nudge_id)
-    except ActionRefused as refusal:
-        effects.refuse(origin, refusal)
-        return
-    client.views_open(
-        trigger_id=body["trigger_id"], view=plan_targets_modal(found, NudgeMetadata(ref.nudge_id).dumps())
-    )
+    act(ack, body, action, client, context, respond, REMINDER_BUTTON, opens(_targets_view))
+
+
+def _targets_view(click: Click[int]) -> dict[str, Any]:
+    found = click.services.plan.targets(click.team_id, click.user_id, click.ref)
+    return plan_targets_modal(found, NudgeMetadata(click.ref).dumps())
 
 
 def save_targets(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
-    metadata = nudge_metadata(view.get("private_metadata"))
+    submit(ack, view, client, context, nudge_metadata, TARGETS_BLOCK, _picked, _pick)
+
+
+def _picked(view: Mapping[str, Any], now: datetime) -> list[int] | dict[str, str]:
     ids = chosen_ids(view, TARGETS_BLOCK)
-    if metadata is None or ids is None:
-        ack(response_action="errors", errors={TARGETS_BLOCK: OUT_OF_DATE})
-        return
-    origin = effects.origin_of(context, client)
-    try:
-        result = origin.services.plan.pick(origin.team_id, origin.user_id, metadata.nudge_id, ids)
-    except ActionRefused as refusal:
-        ack(response_action="errors", errors={TARGETS_BLOCK: str(refusal)[:150]})
-        return
-    ack()
-    effects.apply(origin, result.events)
+    return {TARGETS_BLOCK: OUT_OF_DATE} if ids is None else ids
 
 
-def skip_week(ack: Ack, action: dict, client: WebClient, context: BoltContext, respond: Respond) -> None:
-    ack()
-    _on_plan(action, client, context, respond, "skip")
+def _pick(origin: Origin, about: NudgeMetadata, ids: list[int]) -> Result:
+    return origin.services.plan.pick(origin.team_id, origin.user_id, about.nudge_id, ids)
 
 
-def pause_plan(ack: Ack, action: dict, client: WebClient, context: BoltContext, respond: Respond) -> None:
-    ack()
-    _on_plan(action, client, context, respond, "pause")
+def skip_week(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    act(ack, body, action, client, context, respond, REMINDER_BUTTON, _skip)
 
 
-def _on_plan(action: dict, client: WebClient, context: BoltContext, respond: Respond, what: str) -> None:
-    ref = parse_nudge(action_value(action))
-    if ref is None or ref.choice is not None:
-        respond(notice(BAD_NUDGE))
-        return
-    origin = effects.origin_of(context, client, respond=respond)
-    plan = origin.services.plan
-    act = plan.skip if what == "skip" else plan.pause
-    effects.settle(origin, partial(act, origin.team_id, origin.user_id, ref.nudge_id))
+def _skip(click: Click[int]) -> Result:
+    return click.services.plan.skip(click.team_id, click.user_id, click.ref)
+
+
+def pause_plan(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    act(ack, body, action, client, context, respond, REMINDER_BUTTON, _pause)
+
+
+def _pause(click: Click[int]) -> Result:
+    return click.services.plan.pause(click.team_id, click.user_id, click.ref)
 
 
 def resume_plan(ack: Ack, body: dict, client: WebClient, context: BoltContext, respond: Respond) -> None:

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks import questions as question_blocks
-from bot.blocks.kit import clip, notice
+from bot.blocks.kit import clip
+from bot.blocks.questions import OWN_BLOCK
 from bot.domain.ids import ActionId, ViewId
 from bot.domain.questions import find_theme, validate_selection
-from bot.services import ActionRefused
-from handlers import effects
-from handlers.context import Invocation, services_of, team_of, user_of
-from handlers.payloads import (
-    BAD_INTERVIEW,
-    OUT_OF_DATE,
-    InterviewMetadata,
-    action_value,
-    interview_metadata,
-    parse_interview,
-)
+from bot.services.events import QuestionsResult
+from handlers.context import Invocation
+from handlers.effects import Origin
+from handlers.flows import Click, act, opens, submit
+from handlers.payloads import INTERVIEW_BUTTON, InterviewMetadata, interview_metadata
 
 
 def questions_command(call: Invocation) -> None:
@@ -38,49 +37,43 @@ def prepare_questions(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     """The "Prepare questions" (or "Change questions") button: the modal, with what was saved."""
-    ack()
-    interview_id = parse_interview(action_value(action))
-    if interview_id is None:
-        respond(notice(BAD_INTERVIEW))
-        return
-    origin = effects.origin_of(context, client, respond=respond)
-    try:
-        interview = origin.services.questions.load(origin.team_id, origin.user_id, interview_id)
-    except ActionRefused as refusal:
-        effects.refuse(origin, refusal)
-        return
-    view = question_blocks.prepare_modal(
+    act(ack, body, action, client, context, respond, INTERVIEW_BUTTON, opens(_prepare_view))
+
+
+def _prepare_view(click: Click[int]) -> dict[str, Any]:
+    interview = click.services.questions.load(click.team_id, click.user_id, click.ref)
+    return question_blocks.prepare_modal(
         interview.contact_name,
         interview.starts_at,
         interview.questions,
         InterviewMetadata(interview.interview_id).dumps(),
     )
-    client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def save_questions(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
-    metadata = interview_metadata(view.get("private_metadata"))
-    if metadata is None:
-        ack(response_action="errors", errors={question_blocks.OWN_BLOCK: OUT_OF_DATE})
-        return
-    chosen, own = question_blocks.submitted_choices(view)
-    checked = validate_selection(chosen, own)
-    if isinstance(checked, dict):
-        ack(response_action="errors", errors=question_blocks.form_errors(checked))
-        return
-    questions = services_of(context).questions
-    try:
-        result = questions.save(team_of(context), user_of(context), metadata.interview_id, checked)
-    except ActionRefused as refusal:
-        ack(response_action="errors", errors={question_blocks.OWN_BLOCK: clip(str(refusal), 300)})
-        return
-    # Saved: the form shows the list in place of a DM.
-    prepared = result.prepared
-    ack(
-        response_action="update",
-        view=question_blocks.prepared_modal(prepared.contact_name, prepared.starts_at, prepared.questions),
+    submit(
+        ack, view, client, context, interview_metadata, OWN_BLOCK, _chosen, _save, words=_said, shown=_shown
     )
-    effects.apply(effects.origin_of(context, client), result.events)
+
+
+def _chosen(view: Mapping[str, Any], now: datetime) -> tuple[str, ...] | dict[str, str]:
+    """The questions checked and typed, or the errors by block."""
+    checked = validate_selection(*question_blocks.submitted_choices(view))
+    return question_blocks.form_errors(checked) if isinstance(checked, dict) else checked
+
+
+def _said(refusal: str) -> str:
+    return clip(refusal, 300)
+
+
+def _shown(result: QuestionsResult) -> dict[str, Any]:
+    """Saved: the form shows the list, in place of a DM."""
+    prepared = result.prepared
+    return question_blocks.prepared_modal(prepared.contact_name, prepared.starts_at, prepared.questions)
+
+
+def _save(origin: Origin, about: InterviewMetadata, questions: tuple[str, ...]) -> QuestionsResult:
+    return origin.services.questions.save(origin.team_id, origin.user_id, about.interview_id, questions)
 
 
 def register(app: App) -> None:

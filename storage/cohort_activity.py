@@ -26,7 +26,12 @@ from bot.domain.window import week_start
 from storage.models import CohortMember, Contact, Interview, Nudge, OutreachAttempt, User
 
 REPLIED = (AttemptOutcome.YES.value, AttemptOutcome.NO.value, AttemptOutcome.LATER.value)
-FOLLOW_UP_KINDS = (NudgeKind.FOLLOW_UP.value, NudgeKind.PHONE_CALL.value, NudgeKind.MOVE_ON.value)
+FOLLOW_UP_KINDS = (
+    NudgeKind.FOLLOW_UP.value,
+    NudgeKind.INTRO_FOLLOW_UP.value,  # a request for an introduction, followed up with the introducer
+    NudgeKind.PHONE_CALL.value,
+    NudgeKind.MOVE_ON.value,
+)
 ASKED = (Resolution.DONE.value, Resolution.REFERRALS.value)
 
 
@@ -47,6 +52,10 @@ class CohortActivity:
 
     def _contacts(self) -> tuple[ColumnElement[bool], ...]:
         return (Contact.team_id == self.team_id, Contact.owner_id.in_(self._members()))
+
+    def _about_contacts(self, table: type[OutreachAttempt | Interview]) -> tuple[ColumnElement[bool], ...]:
+        """Rows of ``table`` (joined to their contact) of this workspace, about the members' contacts."""
+        return (table.team_id == self.team_id, *self._contacts())
 
     def _nudges(self) -> tuple[ColumnElement[bool], ...]:
         return (Nudge.team_id == self.team_id, Nudge.user_id.in_(self._members()))
@@ -134,7 +143,7 @@ class CohortActivity:
                 func.sum(case((first_this_week, 1), else_=0)),
             )
             .join(Contact, Contact.id == OutreachAttempt.contact_id)
-            .where(OutreachAttempt.team_id == self.team_id, *self._contacts())
+            .where(*self._about_contacts(OutreachAttempt))
             .group_by(Contact.owner_id)
         )
         for owner, last_sent, last_reply, this_week in rows:
@@ -161,11 +170,7 @@ class CohortActivity:
                 Interview.thank_you_at,
             )
             .join(Contact, Contact.id == Interview.contact_id)
-            .where(
-                Interview.team_id == self.team_id,
-                Interview.status == InterviewStatus.DONE.value,
-                *self._contacts(),
-            )
+            .where(*self._about_contacts(Interview), Interview.status == InterviewStatus.DONE.value)
             .order_by(Contact.owner_id, Interview.starts_at, Interview.id)
         ).all()
         if not rows:
@@ -213,11 +218,7 @@ class CohortActivity:
                 OutreachAttempt.outcome,
             )
             .join(OutreachAttempt, OutreachAttempt.contact_id == Contact.id)
-            .where(
-                *self._contacts(),
-                OutreachAttempt.team_id == self.team_id,
-                Contact.stage == Stage.REQUESTED.value,
-            )
+            .where(*self._about_contacts(OutreachAttempt), Contact.stage == Stage.REQUESTED.value)
         )
         latest: dict[int, tuple[int, int, datetime, str]] = {}
         for owner, contact_id, number, sent_at, outcome in attempts:
@@ -282,8 +283,8 @@ class CohortActivity:
             raise ValueError("weeks must be consecutive Mondays")
         edges = [week_bounds(w, tz)[0] for w in weeks] + [week_bounds(weeks[-1], tz)[1]]
         counts: dict[int, dict[date, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-        attempts = (OutreachAttempt.team_id == self.team_id, *self._contacts())
-        interviews = (Interview.team_id == self.team_id, *self._contacts())
+        attempts = self._about_contacts(OutreachAttempt)
+        interviews = self._about_contacts(Interview)
         measures: list[tuple[str, Any, Any, tuple[ColumnElement[bool], ...]]] = [
             ("requests", OutreachAttempt.sent_at, OutreachAttempt, (*attempts, OutreachAttempt.number == 1)),
             (

@@ -22,16 +22,11 @@ from bot.domain.cohort_digest import DigestSlot
 from bot.domain.cohorts import CohortStatus
 from storage.cohorts import in_scope, insert_for
 from storage.models import Cohort, CohortDigest
+from storage.scoped import Scoped
 
 
-class DigestLog:
+class DigestLog(Scoped):
     """The digest rows of one workspace, inside the caller's unit of work."""
-
-    def __init__(self, session: Session, team_id: str) -> None:
-        if not team_id:
-            raise ValueError("a workspace (team_id) is required")
-        self.session = session
-        self.team_id = team_id
 
     def claim_digest(self, cohort: Cohort, slot: DigestSlot, now: datetime, lease: timedelta) -> str | None:
         """Claim the cohort's digest of ``slot``'s week: the claim token, or None when another

@@ -9,14 +9,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from bot.domain.cohorts import ShareKind, SharingLevel, share_key
 from storage.cohorts import CohortStore, in_scope, insert_for
-from storage.models import Cohort, CohortNote, CohortNudge, CohortShare, CohortView, Contact, Interview, User
+from storage.models import (
+    Base,
+    Cohort,
+    CohortNote,
+    CohortNudge,
+    CohortShare,
+    CohortView,
+    Contact,
+    Interview,
+    User,
+)
+from storage.scoped import Scoped
+
+R = TypeVar("R", bound=Base)
 
 
 @dataclass(frozen=True)
@@ -45,11 +58,15 @@ class ShareRecord:
     at: datetime
 
 
-class CohortRecords:
+class CohortRecords(Scoped):
     def __init__(self, session: Session, team_id: str) -> None:
+        super().__init__(session, team_id)
         self.cohorts = CohortStore(session, team_id)
-        self.session = session
-        self.team_id = team_id
+
+    def _record(self, cohort: Cohort, model: type[R], *people: User | None, **values: Any) -> R:
+        """A new row of ``cohort`` about ``people`` (refused if one is of another workspace)."""
+        in_scope(self.team_id, cohort, *people)
+        return self.insert(model(team_id=self.team_id, cohort_id=cohort.id, **values))
 
     # Shares --------------------------------------------------------------------------------------
 
@@ -121,17 +138,16 @@ class CohortRecords:
     # Notes, views, nudges ------------------------------------------------------------------------
 
     def add_note(self, cohort: Cohort, student: User, author: User, body: str, now: datetime) -> int:
-        in_scope(self.team_id, cohort, student, author)
-        note = CohortNote(
-            team_id=self.team_id,
-            cohort_id=cohort.id,
+        note = self._record(
+            cohort,
+            CohortNote,
+            student,
+            author,
             student_id=student.id,
             author_id=author.id,
             body=body,
             created_at=now,
         )
-        self.session.add(note)
-        self.session.flush()
         return note.id
 
     def notes(self, cohort: Cohort, student: User) -> list[NoteRecord]:
@@ -148,19 +164,17 @@ class CohortRecords:
     def record_view(
         self, cohort: Cohort, viewer: User, what: str, now: datetime, student: User | None = None
     ) -> None:
-        in_scope(self.team_id, cohort, viewer, student)
-        self.session.add(
-            CohortView(
-                team_id=self.team_id,
-                cohort_id=cohort.id,
-                viewer_id=viewer.id,
-                viewer_slack_id=viewer.slack_user_id,
-                student_id=student.id if student else None,
-                what=what,
-                viewed_at=now,
-            )
+        self._record(
+            cohort,
+            CohortView,
+            viewer,
+            student,
+            viewer_id=viewer.id,
+            viewer_slack_id=viewer.slack_user_id,
+            student_id=student.id if student else None,
+            what=what,
+            viewed_at=now,
         )
-        self.session.flush()
 
     def views_of(self, cohort: Cohort, student: User) -> list[ViewRecord]:
         """Who looked at this student in this cohort: their own row, or the whole report while they
@@ -185,18 +199,16 @@ class CohortRecords:
         return [ViewRecord(viewer, what, at, whom is None) for viewer, what, at, whom in rows]
 
     def record_nudge(self, cohort: Cohort, mentor: User, student: User, now: datetime, tz: tzinfo) -> None:
-        in_scope(self.team_id, cohort, mentor, student)
-        self.session.add(
-            CohortNudge(
-                team_id=self.team_id,
-                cohort_id=cohort.id,
-                student_id=student.id,
-                mentor_id=mentor.id,
-                day=now.astimezone(tz).date(),
-                nudged_at=now,
-            )
+        self._record(
+            cohort,
+            CohortNudge,
+            mentor,
+            student,
+            student_id=student.id,
+            mentor_id=mentor.id,
+            day=now.astimezone(tz).date(),
+            nudged_at=now,
         )
-        self.session.flush()
 
     def nudges_on(self, cohort: Cohort, student: User, day: date) -> list[datetime]:
         """When the student was nudged by this cohort's mentors on ``day`` (the cohort's local day)."""

@@ -45,6 +45,7 @@ from storage.models import (
     Contact,
     User,
 )
+from storage.scoped import Scoped
 
 
 class ChannelTaken(Exception):
@@ -91,12 +92,8 @@ def _member(row: CohortMember, user: User) -> Member:
     )
 
 
-class CohortStore:
-    def __init__(self, session: Session, team_id: str) -> None:
-        if not team_id:
-            raise ValueError("a workspace (team_id) is required")
-        self.session = session
-        self.team_id = team_id
+class CohortStore(Scoped):
+    """The cohorts of one workspace, their mentors and members, inside the caller's unit of work."""
 
     # Cohorts -------------------------------------------------------------------------------------
 

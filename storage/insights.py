@@ -9,27 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from bot.domain import insights as core
 from bot.domain.pipeline import InterviewStatus
 from storage.db import Database
 from storage.models import Contact, Interview, Note
 from storage.repository import Repository
+from storage.scoped import Scoped
 
 TAKEAWAY = "takeaway"
 MAX_NOTES = 3000
 """At most this many takeaway notes are read (the latest); the grouping looks at fewer still."""
 
 
-class InsightsQueries:
+class InsightsQueries(Scoped):
     """Reads of one workspace for one owner, inside the caller's unit of work."""
-
-    def __init__(self, session: Session, team_id: str) -> None:
-        if not team_id:
-            raise ValueError("a workspace (team_id) is required")
-        self.session = session
-        self.team_id = team_id
 
     def takeaways(self, owner_id: int, limit: int = MAX_NOTES) -> list[core.Takeaway]:
         """The owner's takeaway notes, oldest first (the latest ``limit`` of them)."""

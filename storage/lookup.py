@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.domain.chain import MAX_DEPTH, Known
 from storage.models import Contact
+from storage.scoped import Scoped
 
 ESCAPE = "\\"
 _SQLITE_LOWER = "infoint_lower"
@@ -31,14 +32,11 @@ def _python_lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
-class LookupStore:
+class LookupStore(Scoped):
     """Search and chain queries of one workspace, inside the caller's unit of work (session)."""
 
     def __init__(self, session: Session, team_id: str) -> None:
-        if not team_id:
-            raise ValueError("a workspace (team_id) is required")
-        self.session = session
-        self.team_id = team_id
+        super().__init__(session, team_id)
         self.sqlite = session.get_bind().dialect.name == "sqlite"
 
     def _lower(self, expression: Any) -> ColumnElement[Any]:

@@ -8,11 +8,12 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from bot.domain import pipeline as core
 from storage.facts import contact_facts
 from storage.models import Contact, Interview, Note, Nudge, OutreachAttempt, User, Workspace
+from storage.scoped import Scoped
 from storage.sweepstore import SweepStore
 
 __all__ = ["Repository", "StaleVersion", "SweepStore", "contact_facts"]
@@ -22,14 +23,8 @@ class StaleVersion(Exception):
     """The contact changed since the button or form was drawn."""
 
 
-class Repository:
+class Repository(Scoped):
     """Reads and writes of one workspace, inside the caller's unit of work (session)."""
-
-    def __init__(self, session: Session, team_id: str) -> None:
-        if not team_id:
-            raise ValueError("a workspace (team_id) is required")
-        self.session = session
-        self.team_id = team_id
 
     # Workspace and users -------------------------------------------------------------------------
 
@@ -82,20 +77,19 @@ class Repository:
     # Contacts ------------------------------------------------------------------------------------
 
     def add_contact(self, owner: User, values: dict[str, Any], stage: core.Stage, now: datetime) -> Contact:
-        contact = Contact(
-            team_id=self.team_id,
-            owner_id=owner.id,
-            stage=stage.value,
-            stage_changed_at=now,
-            next_check_at=now,
-            version=1,
-            created_at=now,
-            updated_at=now,
-            **values,
+        return self.insert(
+            Contact(
+                team_id=self.team_id,
+                owner_id=owner.id,
+                stage=stage.value,
+                stage_changed_at=now,
+                next_check_at=now,
+                version=1,
+                created_at=now,
+                updated_at=now,
+                **values,
+            )
         )
-        self.session.add(contact)
-        self.session.flush()
-        return contact
 
     def contact_of(self, owner: User, contact_id: int) -> Contact | None:
         """A contact of this workspace that belongs to ``owner``; None for anyone else's."""
@@ -195,17 +189,16 @@ class Repository:
             )
             or 0
         ) + 1
-        attempt = OutreachAttempt(
-            team_id=self.team_id,
-            contact_id=contact.id,
-            number=number,
-            channel=channel.value,
-            sent_at=now,
-            outcome=core.AttemptOutcome.PENDING.value,
+        return self.insert(
+            OutreachAttempt(
+                team_id=self.team_id,
+                contact_id=contact.id,
+                number=number,
+                channel=channel.value,
+                sent_at=now,
+                outcome=core.AttemptOutcome.PENDING.value,
+            )
         )
-        self.session.add(attempt)
-        self.session.flush()
-        return attempt
 
     def add_interview(
         self,
@@ -216,19 +209,18 @@ class Repository:
         place: str,
         now: datetime,
     ) -> Interview:
-        interview = Interview(
-            team_id=self.team_id,
-            contact_id=contact.id,
-            starts_at=starts_at,
-            duration_minutes=duration_minutes,
-            format=interview_format.value,
-            place=place,
-            status=core.InterviewStatus.SCHEDULED.value,
-            created_at=now,
+        return self.insert(
+            Interview(
+                team_id=self.team_id,
+                contact_id=contact.id,
+                starts_at=starts_at,
+                duration_minutes=duration_minutes,
+                format=interview_format.value,
+                place=place,
+                status=core.InterviewStatus.SCHEDULED.value,
+                created_at=now,
+            )
         )
-        self.session.add(interview)
-        self.session.flush()
-        return interview
 
     def add_note(
         self,
@@ -238,14 +230,13 @@ class Repository:
         kind: str = "general",
         interview_id: int | None = None,
     ) -> Note:
-        note = Note(
-            team_id=self.team_id,
-            contact_id=contact.id,
-            interview_id=interview_id,
-            kind=kind,
-            body=body,
-            created_at=now,
+        return self.insert(
+            Note(
+                team_id=self.team_id,
+                contact_id=contact.id,
+                interview_id=interview_id,
+                kind=kind,
+                body=body,
+                created_at=now,
+            )
         )
-        self.session.add(note)
-        self.session.flush()
-        return note

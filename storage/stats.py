@@ -4,22 +4,17 @@ interviews. Every query is scoped by workspace (``team_id``) and by the owning s
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.domain import stats as core
 from storage.db import Database
 from storage.models import Contact, Interview, OutreachAttempt
 from storage.repository import Repository
+from storage.scoped import Scoped
 
 
-class StatsQueries:
+class StatsQueries(Scoped):
     """Reads of one workspace for one owner, inside the caller's unit of work."""
-
-    def __init__(self, session: Session, team_id: str) -> None:
-        if not team_id:
-            raise ValueError("a workspace (team_id) is required")
-        self.session = session
-        self.team_id = team_id
 
     def contacts(self, owner_id: int) -> list[core.ContactRecord]:
         rows = self.session.execute(
@@ -42,30 +37,26 @@ class StatsQueries:
         ]
 
     def attempts(self, owner_id: int) -> list[core.AttemptRecord]:
-        rows = self.session.execute(
-            select(OutreachAttempt.contact_id, OutreachAttempt.outcome)
-            .join(Contact, Contact.id == OutreachAttempt.contact_id)
-            .where(
-                OutreachAttempt.team_id == self.team_id,
-                Contact.team_id == self.team_id,
-                Contact.owner_id == owner_id,
-            )
-            .order_by(OutreachAttempt.id)
-        ).all()
+        rows = self._per_contact(OutreachAttempt, OutreachAttempt.outcome, owner_id)
         return [core.AttemptRecord(contact_id=cid, outcome=outcome) for cid, outcome in rows]
 
     def interviews(self, owner_id: int) -> list[core.InterviewRecord]:
-        rows = self.session.execute(
-            select(Interview.contact_id, Interview.status)
-            .join(Contact, Contact.id == Interview.contact_id)
-            .where(
-                Interview.team_id == self.team_id,
-                Contact.team_id == self.team_id,
-                Contact.owner_id == owner_id,
-            )
-            .order_by(Interview.id)
-        ).all()
+        rows = self._per_contact(Interview, Interview.status, owner_id)
         return [core.InterviewRecord(contact_id=cid, status=status) for cid, status in rows]
+
+    def _per_contact(
+        self, table: type[OutreachAttempt | Interview], column: InstrumentedAttribute[str], owner_id: int
+    ) -> list[tuple[int, str]]:
+        """(contact id, ``column``) of each row of ``table`` about the owner's contacts, oldest first."""
+        rows = self.session.execute(
+            select(table.contact_id, column)
+            .join(Contact, Contact.id == table.contact_id)
+            .where(
+                table.team_id == self.team_id, Contact.team_id == self.team_id, Contact.owner_id == owner_id
+            )
+            .order_by(table.id)
+        )
+        return [(contact_id, value) for contact_id, value in rows]
 
 
 def read_stats(db: Database, team_id: str, slack_user_id: str) -> core.Stats:

@@ -8,13 +8,14 @@ from datetime import UTC, datetime
 import pytest
 from helpers import elements, texts
 
-from bot.blocks import contacts, home, kit
+from bot.blocks import contacts, home, kit, nudges
 from bot.blocks import help as help_blocks
 from bot.blocks.modals import log_contact, schedule
 from bot.domain.nextstep import StepKind
+from bot.domain.nudges import NudgeKind
 from bot.domain.pipeline import Degree, Stage
 from bot.fakeslack import validate_message_blocks, validate_view
-from bot.queries.models import ContactCard, HomeScreen, StepLine
+from bot.queries.models import ContactCard, HomeScreen, NudgeItem, StepLine
 
 HOSTILE = "<!channel> <@U123|boss> & <https://evil.example|click> <#C1> <!subteam^S1>"
 
@@ -170,7 +171,8 @@ def test_contact_buttons_follow_the_next_step() -> None:
         "contact_reply",
     ]
     assert action_ids(Stage.INTERVIEWED, StepKind.THANK_YOU) == ["contact_draft", more]
-    assert action_ids(Stage.AGREED, StepKind.SCHEDULE) == ["schedule_interview", more]
+    # After a yes (or a missed interview): a reply with times, or a note to say sorry.
+    assert action_ids(Stage.AGREED, StepKind.SCHEDULE) == ["schedule_interview", "contact_draft", more]
     assert action_ids(Stage.SCHEDULED) == [more]
     assert action_ids(Stage.NO_RESPONSE) == [more]
 
@@ -208,3 +210,62 @@ def test_slack_date_has_a_fallback() -> None:
         kit.slack_date(when)
         == f"<!date^{int(when.timestamp())}^{{date_short_pretty}} at {{time}}|2026-03-02 09:30 UTC>"
     )
+
+
+# What a reminder's line says once dealt with (issue 9) ---------------------------------------------------
+
+
+def done(kind: NudgeKind, step: StepLine | None, name: str = HOSTILE, **kw: object) -> str:
+    item = NudgeItem(1, kind, contact_name=name, resolution="done", next_step=step, **kw)  # type: ignore[arg-type]
+    return nudges.resolved_line(item)
+
+
+def test_done_names_the_next_reminder_and_its_day_escaped() -> None:
+    step = StepLine(1, HOSTILE, StepKind.PHONE_CALL, "Mon 1 Feb")
+    line = done(NudgeKind.FOLLOW_UP, step)
+    assert line.startswith("✅ Follow-up logged. If *&lt;!channel&gt;")
+    assert line.endswith("* stays silent I'll suggest a call on Mon 1 Feb.")
+    assert "<!channel>" not in line
+
+
+@pytest.mark.parametrize("kind", list(StepKind))
+def test_every_next_step_reads_whole(kind: StepKind) -> None:
+    dated = done(NudgeKind.THANK_YOU, StepLine(1, "Sofia", kind, "Tue 3 Feb"), name="Sofia")
+    assert dated.startswith("✅ Thank-you logged. ") and "{" not in dated and dated.endswith(".")
+    assert "Tue 3 Feb" in dated
+    overdue = done(NudgeKind.THANK_YOU, StepLine(1, "Sofia", kind, "Tue 3 Feb", overdue=True), name="Sofia")
+    assert "Next: " in overdue and "overdue since Tue 3 Feb" in overdue
+    undated = done(NudgeKind.THANK_YOU, StepLine(1, "Sofia", kind), name="Sofia")
+    assert undated.startswith("✅ Thank-you logged. Next: ") and undated.endswith(".")
+
+
+def test_done_with_nothing_next_and_for_every_kind() -> None:
+    assert done(NudgeKind.KEEP_IN_TOUCH, None, name="Sofia") == (
+        "✅ Update logged. Nothing more to do about *Sofia* for now."
+    )
+    for kind in NudgeKind:
+        line = done(kind, None, name="Sofia", introducer="Prof. Alvarez <!here>")
+        assert line.startswith("✅ ") and "{" not in line and "<!here>" not in line
+
+
+def test_a_snooze_says_when_and_why_not_later() -> None:
+    item = NudgeItem(
+        1, NudgeKind.FOLLOW_UP, contact_name="A", resolution="snoozed", snoozed_until="Thu 5 Mar at 09:00"
+    )
+    assert nudges.resolved_line(item) == "⏰ Snoozed: I'll bring it back on Thu 5 Mar at 09:00."
+    capped = NudgeItem(
+        1,
+        NudgeKind.THANK_YOU,
+        contact_name="A",
+        resolution="snoozed",
+        snoozed_until="Wed 4 Mar at 14:30",
+        snooze_capped_hours=48,
+    )
+    assert nudges.resolved_line(capped).endswith("a thank-you shouldn't wait more than 48 hours.")
+
+
+def test_other_resolutions_keep_their_words() -> None:
+    for key, words in nudges.RESOLVED_WORDS.items():
+        if key not in ("done", "introduced"):
+            assert nudges.resolved_line(NudgeItem(1, NudgeKind.FOLLOW_UP, resolution=key)) == words
+    assert nudges.resolved_line(NudgeItem(1, NudgeKind.PREPARE, resolution="expired")) == "✅ Done."

@@ -184,7 +184,7 @@ def test_a_week_later_the_follow_up_arrives_and_snooze_works(server: DemoServer)
     assert day["text"]["text"] == "Snooze 1 day"
     assert api(server, "action", user=STUDENT.id, where=snooze["where"], value=day["value"]).json()["ok"]
     nudge = dm_items(server)[-1]
-    assert nudge["edited"] and "Snoozed until <!date^" in texts(nudge["blocks"])
+    assert nudge["edited"] and "Snoozed: I'll bring it back on Wed 11 Mar at 10:00" in texts(nudge["blocks"])
 
 
 def test_the_app_home_is_published_when_its_tab_opens(server: DemoServer) -> None:

@@ -169,7 +169,7 @@ def test_log_a_contact_then_a_week_later_follow_up_and_snooze(pages: Pages) -> N
     expect(nudge).to_contain_text("No reply from Maya Chen (Northwind Health) yet")
     nudge.get_by_role("button", name=re.compile(r"^More options: Snooze")).click()
     nudge.get_by_role("menuitem", name="Snooze 1 day").click()
-    expect(nudge).to_contain_text("Snoozed until tomorrow at 10:00")
+    expect(nudge).to_contain_text("Snoozed: I'll bring it back on Wed 11 Mar at 10:00")
 
 
 def test_a_wrong_field_shows_the_apps_inline_error_and_keeps_what_was_typed(pages: Pages) -> None:

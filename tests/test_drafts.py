@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from hypothesis import given, settings
@@ -14,11 +14,32 @@ from bot.domain.drafts import (
     DraftFacts,
     first_name,
     follow_up,
+    introduction_ask,
+    introduction_follow_up,
     keep_in_touch,
+    propose_times,
+    request_after_introduction,
+    request_cold,
+    request_first,
+    request_via_introducer,
+    salutation,
+    sorry_we_missed,
     thank_introducer,
     thank_you,
     voicemail,
 )
+from bot.domain.phrasing import TITLES, phrase, quoted
+
+SLOTS = ("Thursday 5 March at 09:00", "Friday 6 March at 09:00", "Monday 9 March at 09:00")
+
+
+def propose(facts: DraftFacts) -> Draft:
+    return propose_times(facts, SLOTS)
+
+
+def sorry(facts: DraftFacts) -> Draft:
+    return sorry_we_missed(facts, SLOTS)
+
 
 MAKERS: list[Callable[[DraftFacts], Draft]] = [
     follow_up,
@@ -26,7 +47,17 @@ MAKERS: list[Callable[[DraftFacts], Draft]] = [
     thank_you,
     thank_introducer,
     keep_in_touch,
+    request_first,
+    request_via_introducer,
+    request_after_introduction,
+    request_cold,
+    introduction_ask,
+    introduction_follow_up,
+    propose,
+    sorry,
 ]
+# Drafts written to the introducer, not to the contact.
+TO_INTRODUCER = (thank_introducer, introduction_ask, introduction_follow_up)
 SUBJECT_MAX = 150
 
 FULL = DraftFacts(
@@ -38,6 +69,7 @@ FULL = DraftFacts(
     takeaway="publishing notes early",
     action_item="write up my first project",
     student_name="Grace Hopper",
+    advice="Publish early and often.",
 )
 
 
@@ -118,26 +150,30 @@ class TestVoicemail:
 
 
 class TestThankYou:
-    def test_mentions_the_takeaway_and_the_action(self) -> None:
+    def test_mentions_the_takeaway_and_quotes_their_advice(self) -> None:
         draft = thank_you(FULL)
         assert draft.body.startswith("Hi Ada,")
-        assert "publishing notes early" in draft.body
-        assert "write up my first project" in draft.body
-        assert "[Mention" not in draft.body
+        assert "One thing you said stays with me: publishing notes early." in draft.body
+        assert "Your advice, “Publish early and often”, is the first thing I'm acting on." in draft.body
+        # The student's own action items are theirs, not something the contact said.
+        assert "write up my first project" not in draft.body
+        assert "[what you learned]" not in draft.body
         assert draft.subject == "Thank you for your time"
 
-    @pytest.mark.parametrize(
-        ("takeaway", "action", "present"),
-        [("publishing notes early", "", "publishing notes early"), ("", "write it up", "write it up")],
-    )
-    def test_either_one_is_enough(self, takeaway: str, action: str, present: str) -> None:
-        body = thank_you(DraftFacts("Ada", takeaway=takeaway, action_item=action)).body
-        assert present in body
-        assert "[Mention" not in body
+    def test_advice_alone_leaves_a_placeholder_for_what_was_learned(self) -> None:
+        body = thank_you(DraftFacts("Ada", advice="build a portfolio", action_item="write it up")).body
+        assert "One thing you said stays with me: [what you learned]." in body
+        assert "“build a portfolio”" in body and "write it up" not in body
+
+    def test_takeaway_alone_needs_no_placeholder(self) -> None:
+        body = thank_you(DraftFacts("Ada", takeaway="Publishing notes early.")).body
+        assert "stays with me: publishing notes early.\n" in body
+        assert "[what you learned]" not in body and "advice" not in body
 
     def test_placeholder_when_nothing_was_noted(self) -> None:
         body = thank_you(DraftFacts("Ada")).body
-        assert "[Mention one thing they said that helped you" in body
+        assert "One thing you said stays with me: [what you learned]." in body
+        assert "advice" not in body
 
 
 class TestThankIntroducer:
@@ -156,14 +192,15 @@ class TestThankIntroducer:
 
 
 class TestKeepInTouch:
-    def test_mentions_the_advice(self) -> None:
+    def test_quotes_their_advice_not_the_student_s_action_items(self) -> None:
         body = keep_in_touch(FULL).body
         assert body.startswith("Hi Ada,")
-        assert "following your advice on write up my first project" in body
+        assert "I've been following your advice, “Publish early and often”." in body
+        assert "write up my first project" not in body
         assert "[Say what you have done" in body
 
     def test_without_advice(self) -> None:
-        body = keep_in_touch(DraftFacts("Ada")).body
+        body = keep_in_touch(DraftFacts("Ada", action_item="write it up")).body
         assert "following your advice" not in body
         assert "[Say what you have done" in body
 
@@ -219,7 +256,7 @@ class TestLimits:
         assert len(draft.subject) <= SUBJECT_MAX
         # No escaping here: that happens where a draft is shown in a message.
         assert "&lt;" not in draft.body
-        greeting = "Hi <!here>," if make is thank_introducer else "<!channel>,"
+        greeting = "Hi <!here>," if make in TO_INTRODUCER else "<!channel>,"
         assert greeting in draft.body
 
     def test_defaults_only(self, make: Callable[[DraftFacts], Draft]) -> None:
@@ -228,33 +265,195 @@ class TestLimits:
         assert "there" in draft.body or "[introducer]" in draft.body
 
 
-# Short odd text, or a short piece repeated into something huge (cheap to generate).
-TEXT = st.text(max_size=60) | st.tuples(st.text(min_size=1, max_size=30), st.integers(100, 600)).map(
-    lambda piece: piece[0] * piece[1]
+# Grammar: names, salutations, phrases, quotes ------------------------------------------------------
+
+
+class TestSalutation:
+    @pytest.mark.parametrize(
+        ("name", "expected"),
+        [
+            ("Elena Ruiz", "Hi Elena,"),
+            ("Prof. Maria Alvarez", "Dear Prof. Alvarez,"),
+            ("Professor Alvarez", "Dear Professor Alvarez,"),
+            ("prof. maria alvarez", "Dear Prof. alvarez,"),
+            ("Dr Elena Ruiz, PhD", "Dear Dr Ruiz,"),
+            ("Dr. Ruiz Jr.", "Dear Dr. Ruiz,"),
+            ("Prof. Dr. Hans Weber", "Dear Prof. Weber,"),
+            ("Ms. Jane Doe", "Dear Ms. Doe,"),
+            ("Dr.", "Hi there,"),
+            ("Elena.", "Hi Elena,"),
+            ("", "Hi there,"),
+        ],
+    )
+    def test_first_name_or_title_and_surname(self, name: str, expected: str) -> None:
+        assert salutation(name) == expected
+
+    def test_titles_are_not_first_names(self) -> None:
+        assert first_name("Prof. Maria Alvarez") == "Maria"
+        assert first_name("Dr") == "there"
+
+    def test_every_draft_greets_with_the_title(self) -> None:
+        facts = DraftFacts("Prof. Maria Alvarez", introducer="Dr. Sam Lee", student_name="Grace")
+        for make in MAKERS:
+            greeting = "Dear Dr. Lee," if make in TO_INTRODUCER else "Dear Prof. Alvarez,"
+            if make is voicemail:
+                greeting = "Hello Prof. Alvarez, this is Grace."
+            assert make(facts).body.startswith(greeting), make.__name__
+
+
+class TestPhrase:
+    @pytest.mark.parametrize(
+        ("typed", "embedded"),
+        [
+            ("How engineers move into research.", "how engineers move into research"),
+            ("UX research in fintech!", "UX research in fintech"),
+            ("I want to see a typical day.", "I want to see a typical day"),
+            ("I'm curious about hiring", "I'm curious about hiring"),
+            ("McKinsey's strategy work", "McKinsey's strategy work"),
+            ("- Research ops is growing fast\n- hiring is slow", "research ops is growing fast"),
+            ("\n\n1. Bootcamps work.\n", "bootcamps work"),
+            ("Élan matters...", "élan matters"),
+            (" . ", ""),
+            ("", ""),
+        ],
+    )
+    def test_lower_first_letter_and_no_final_stop(self, typed: str, embedded: str) -> None:
+        assert phrase(typed, 200) == embedded
+
+    def test_quotes_keep_the_words_as_typed(self) -> None:
+        assert quoted("Build a portfolio.\nAnd learn SQL", 200) == "“Build a portfolio”"
+        assert quoted("   ", 200) == ""
+
+    def test_a_goal_reads_inside_the_sentence(self) -> None:
+        body = follow_up(DraftFacts("Ada", learning_goal="How engineers move into research.")).body
+        assert "to learn about how engineers move into research. I'm not asking" in body
+
+
+class TestBookingDrafts:
+    def test_propose_times_lists_three_slots(self) -> None:
+        body = propose(DraftFacts("Ada Lovelace", student_name="Grace")).body
+        assert body.startswith("Hi Ada,\n\nThank you for agreeing to talk with me.")
+        assert "\n- Thursday 5 March at 09:00\n- Friday 6 March at 09:00\n- Monday 9 March at 09:00\n" in body
+        assert "[a time you could offer]" not in body
+
+    def test_without_slots_a_placeholder(self) -> None:
+        assert "- [a time you could offer]" in propose_times(DraftFacts("Ada"), ()).body
+
+    def test_sorry_we_missed_each_other(self) -> None:
+        draft = sorry(DraftFacts("Ada", learning_goal="What a UX researcher does.", student_name="Grace"))
+        assert draft.subject == "Sorry we missed each other"
+        assert "I'm sorry we missed each other." in draft.body
+        assert "hear about what a UX researcher does. Would one of these times work instead?" in draft.body
+        assert "- Friday 6 March at 09:00" in draft.body
+
+    def test_introduction_follow_up_is_to_the_introducer_about_the_contact(self) -> None:
+        facts = DraftFacts("Daniel Kim", company="Acme", introducer="Prof. Maria Alvarez")
+        draft = introduction_follow_up(facts)
+        assert draft.body.startswith("Dear Prof. Alvarez,\n\nI'm following up on my note about Daniel Kim at")
+        assert draft.subject == "Following up: an introduction to Daniel Kim"
+
+    def test_after_the_introduction_the_request_thanks_the_introducer(self) -> None:
+        body = request_after_introduction(DraftFacts("Daniel Kim", introducer="Maria Alvarez")).body
+        assert body.startswith("Hi Daniel,\n\nThank you, and thanks to Maria Alvarez for connecting us.")
+
+
+# Properties over every draft kind and random facts --------------------------------------------------
+
+WORD = st.text(st.characters(categories=("Lu", "Ll", "Lo", "Nd")), min_size=1, max_size=9).filter(
+    lambda w: "None" not in w
 )
+TRAIL = st.sampled_from(["", "", ".", "!", "?", "...", ",", ";", ":", " .", "!!", "…"])
+PAD = st.sampled_from(["", "", " ", "  ", "\t", "\n"])
+EMPTY = st.sampled_from(["", " ", "   ", ".", "...", " , ", "\n", "- ", "\t;"])
+
+
+@st.composite
+def lines(draw: st.DrawFn, max_lines: int = 1) -> str:
+    """A typed value: words with odd Unicode, maybe a bullet, trailing punctuation, padding."""
+    if draw(st.integers(0, 3)) == 0:
+        return draw(EMPTY)
+    typed = []
+    for _ in range(draw(st.integers(1, max_lines))):
+        bullet = draw(st.sampled_from(["", "", "- ", "• ", "1. "])) if max_lines > 1 else ""
+        typed.append(bullet + " ".join(draw(st.lists(WORD, min_size=1, max_size=6))) + draw(TRAIL))
+    return draw(PAD) + "\n".join(typed) + draw(PAD)
+
+
+@st.composite
+def names(draw: st.DrawFn) -> str:
+    if draw(st.integers(0, 4)) == 0:
+        return draw(EMPTY)
+    title = draw(st.sampled_from(["", "", "", "Prof. ", "Dr ", "dr. ", "Professor ", "Ms. "]))
+    words = " ".join(draw(st.lists(WORD, min_size=0 if title else 1, max_size=3)))
+    suffix = draw(st.sampled_from(["", "", ", PhD", " Jr.", "."]))
+    return draw(PAD) + title + words + suffix + draw(PAD)
+
+
+FACTS = st.builds(
+    DraftFacts,
+    contact_name=names(),
+    company=lines(),
+    role=lines(),
+    learning_goal=lines(max_lines=3),
+    introducer=names(),
+    takeaway=lines(max_lines=3),
+    action_item=lines(max_lines=3),
+    student_name=names(),
+    advice=lines(max_lines=3),
+)
+
+# (placeholder, the field it stands for, the drafts that use that field)
+PLACEHOLDER_FIELDS: list[tuple[str, str, tuple[Callable[[DraftFacts], Draft], ...]]] = [
+    ("[your name]", "student_name", tuple(MAKERS)),
+    ("[introducer]", "introducer", (*TO_INTRODUCER, request_via_introducer, request_after_introduction)),
+    ("[their name]", "contact_name", TO_INTRODUCER),
+    ("[what you learned]", "takeaway", (thank_you,)),
+]
+
+
+def empty(value: str) -> bool:
+    return not any(ch.isalnum() for ch in value)
+
+
+def sentence_starts(body: str) -> Iterator[str]:
+    """The text from each sentence start on (the signature, the last line, aside: it is a name)."""
+    for line in body.split("\n")[:-1]:
+        words = line.split(" ")
+        for n in range(len(words)):
+            ended = n > 0 and words[n - 1].rstrip("”’)]").endswith((".", "!", "?"))
+            after_title = n > 0 and words[n - 1].rstrip(".").casefold() in TITLES
+            if n == 0 or (ended and not after_title):
+                yield " ".join(words[n:])
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts=FACTS, make=st.sampled_from(MAKERS))
+def test_every_draft_reads_as_a_person_would_write_it(
+    facts: DraftFacts, make: Callable[[DraftFacts], Draft]
+) -> None:
+    draft = make(facts)
+    for text in (draft.subject, draft.body):
+        for doubled in (",,", "..", " .", " ,", "  ", " \n"):
+            assert doubled not in text, (doubled, text)
+        for slot in ("{", "}", "None"):
+            assert slot not in text, (slot, text)
+    for start in sentence_starts(draft.body):
+        letter = next((ch for ch in start if ch.isalpha()), "")
+        assert not letter.islower(), (start, draft.body)
+    for placeholder, field, users in PLACEHOLDER_FIELDS:
+        wanted = make in users and empty(getattr(facts, field))
+        assert (placeholder in draft.body) == wanted, (placeholder, draft.body)
+    assert "[a time you could offer]" not in draft.body
 
 
 @settings(max_examples=100, deadline=None)
-@given(
-    facts=st.builds(
-        DraftFacts,
-        contact_name=TEXT,
-        company=TEXT,
-        role=TEXT,
-        learning_goal=TEXT,
-        introducer=TEXT,
-        takeaway=TEXT,
-        action_item=TEXT,
-        student_name=TEXT,
-    ),
-    make=st.sampled_from(MAKERS),
-)
-def test_every_draft_fits_and_greets_someone(facts: DraftFacts, make: Callable[[DraftFacts], Draft]) -> None:
-    draft = make(facts)
-    assert len(draft.body) <= MAX_DRAFT
-    assert 0 < len(draft.subject) <= SUBJECT_MAX
-    if make is thank_introducer:
-        name = first_name(facts.introducer) if facts.introducer else "[introducer]"
-    else:
-        name = first_name(facts.contact_name)
-    assert draft.body.startswith((f"Hi {name},", f"Hello {name},"))
+@given(facts=FACTS, make=st.sampled_from(MAKERS))
+def test_every_draft_greets_someone_on_its_first_line(
+    facts: DraftFacts, make: Callable[[DraftFacts], Draft]
+) -> None:
+    first_line = make(facts).body.split("\n", 1)[0]
+    greeted = facts.introducer if make in TO_INTRODUCER else facts.contact_name
+    assert first_line.startswith(("Hi ", "Hello ", "Dear "))
+    if make is not voicemail:
+        assert first_line.endswith(",")
+        assert first_line in (salutation(greeted), f"Hello {first_name(greeted)},", "Hi [introducer],")

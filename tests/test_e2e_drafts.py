@@ -24,7 +24,11 @@ def open_drafts(app: RunningApp, slack: FakeSlack, dm: dict[str, Any], user: str
 
 
 def inputs(view: dict[str, Any]) -> dict[str, str]:
-    return {b["block_id"]: b["element"]["initial_value"] for b in view["blocks"] if b["type"] == "input"}
+    return {
+        b["block_id"]: b["element"]["initial_value"]
+        for b in view["blocks"]
+        if b["type"] == "input" and b["element"]["type"] == "plain_text_input"
+    }
 
 
 FACTS = drafts.DraftFacts("Ada Lovelace", company="Acme", role="Analyst", introducer="Grace Hopper")
@@ -50,8 +54,19 @@ def test_choose_fits_stage_and_degree(stage, degree, tries, thanked, fields, fir
 
 
 def test_choose_nothing_for_closed_or_booked() -> None:
-    for stage in (core.Stage.AGREED, core.Stage.SCHEDULED, core.Stage.DECLINED, core.Stage.NO_RESPONSE):
+    for stage in (core.Stage.SCHEDULED, core.Stage.DECLINED, core.Stage.NO_RESPONSE):
         assert choose(FACTS, stage, core.Degree.FIRST, 0, False) == ()
+
+
+def test_after_a_yes_a_reply_with_times_and_after_a_missed_interview_an_apology() -> None:
+    slots = ("Thursday 5 March at 09:00", "Friday 6 March at 09:00", "Monday 9 March at 09:00")
+    [(field, label, reply)] = choose(FACTS, core.Stage.AGREED, core.Degree.FIRST, 0, False, slots=slots)
+    assert (field, label) == ("draft", "Your reply, with three times")
+    assert "Would one of these times suit you?\n\n- Thursday 5 March at 09:00\n" in reply.body
+    [(_, label, sorry)] = choose(
+        FACTS, core.Stage.AGREED, core.Degree.FIRST, 0, False, missed=True, slots=slots
+    )
+    assert label == "Sorry we missed each other" and "I'm sorry we missed each other." in sorry.body
 
 
 def test_request_drafts_mention_the_introducer_and_ask_briefly() -> None:
@@ -98,13 +113,18 @@ def test_second_degree_target_gets_both_drafts_and_a_mail_link(
     assert parse_qs(parsed.query)["body"][0] == texts["draft"]
     assert view["submit"]["text"] == "Sent it"
 
-    # 'Sent it' records the request and updates the contact DM.
-    state = {"draft": {"draft": {"type": "plain_text_input", "value": texts["draft"]}}}
+    # 'Sent it' asks which one went out (issue 9): the request to Ada herself here.
+    state: dict[str, Any] = {"draft": {"draft": {"type": "plain_text_input", "value": texts["draft"]}}}
+    unsaid = running_app.sender.submit(
+        "contact_draft", state, private_metadata=view["private_metadata"]
+    ).json()
+    assert unsaid["response_action"] == "errors" and set(unsaid["errors"]) == {"sent_via"}
+    state["sent_via"] = {"sent_via": {"type": "radio_buttons", "selected_option": {"value": "direct"}}}
     reply = running_app.sender.submit("contact_draft", state, private_metadata=view["private_metadata"])
     assert reply.status == 200 and reply.body in (b"", b"{}")
     slack.wait_for("chat.update")
     with running_app.services.db.session() as session:
-        assert len(session.scalars(select(OutreachAttempt)).all()) == 1
+        assert [a.channel for a in session.scalars(select(OutreachAttempt))] == ["email"]
     # Sending it twice from the same (now stale) form changes nothing and says why.
     body = running_app.sender.submit("contact_draft", state, private_metadata=view["private_metadata"]).json()
     assert body["response_action"] == "errors" and "Already done" in body["errors"]["draft"]

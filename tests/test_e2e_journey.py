@@ -97,7 +97,7 @@ class Journey:
     def on_cards(self, name: str) -> None:
         cards = next(c.args for c in reversed(self.you.answers()) if "Added 2 people" in texts(c.args))
         cards = {**cards, "channel": "D0STUDENT", "ts": "1.0"}
-        self.you.click(cards, f"cards:{self.contact(name)}", "request_sent", ephemeral=True)
+        self.you.click(cards, f"cards:{self.contact(name)}", "request_direct", ephemeral=True)
 
     def deal_with(self, dm: Call) -> None:
         """Each open reminder of a DM, as the student deals with it."""
@@ -192,7 +192,7 @@ def test_nine_weeks_of_messages_are_plain_and_dms_are_for_what_is_due(
         (paris(2, 10, 15), lambda: you.log_by_command(name="Cy Diaz", company="Initech", degree="cold")),
         (paris(2, 10, 20), lambda: you.log_by_command(name="Di Evans", company="Umbrella")),
         (paris(2, 10, 30), lambda: trip.on_home("Ada Lovelace", "request_sent")),
-        (paris(2, 10, 35), lambda: trip.on_home("Bo Chen", "request_sent")),
+        (paris(2, 10, 35), lambda: trip.on_home("Bo Chen", "request_via_introducer")),
         (paris(3, 11), lambda: trip.on_list("Cy Diaz")),
         (paris(3, 11, 5), lambda: trip.on_list("Di Evans")),
         (paris(5, 15), lambda: trip.on_home("Ada Lovelace", "contact_reply", "yes")),

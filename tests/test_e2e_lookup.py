@@ -243,7 +243,7 @@ class TestChainAndButtons:
             "contact_more",
             "contact_outcome",
         }
-        assert set(result_elements(body, done)) == {"contact_more", "contact_outcome"}
+        assert set(result_elements(body, done)) == {"contact_draft", "contact_more", "contact_outcome"}
         button = result_elements(body, target)["schedule_interview"]
         assert button["value"] == f"{target}:1"
         running_app.sender.click("schedule_interview", button["value"])

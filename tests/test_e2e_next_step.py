@@ -147,13 +147,21 @@ def test_after_later_home_plan_and_reminder_all_say_the_follow_up_day(student: S
     assert len(reminders) == 1 and "Your week" not in reminders[0]
 
 
-def test_after_yes_the_step_is_to_book_with_no_stale_date_for_weeks(student: Student) -> None:
+def test_after_yes_the_step_is_to_book_on_the_day_its_reminder_comes(student: Student) -> None:
     card = student.log(paris(2, 10), name="Priya", standing="request_sent", request_channel="email")
     student.reply_on_card(card, "yes", paris(4, 11))
-    for week in range(6):
+    # Not booked within two working days (Thursday, Friday): a reminder on Friday at 09:00.
+    for week in range(2):
         when = paris(4, 12) + timedelta(weeks=week)
-        assert line_for(student.home(when), "Priya") == "Book a time with Priya"
-    assert line_for(student.plan(paris(9, 9, 1)), "Priya") == "Book a time with Priya"
+        assert line_for(student.home(when), "Priya") == "Book a time with Priya: Fri 6 Mar"
+    assert [t for t in student.sweep(paris(6, 9, 1)) if "said yes" in t]
+    assert (
+        line_for(student.home(paris(6, 10)), "Priya") == "*Overdue:* Book a time with Priya (since Fri 6 Mar)"
+    )
+    assert (
+        line_for(student.plan(paris(9, 9, 1)), "Priya")
+        == "*Overdue:* Book a time with Priya (since Fri 6 Mar)"
+    )
 
 
 def test_sent_it_on_a_check_in_ends_the_overdue_and_counts_the_next_from_now(

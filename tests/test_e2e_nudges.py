@@ -142,7 +142,12 @@ def test_follow_up_end_to_end_through_infoint_sweep(world: World, slack: FakeSla
     world.at(eight_days)
     world.click("nudge_done", nudge_dm)
     updated = slack.message(nudge_dm.response["channel"], nudge_dm.response["ts"])
-    assert updated is not None and "✅ Done." in texts(updated) and elements(updated) == {}
+    # Done says what happens next (issue 9): a call a week after this second try, in Paris hours.
+    assert updated is not None and elements(updated) == {}
+    assert (
+        "✅ Follow-up logged. If *Ada &lt;!channel&gt;* stays silent I'll suggest a call on Tue 17 Mar."
+        in texts(updated)
+    )
     attempts = rows(world.app, OutreachAttempt)
     assert [a.number for a in attempts] == [1, 2] and attempts[1].sent_at == eight_days
     [nudge] = rows(world.app, Nudge, kind="follow_up")
@@ -385,7 +390,9 @@ def test_snooze_then_the_old_message_is_stale(world: World, slack: FakeSlack) ->
     dm = follow_up_dm(world)
     world.click("nudge_snooze", dm, value="1d")
     updated = slack.message(dm.response["channel"], dm.response["ts"])
-    assert "Snoozed until" in texts(updated) and elements(updated) == {}
+    # The snooze names when it really comes back (issue 9): the window's next opening, Paris time.
+    assert "⏰ Snoozed: I'll bring it back on Wed 11 Mar at 10:00." in texts(updated)
+    assert elements(updated) == {}
     assert world.sweep(paris(10, 15)).dms == 0
     assert world.sweep(paris(11, 10, 30)).dms == 1
     fresh = nudge_dms(slack)[-1]

@@ -65,7 +65,7 @@ def test_logged_from_the_home_the_home_says_so_and_each_row_acts_in_place(
         a.number for a in rows(running_app, OutreachAttempt) if a.contact_id == contact_id(running_app, "Ada")
     ] == [1]
     home = student.home()
-    assert "Request recorded for *Ada*" in texts(home)
+    assert "*Ada*: ✅ Request recorded." in texts(home)
     assert "Follow up with Ada: Mon 9 Mar" in texts(home)
     assert find_element(home, ada, "request_sent")[1]["text"]["text"] == "Follow-up sent"
     # They replied… "yes" on Bo's row: the Home says so and offers to book.
@@ -95,7 +95,7 @@ def test_the_list_has_every_contact_with_its_buttons_a_page_at_a_time(
     name = "Person 11"
     student.click(page_two, row_prefix("list", running_app, name), "request_sent", ephemeral=True)
     again = student.answers()[-1].args
-    assert again["replace_original"] is True and "Request recorded for *Person 11*" in texts(again)
+    assert again["replace_original"] is True and "*Person 11*: ✅ Request recorded." in texts(again)
     assert "Page 2 of 2" in texts(again) and not validate_message_blocks(again["blocks"], again["text"])
     assert student.posts() == []
 
@@ -112,7 +112,7 @@ def test_search_results_carry_the_buttons_and_answer_in_place(
     found["channel"], found["ts"] = "D0STUDENT", "1.0"
     student.click(found, prefix, "request_sent", ephemeral=True)
     card = student.answers()[-1].args
-    assert "Request recorded for *Ada Lovelace*" in texts(card) and card["response_type"] == "ephemeral"
+    assert "*Ada Lovelace*: ✅ Request recorded." in texts(card) and card["response_type"] == "ephemeral"
     assert student.posts() == []
 
 
@@ -138,8 +138,11 @@ def test_edit_opens_the_form_filled_in_and_a_stale_form_says_so(
     assert filled["name"] == "Ada" and filled["company"] == "Acme" and filled["introducer"] == "Grace"
     assert filled["email"] == "ada@example.org" and "standing" not in filled
     fields = {**filled, "degree": "second", "company": "Acme Labs"}
-    # Meanwhile the request goes out from the card: the form is now out of date.
+    # Meanwhile the request goes out from the card (asked whom it went to: Grace): the form is now out
+    # of date.
     student.click(card, prefix, "request_sent", ephemeral=True)
+    question = {**student.answers()[-1].args, "channel": "D0STUDENT", "ts": "1.0"}
+    student.click(question, prefix, "request_via_introducer", ephemeral=True)
     stale = student.app.sender.submit(
         "edit_contact", state_for(form, fields), private_metadata=form["private_metadata"]
     )
@@ -228,7 +231,7 @@ def test_snooze_an_overdue_reminder_from_the_contact(
     [nudge] = [n for n in rows(running_app, Nudge) if n.kind == "follow_up"]
     assert nudge.status == "pending" and nudge.due_at == paris(11, 12)
     assert "Snoozed the reminder about *Ada*" in texts(student.home())
-    assert "Snoozed until" in texts(slack.message(dm.response["channel"], dm.response["ts"]))
+    assert "Snoozed: I'll bring it back" in texts(slack.message(dm.response["channel"], dm.response["ts"]))
 
 
 # 2. They replied… is a visible control on every card and reminder where a reply is possible --------
@@ -384,10 +387,11 @@ def test_referrals_one_box_compact_cards_in_place(
     )
     linus = row_prefix("cards", running_app, "Linus Torvalds")
     cards["channel"], cards["ts"] = "D0STUDENT", "1.0"
-    student.click(cards, linus, "request_sent", ephemeral=True)
+    # A referral is a 2nd-degree contact: its card says whom the request went to in one click.
+    student.click(cards, linus, "request_direct", ephemeral=True)
     again = student.answers()[-1].args
-    assert again["replace_original"] is True and "Request recorded for *Linus Torvalds*" in texts(again)
-    assert find_element(again, row_prefix("cards", running_app, "Barbara Liskov"), "request_sent")
+    assert again["replace_original"] is True and "*Linus Torvalds*: ✅ Request recorded." in texts(again)
+    assert find_element(again, row_prefix("cards", running_app, "Barbara Liskov"), "request_via_introducer")
 
 
 # 7. First use and discoverability ------------------------------------------------------------------------

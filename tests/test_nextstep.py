@@ -49,12 +49,19 @@ def test_after_later_the_step_is_the_follow_up_the_reminder_will_bring() -> None
     assert [n.key for n in plan_contact(facts, step.due_at, RULES).due] == [step.nudge_key]
 
 
-def test_after_yes_the_step_is_to_book_a_time_with_no_stale_date() -> None:
+def test_after_yes_the_step_is_to_book_a_time_on_the_day_its_reminder_comes() -> None:
+    # "Yes" on Tuesday 13 January evening: the reminder to book comes on Thursday at 09:00 (London).
     facts = priya(Stage.AGREED, email(JAN12, AttemptOutcome.YES, JAN12 + DAY))
+    reminder_day = datetime(2026, 1, 15, 9, tzinfo=UTC)
     for weeks in range(6):
-        step = next_step(facts, JAN12 + timedelta(weeks=weeks), RULES)
+        step = next_step(facts, JAN12 + DAY + timedelta(weeks=weeks), RULES)
         assert step is not None
-        assert step.kind is StepKind.SCHEDULE and step.due_at is None and not step.overdue
+        assert step.kind is StepKind.BOOK and step.due_at == reminder_day and not step.overdue
+    assert plan_contact(facts, reminder_day, RULES).due[0].key == step.nudge_key
+    # Once that reminder was dealt with, booking is up to the student: no stale date.
+    logged = {step.nudge_key: LoggedReminder(ReminderStatus.RESOLVED, reminder_day)}
+    after = next_step(ContactFacts(**{**facts.__dict__, "logged": logged}), reminder_day + DAY, RULES)
+    assert after is not None and after.kind is StepKind.SCHEDULE and after.due_at is None
 
 
 def test_a_sent_keep_in_touch_is_overdue_until_dealt_with_and_moves_on_after_a_touch() -> None:
@@ -160,7 +167,8 @@ def contacts(draw: st.DrawFn) -> ContactFacts:
         at += timedelta(days=gap)
         outcome = draw(outcomes)
         replied = at + DAY if outcome is not AttemptOutcome.PENDING else None
-        attempts.append(Attempt(at, OutreachChannel.EMAIL, outcome, replied))
+        channel = draw(st.sampled_from([OutreachChannel.EMAIL, OutreachChannel.INTRODUCTION]))
+        attempts.append(Attempt(at, channel, outcome, replied))
     interviews = []
     for n in range(draw(st.integers(0, 2))):
         starts = created + timedelta(days=draw(st.integers(0, 60)), hours=draw(st.integers(0, 23)))

@@ -222,6 +222,36 @@ class TestFollowUp:
         assert plan_contact(contact, T0 + 365 * DAY, DEFAULT) == Plan((), None, frozenset())
 
 
+class TestIntroductionFollowUp:
+    """A request for an introduction (2nd degree): the follow-up is to the introducer (issue 9)."""
+
+    def asked(self, *attempts: Attempt) -> ContactFacts:
+        return replace(requested(*attempts), has_introducer=True)
+
+    def introduction(self, at: datetime, outcome: AttemptOutcome = PENDING) -> Attempt:
+        return Attempt(at, OutreachChannel.INTRODUCTION, outcome)
+
+    def test_a_week_of_silence_brings_a_follow_up_with_the_introducer(self) -> None:
+        [nudge] = contact_nudges(self.asked(self.introduction(T0)), DEFAULT)
+        assert nudge.kind is NudgeKind.INTRO_FOLLOW_UP and nudge.key == "intro_follow_up:1:1"
+        assert nudge.due_at == T0 + 7 * DAY
+
+    def test_no_phone_call_to_the_introducer_and_move_on_after_the_last_try(self) -> None:
+        two = self.asked(self.introduction(T0), self.introduction(T0 + 7 * DAY))
+        assert [n.kind for n in contact_nudges(two, DEFAULT)] == [NudgeKind.INTRO_FOLLOW_UP]
+        three = self.asked(*two.attempts, self.introduction(T0 + 14 * DAY))
+        assert [n.key for n in contact_nudges(three, DEFAULT)] == ["move_on:1:3"]
+
+    def test_a_direct_request_after_the_introduction_is_followed_up_with_the_contact(self) -> None:
+        facts = self.asked(self.introduction(T0, AttemptOutcome.INTRODUCED), sent(T0 + 2 * DAY))
+        [nudge] = contact_nudges(facts, DEFAULT)
+        assert nudge.kind is NudgeKind.FOLLOW_UP and nudge.key == "follow_up:1:2"
+        assert nudge.due_at == T0 + 9 * DAY
+
+    def test_keys_for_direct_requests_are_unchanged(self) -> None:
+        assert [n.key for n in contact_nudges(requested(sent(T0)), DEFAULT)] == ["follow_up:1:1"]
+
+
 # ---- preparation and wrap-up (sections 5, 6) -----------------------------------------------------------
 
 
@@ -285,11 +315,13 @@ class TestPrepare:
         assert due_kinds(plan_contact(contact, start - HOUR, DEFAULT)) == [NudgeKind.PREPARE]
 
     @pytest.mark.parametrize("status", [InterviewStatus.CANCELLED, InterviewStatus.MISSED])
-    def test_cancelled_or_missed_gives_nothing(self, status: InterviewStatus) -> None:
+    def test_cancelled_or_missed_gives_nothing_to_prepare_or_wrap_up(self, status: InterviewStatus) -> None:
         contact = met(
             interview(utc(2026, 3, 3, 10, 0), status), stage=Stage.AGREED, has_introducer=True, referrals=0
         )
-        assert contact_nudges(contact, DEFAULT) == []
+        # Only a missed one asks, a few working days on, to find a new time (see TestRebook).
+        expected = [NudgeKind.REBOOK] if status is InterviewStatus.MISSED else []
+        assert [n.kind for n in contact_nudges(contact, DEFAULT)] == expected
 
     def test_key_includes_the_start_so_a_reschedule_gives_a_new_key(self) -> None:
         first = self.prepare(met(interview(utc(2026, 3, 3, 10, 0)), stage=Stage.SCHEDULED))
@@ -321,6 +353,81 @@ class TestWrapUp:
         nudges = contact_nudges(contact, DEFAULT)
         assert Counter(n.kind for n in nudges) == {NudgeKind.PREPARE: 2, NudgeKind.WRAP_UP: 2}
         assert len({n.key for n in nudges}) == 4
+
+
+# ---- booking a time after a "yes", and after a missed interview (section 4) ---------------------------
+
+
+def said_yes(at: datetime, *interviews: InterviewFacts, contact_id: int = 5) -> ContactFacts:
+    attempt = sent(at - 3 * DAY, AttemptOutcome.YES, at)
+    return ContactFacts(
+        contact_id, "Sofia", Stage.AGREED, T0 - 9 * DAY, attempts=(attempt,), interviews=interviews
+    )
+
+
+PARIS = NudgeSettings(timezone="Europe/Paris")
+
+
+class TestBook:
+    def test_due_at_the_opening_of_the_second_working_day_after_the_yes(self) -> None:
+        yes = utc(2026, 3, 2, 14, 0)  # Monday afternoon
+        [book] = contact_nudges(said_yes(yes), DEFAULT)
+        assert book.kind is NudgeKind.BOOK and book.contact_id == 5
+        assert book.due_at == utc(2026, 3, 4, 9, 0)  # Wednesday 09:00
+        assert book.key == f"book:5:{int(yes.timestamp())}"
+        assert due_kinds(plan_contact(said_yes(yes), book.due_at - SECOND, DEFAULT)) == []
+        assert due_kinds(plan_contact(said_yes(yes), book.due_at, DEFAULT)) == [NudgeKind.BOOK]
+
+    def test_a_friday_yes_is_reminded_on_tuesday_in_the_students_timezone(self) -> None:
+        [book] = contact_nudges(said_yes(utc(2026, 3, 6, 16, 0)), PARIS)
+        assert book.due_at == utc(2026, 3, 10, 8, 0)  # Tuesday 09:00 in Paris
+
+    def test_a_new_yes_is_a_new_key(self) -> None:
+        first = contact_nudges(said_yes(utc(2026, 3, 2, 14, 0)), DEFAULT)[0].key
+        again = contact_nudges(said_yes(utc(2026, 3, 9, 14, 0)), DEFAULT)[0].key
+        assert first != again and first.startswith("book:5:") and again.startswith("book:5:")
+
+    def test_gone_once_an_interview_is_booked(self) -> None:
+        yes = utc(2026, 3, 2, 14, 0)
+        booked = replace(said_yes(yes, interview(utc(2026, 3, 12, 10, 0))), stage=Stage.SCHEDULED)
+        assert NudgeKind.BOOK not in [n.kind for n in contact_nudges(booked, DEFAULT)]
+        assert f"book:5:{int(yes.timestamp())}" not in plan_contact(booked, utc(2026, 3, 4, 9), DEFAULT).keys
+
+    @pytest.mark.parametrize("stage", [s for s in Stage if s is not Stage.AGREED])
+    def test_only_for_a_yes_not_yet_booked(self, stage: Stage) -> None:
+        facts = replace(said_yes(utc(2026, 3, 2, 14, 0)), stage=stage)
+        assert NudgeKind.BOOK not in [n.kind for n in contact_nudges(facts, DEFAULT)]
+
+    def test_without_a_recorded_yes_nothing_to_date_it_by(self) -> None:
+        facts = replace(said_yes(utc(2026, 3, 2, 14, 0)), attempts=())
+        assert contact_nudges(facts, DEFAULT) == []
+
+
+class TestRebook:
+    def missed(self, starts: datetime, *more: InterviewFacts) -> ContactFacts:
+        gone = interview(starts, InterviewStatus.MISSED, interview_id=11)
+        return said_yes(starts - 5 * DAY, gone, *more)
+
+    def test_three_working_days_after_the_missed_interview(self) -> None:
+        [rebook] = contact_nudges(self.missed(utc(2026, 3, 5, 14, 0)), DEFAULT)  # Thursday
+        assert rebook.kind is NudgeKind.REBOOK and rebook.interview_id == 11
+        assert rebook.key == "rebook:11"
+        assert rebook.due_at == utc(2026, 3, 10, 9, 0)  # Fri, Mon, Tue: Tuesday 09:00
+
+    def test_gone_once_a_new_interview_is_booked(self) -> None:
+        facts = replace(
+            self.missed(utc(2026, 3, 5, 14, 0), interview(utc(2026, 3, 12, 14, 0))), stage=Stage.SCHEDULED
+        )
+        assert [n.kind for n in contact_nudges(facts, DEFAULT)] == [NudgeKind.PREPARE, NudgeKind.WRAP_UP]
+
+    def test_not_after_a_cancellation(self) -> None:
+        cancelled = interview(utc(2026, 3, 5, 14, 0), InterviewStatus.CANCELLED)
+        assert contact_nudges(said_yes(utc(2026, 3, 1, 14, 0), cancelled), DEFAULT) == []
+
+    def test_the_latest_interview_decides(self) -> None:
+        earlier = interview(utc(2026, 3, 1, 14, 0), InterviewStatus.CANCELLED, interview_id=9)
+        facts = self.missed(utc(2026, 3, 5, 14, 0), earlier)
+        assert [n.key for n in contact_nudges(facts, DEFAULT)] == ["rebook:11"]
 
 
 # ---- after the interview (sections 6, 7) ---------------------------------------------------------------
@@ -698,9 +805,10 @@ OFFSETS = st.integers(-40 * 24 * 60, 80 * 24 * 60).map(lambda m: T0 + timedelta(
 @st.composite
 def attempts(draw: st.DrawFn) -> Attempt:
     at = draw(OFFSETS)
-    outcome = draw(st.sampled_from([PENDING, PENDING, LATER]))
+    outcome = draw(st.sampled_from([PENDING, PENDING, LATER, AttemptOutcome.YES, AttemptOutcome.INTRODUCED]))
     replied = draw(st.none() | st.integers(0, 10 * 24 * 60).map(lambda m: at + timedelta(minutes=m)))
-    return sent(at, outcome, replied if outcome is LATER else None)
+    channel = draw(st.sampled_from([OutreachChannel.EMAIL, OutreachChannel.INTRODUCTION]))
+    return Attempt(at, channel, outcome, replied if outcome is not PENDING else None)
 
 
 @st.composite

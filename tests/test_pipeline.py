@@ -105,3 +105,34 @@ def test_labels_exist_for_every_value() -> None:
     for kind in (Stage, Degree, OutreachChannel, core.Source, core.InterviewFormat):
         for member in kind:
             assert member.label
+
+
+class TestIntroductions:
+    """A 2nd-degree contact: the first request may go to the introducer (issue 9)."""
+
+    def asked(self, days: float, outcome: AttemptOutcome = AttemptOutcome.PENDING) -> Attempt:
+        return Attempt(T0 + timedelta(days=days), OutreachChannel.INTRODUCTION, outcome)
+
+    def test_awaiting_while_the_latest_request_for_an_introduction_is_unanswered(self) -> None:
+        assert core.awaiting_introduction([self.asked(0)])
+        assert core.awaiting_introduction([sent(0, AttemptOutcome.LATER), self.asked(3), self.asked(10)])
+        assert not core.awaiting_introduction([self.asked(0), sent(7)])
+        assert not core.awaiting_introduction([self.asked(0, AttemptOutcome.INTRODUCED)])
+        assert not core.awaiting_introduction([])
+
+    def test_only_a_second_degree_target_not_yet_introduced_asks_whom_the_request_went_to(self) -> None:
+        assert core.asks_route(Degree.SECOND, Stage.TARGET, [])
+        assert not core.asks_route(Degree.SECOND, Stage.TARGET, [self.asked(0, AttemptOutcome.INTRODUCED)])
+        assert not core.asks_route(Degree.SECOND, Stage.REQUESTED, [self.asked(0)])
+        assert not core.asks_route(Degree.FIRST, Stage.TARGET, [])
+        assert not core.asks_route(Degree.COLD, Stage.TARGET, [])
+
+    def test_introduced_puts_the_request_to_the_contact_next(self) -> None:
+        assert core.transition(Stage.REQUESTED, Event.INTRODUCED) is Stage.TARGET
+        with pytest.raises(TransitionError, match="no request for an introduction"):
+            core.transition(Stage.AGREED, Event.INTRODUCED)
+
+    def test_an_introduction_answers_the_request_for_it(self) -> None:
+        attempts = [self.asked(0), self.asked(7, AttemptOutcome.INTRODUCED), sent(8)]
+        assert core.unanswered_attempts(attempts) == 1
+        assert core.check_request_sent(Stage.REQUESTED, attempts) is Stage.REQUESTED

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.blocks.nudges import RESOLVED_WORDS, resolved_line
 from bot.domain import pipeline as core
 from bot.domain.forms import ContactInput, InterviewInput, Standing
 from bot.domain.nudges import NudgeKind
 from bot.queries.models import ContactNews, NudgeDraft, WrapUp
-from bot.queries.nudges import RESOLUTIONS
 from bot.services import ActionRefused, Services
 from bot.services.events import ContactCardOffered, InterviewBooked, NudgeDmChanged, Result
 from bot.services.nudge_actions import NotesInput, Referral
@@ -118,7 +118,10 @@ def test_done_records_the_follow_up_and_redraws_the_dm(world: World) -> None:
     assert (row.status, row.resolution) == ("resolved", "done")
     assert len(world.rows(OutreachAttempt)) == 2
     items = world.services.queries.nudges.dm_items(TEAM, STUDENT, DM, nudge.message_ts, world.now)
-    assert [i.resolution for i in items if i.nudge_id == nudge.id] == [RESOLUTIONS["done"]]
+    # Done says what happens next (issue 9): the call a week after this second try, at the window's opening.
+    assert [resolved_line(i) for i in items if i.nudge_id == nudge.id] == [
+        "✅ Follow-up logged. If *Ada Lovelace* stays silent I'll suggest a call on Mon 16 Mar."
+    ]
 
 
 def test_snooze_puts_it_back_for_later(world: World) -> None:
@@ -209,7 +212,7 @@ def test_out_of_date_reminder_is_closed_although_the_click_is_refused(world: Wor
     assert (row.status, row.resolution, row.resolved_at) == ("obsolete", "obsolete", world.now)
     assert len(world.rows(OutreachAttempt)) == 1  # the click itself did nothing
     items = world.services.queries.nudges.dm_items(TEAM, STUDENT, DM, nudge.message_ts, world.now)
-    assert [i.resolution for i in items if i.nudge_id == nudge.id] == [RESOLUTIONS["obsolete"]]
+    assert [resolved_line(i) for i in items if i.nudge_id == nudge.id] == [RESOLVED_WORDS["obsolete"]]
     # A second click finds it closed.
     with pytest.raises(ActionRefused, match="Nothing changed: this reminder is out of date"):
         world.nudges.done(TEAM, STUDENT, nudge.id, nudge.message_ts)
@@ -296,9 +299,85 @@ def test_a_thank_you_snoozed_for_a_week_comes_back_before_its_48_hours_are_up(wo
     snoozed = world.row(Nudge, id=thank_you.id)
     assert snoozed.status == "pending" and snoozed.resolution == "snoozed"
     assert snoozed.due_at == done_at + timedelta(hours=48)
+    items = world.services.queries.nudges.dm_items(TEAM, STUDENT, DM, thank_you.message_ts, world.now)
+    assert resolved_line(next(i for i in items if i.nudge_id == thank_you.id)) == (
+        "⏰ Snoozed: I'll bring it back on Thu 5 Mar at 12:40. Not later than that: a thank-you shouldn't "
+        "wait more than 48 hours."
+    )
 
 
 def test_a_follow_up_snoozed_for_three_days_comes_back_three_days_later(world: World) -> None:
     nudge = world.follow_up()
     world.nudges.snooze(TEAM, STUDENT, nudge.id, nudge.message_ts, "3d")
     assert world.row(Nudge, id=nudge.id).due_at == world.now + timedelta(days=3)
+    items = world.services.queries.nudges.dm_items(TEAM, STUDENT, DM, nudge.message_ts, world.now)
+    assert [resolved_line(i) for i in items if i.nudge_id == nudge.id] == [
+        "⏰ Snoozed: I'll bring it back on Thu 12 Mar at 11:00."
+    ]
+
+
+def test_a_snooze_into_the_weekend_comes_back_at_monday_s_opening(world: World) -> None:
+    nudge = world.follow_up()
+    world.at(datetime(2026, 3, 13, 12, tzinfo=UTC))  # Friday noon: a day later is Saturday
+    world.nudges.snooze(TEAM, STUDENT, nudge.id, nudge.message_ts, "1d")
+    items = world.services.queries.nudges.dm_items(TEAM, STUDENT, DM, nudge.message_ts, world.now)
+    assert [resolved_line(i) for i in items if i.nudge_id == nudge.id] == [
+        "⏰ Snoozed: I'll bring it back on Mon 16 Mar at 09:00."
+    ]
+
+
+# Booking a time after a "yes" ------------------------------------------------------------------------
+
+
+def said_yes_and_waited(world: World) -> Nudge:
+    """They said yes on Monday; by Wednesday's opening nothing is booked: the reminder is in the DM."""
+    contact_id = world.log()
+    contact = world.row(Contact, id=contact_id)
+    world.services.contacts.reply(TEAM, STUDENT, contact_id, contact.version, "yes")
+    world.at(datetime(2026, 3, 4, 9, 30, tzinfo=UTC))
+    world.sweep()
+    return world.delivered(NudgeKind.BOOK)
+
+
+def test_a_yes_left_unbooked_is_booked_from_its_reminder(world: World) -> None:
+    nudge = said_yes_and_waited(world)
+    assert nudge.due_at == datetime(2026, 3, 4, 9, tzinfo=UTC)
+    assert world.nudges.booking(TEAM, STUDENT, nudge.id) == "Ada Lovelace"
+    found = world.nudges.draft(TEAM, STUDENT, nudge.id)
+    assert found.kind is NudgeKind.BOOK and found.email == "ada@example.org"
+    assert (
+        "- Thursday 5 March at 09:00\n- Friday 6 March at 09:00\n- Monday 9 March at 09:00"
+        in found.draft.body
+    )
+    data = InterviewInput(world.now + timedelta(days=2), 30, core.InterviewFormat.VIDEO, "")
+    result = world.nudges.book(TEAM, STUDENT, nudge.id, data)
+    interview = world.row(Interview)
+    assert result.events == (redrawn(nudge), InterviewBooked(interview.id))
+    assert world.row(Contact).stage == core.Stage.SCHEDULED.value
+    assert world.row(Nudge, id=nudge.id).resolution == "booked"
+    # Booked: the reminder can't book twice.
+    with pytest.raises(ActionRefused, match="Nothing changed: the interview is already booked"):
+        world.nudges.book(TEAM, STUDENT, nudge.id, data)
+
+
+def test_only_a_reminder_to_book_books(world: World) -> None:
+    nudge = world.follow_up()
+    with pytest.raises(ActionRefused, match="nothing to book"):
+        world.nudges.booking(TEAM, STUDENT, nudge.id)
+
+
+def test_booking_from_the_card_closes_the_reminder_and_redraws_its_dm(world: World) -> None:
+    nudge = said_yes_and_waited(world)
+    contact = world.row(Contact)
+    data = InterviewInput(world.now + timedelta(days=2), 30, core.InterviewFormat.VIDEO, "")
+    result = world.services.interviews.schedule(TEAM, STUDENT, contact.id, contact.version, data)
+    assert result.events == (InterviewBooked(world.row(Interview).id), redrawn(nudge))
+    assert world.row(Nudge, id=nudge.id).status == "obsolete"
+
+
+def test_move_on_offers_the_next_target_s_card(world: World) -> None:
+    nudge = world.follow_up()
+    first = world.log(Standing.TARGET, name="Bo", email="")
+    world.log(Standing.TARGET, name="Cy", email="")
+    result = world.nudges.move_on(TEAM, STUDENT, nudge.id, nudge.message_ts)
+    assert result.events == (redrawn(nudge), ContactCardOffered(first, ContactNews.NEXT_TARGET))

@@ -216,7 +216,10 @@ def test_the_notes_form_labels_optional_only_what_is() -> None:
     view = notes_modal("Ada", "{}")
     optional = {b["block_id"]: bool(b.get("optional")) for b in view["blocks"] if b["type"] == "input"}
     assert optional == {"takeaways": False, "advice": True, "action_items": True, "talk_again": True}
-    assert not isinstance(check_notes({"takeaways": "Research ops is growing"}, NOW), dict)
+    filled = {
+        "state": {"values": {"takeaways": {"takeaways": {"type": "plain_text_input", "value": "Ops grows"}}}}
+    }
+    assert not isinstance(check_notes(filled, NOW), dict)
     assert "takeaways" in check_notes({}, NOW)  # type: ignore[operator]
 
 
@@ -225,14 +228,14 @@ def test_the_notes_form_labels_optional_only_what_is() -> None:
 
 @given(st.one_of(st.none(), st.text(max_size=300)))
 def test_metadata_and_places_never_raise(raw: str | None) -> None:
-    from handlers.payloads import form_metadata, parse_place
+    from handlers.origins import form_metadata, parse_place
 
     form_metadata(raw)
     parse_place(raw)
 
 
 def test_form_metadata_round_trip_and_only_slacks_response_urls() -> None:
-    from handlers.payloads import FormMetadata, form_metadata
+    from handlers.origins import FormMetadata, form_metadata
 
     kept = FormMetadata(True, 4, 7, "list:4:2|V123", "https://hooks.slack.com/actions/T1/2/x", ("D1", "1.2"))
     assert form_metadata(kept.dumps()) == kept
@@ -244,7 +247,7 @@ def test_form_metadata_round_trip_and_only_slacks_response_urls() -> None:
 
 def test_places_read_from_block_ids() -> None:
     from bot.domain.ids import Surface
-    from handlers.payloads import Place, parse_place
+    from handlers.origins import Place, parse_place
 
     assert parse_place("list:12:3") == Place(Surface.LIST, 12, page=3)
     assert parse_place("cards:5:4,5,6") == Place(Surface.CARDS, 5, ids=(4, 5, 6))

@@ -13,9 +13,12 @@ from bot.domain.window import (
     WorkingWindow,
     is_open,
     local_time,
+    moment_label,
     next_opening,
+    slot_label,
     week_start,
     working_day_before,
+    working_day_opening,
     zone,
 )
 
@@ -340,3 +343,67 @@ def test_working_day_before_is_an_opening_on_an_earlier_local_day(
     gap = (instant.astimezone(tz).date() - local.date()).days
     for d in range(1, gap):
         assert (local.date() + timedelta(days=d)).weekday() not in window.days
+
+
+class TestWorkingDayOpening:
+    """The opening of the n-th working day after an instant's local day (a "yes" left unbooked…)."""
+
+    @pytest.mark.parametrize(
+        ("instant", "n", "expected"),
+        [
+            (utc(2026, 3, 2, 15, 0), 2, utc(2026, 3, 4, 9, 0)),  # Monday → Wednesday
+            (utc(2026, 3, 2, 7, 0), 1, utc(2026, 3, 3, 9, 0)),  # before the opening: still the next day
+            (utc(2026, 3, 6, 10, 0), 2, utc(2026, 3, 10, 9, 0)),  # Friday → Tuesday
+            (utc(2026, 3, 7, 10, 0), 1, utc(2026, 3, 9, 9, 0)),  # Saturday → Monday
+            (utc(2026, 3, 4, 10, 0), 3, utc(2026, 3, 9, 9, 0)),  # Wednesday + 3 → Monday
+        ],
+    )
+    def test_counts_working_days_only(self, instant: datetime, n: int, expected: datetime) -> None:
+        assert working_day_opening(instant, UTC, DEFAULT, n) == expected
+
+    def test_the_local_day_counts_not_the_utc_day(self) -> None:
+        # Monday 23:30 in New York is Tuesday in UTC: two working days on is Wednesday 09:00 there.
+        late = datetime(2026, 3, 2, 23, 30, tzinfo=NEW_YORK)
+        assert working_day_opening(late, NEW_YORK, DEFAULT, 2) == datetime(2026, 3, 4, 9, tzinfo=NEW_YORK)
+
+    def test_across_spring_forward(self) -> None:
+        friday = datetime(2026, 3, 6, 12, tzinfo=NEW_YORK)
+        assert working_day_opening(friday, NEW_YORK, DEFAULT, 1) == utc(2026, 3, 9, 13, 0)
+
+    def test_weekend_window(self) -> None:
+        weekends = WorkingWindow(frozenset({5, 6}), time(10, 0), time(12, 0))
+        assert working_day_opening(utc(2026, 3, 2, 10, 0), UTC, weekends, 2) == utc(2026, 3, 8, 10, 0)
+
+    def test_from_one(self) -> None:
+        with pytest.raises(ValueError):
+            working_day_opening(utc(2026, 3, 2, 10, 0), UTC, DEFAULT, 0)
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        instant=st.datetimes(
+            min_value=datetime(2026, 1, 1), max_value=datetime(2027, 1, 1), timezones=st.just(UTC)
+        ),
+        n=st.integers(1, 10),
+        days=st.frozensets(st.integers(0, 6), min_size=1),
+        tz=st.sampled_from([UTC, NEW_YORK, LONDON, TOKYO]),
+    )
+    def test_an_opening_on_a_working_day_after_n_of_them(
+        self, instant: datetime, n: int, days: frozenset[int], tz: ZoneInfo
+    ) -> None:
+        window = WorkingWindow(days)
+        opening = working_day_opening(instant, tz, window, n)
+        local = opening.astimezone(tz)
+        assert local.weekday() in days and local.time() == window.start
+        start, end = instant.astimezone(tz).date(), local.date()
+        between = [start + timedelta(days=d) for d in range(1, (end - start).days + 1)]
+        assert sum(d.weekday() in days for d in between) == n
+
+
+class TestLabels:
+    def test_a_moment_for_the_student(self) -> None:
+        thursday = utc(2026, 3, 5, 8, 0)
+        assert moment_label(thursday, LONDON, date(2026, 3, 2)) == "Thu 5 Mar at 08:00"
+        assert moment_label(thursday, TOKYO, date(2025, 12, 30)) == "Thu 5 Mar 2026 at 17:00"
+
+    def test_a_slot_for_someone_else(self) -> None:
+        assert slot_label(utc(2026, 3, 5, 8, 0), ZoneInfo("Europe/Paris")) == "Thursday 5 March at 09:00"

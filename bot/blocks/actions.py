@@ -23,7 +23,7 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from bot.blocks.kit import MAX_OPTION_TEXT, button, plain
+from bot.blocks.kit import MAX_OPTION_TEXT, button, clip, plain
 from bot.domain import pipeline as core
 from bot.domain.ids import ActionId
 from bot.domain.nextstep import StepKind
@@ -39,8 +39,8 @@ MORE_EDIT = "edit"
 MORE_REMOVE = "remove"
 MORE_CHOICES = frozenset({c for c, _ in SNOOZE_CHOICES} | {MORE_SCHEDULE, MORE_EDIT, MORE_REMOVE})
 
-# Stages where a request (or a follow-up) is still the thing to write.
-_WRITING = (core.Stage.TARGET, core.Stage.REQUESTED)
+# Stages where a draft fits (a request, a follow-up, a note to find a new time, a thank-you or update).
+_WRITING = (core.Stage.TARGET, core.Stage.REQUESTED, core.Stage.AGREED, core.Stage.INTERVIEWED)
 _SCHEDULABLE = (core.Stage.TARGET, core.Stage.REQUESTED, core.Stage.AGREED)
 
 
@@ -74,23 +74,34 @@ def move_on_confirm(attempts: int) -> ConfirmObject:
     )
 
 
-def main_button(card: ContactCard) -> ButtonElement | None:
+def asks_route(card: ContactCard) -> bool:
+    """A first request to a 2nd-degree contact: whom it went to matters (the introducer or them)."""
+    return card.degree is core.Degree.SECOND and card.stage is core.Stage.TARGET
+
+
+def main_button(card: ContactCard, *, compact: bool = False) -> ButtonElement | None:
     """The one button that does the contact's next step; None when the step has nothing to press yet
-    (its reminder hasn't come) or there is no step."""
+    (its reminder hasn't come) or there is no step. ``compact``: where there is no room to ask whom a
+    2nd-degree contact's request went to, the button says it (the introducer, the likeliest)."""
     step = card.next_step
     value = contact_value(card)
     if step is None:
         return None
     kind = step.kind
+    if kind is StepKind.SEND_REQUEST and compact and asks_route(card):
+        introducer = clip(card.introducer or "them", 30)
+        return button(
+            f"Asked {introducer} to introduce", ActionId.REQUEST_VIA_INTRODUCER, value, style="primary"
+        )
     if kind is StepKind.SEND_REQUEST:
         return button("Request sent", ActionId.REQUEST_SENT, value, style="primary")
-    if kind is StepKind.FOLLOW_UP:
+    if kind in (StepKind.FOLLOW_UP, StepKind.INTRO_FOLLOW_UP):
         return button("Follow-up sent", ActionId.REQUEST_SENT, value, style="primary")
     if kind is StepKind.PHONE_CALL:
         return button("Called them", ActionId.REQUEST_SENT, value, style="primary")
     if kind is StepKind.MOVE_ON:
         return button("Close as no response", ActionId.CONTACT_MOVE_ON, value, style="primary")
-    if kind is StepKind.SCHEDULE:
+    if kind in (StepKind.SCHEDULE, StepKind.BOOK, StepKind.REBOOK):
         return button("Schedule interview", ActionId.SCHEDULE_INTERVIEW, value, style="primary")
     if kind is StepKind.PREPARE and step.interview_id is not None:
         return button(
@@ -133,12 +144,16 @@ def action_elements(card: ContactCard, *, compact: bool = False) -> list[BlockEl
     """The contact's buttons: the step's own first; ``compact`` leaves scheduling in the ⋯ menu."""
     value = contact_value(card)
     elements: list[BlockElement] = []
-    main = main_button(card)
+    main = main_button(card, compact=compact)
     if main is not None:
         elements.append(main)
     used = {main.action_id} if main is not None else set()
+    if ActionId.REQUEST_VIA_INTRODUCER in used:
+        elements.append(button(f"Wrote to {clip(card.name, 30)}", ActionId.REQUEST_DIRECT, value))
     if card.stage in _WRITING and ActionId.CONTACT_DRAFT not in used:
         elements.append(button("Draft a message", ActionId.CONTACT_DRAFT, value))
+    if card.stage is core.Stage.REQUESTED and card.awaiting_introduction:
+        elements.append(button("They introduced us", ActionId.CONTACT_INTRODUCED, value))
     if card.stage is core.Stage.REQUESTED:
         elements.append(replied_select(ActionId.CONTACT_REPLY, value))
     if not compact and card.stage in _SCHEDULABLE and ActionId.SCHEDULE_INTERVIEW not in used:

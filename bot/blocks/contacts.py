@@ -44,9 +44,14 @@ def headline(news: ContactNews, card: ContactCard) -> str:
     """What just happened, as the first line of the contact's card (safe mrkdwn)."""
     name = f"*{esc(card.name)}*"
     if news is ContactNews.REQUEST_RECORDED:
+        if card.awaiting_introduction:
+            introducer = f"*{esc(card.introducer)}*" if card.introducer else "your mutual contact"
+            if card.attempts == 1:
+                return f"✅ Request for an introduction to {introducer} recorded."
+            return f"✅ Follow-up to {introducer} recorded (attempt {card.attempts})."
         if card.attempts == 1:
-            return f"✅ Request recorded for {name}."
-        return f"✅ Follow-up recorded for {name} (attempt {card.attempts})."
+            return "✅ Request recorded."
+        return f"✅ Follow-up recorded (attempt {card.attempts})."
     if news in (ContactNews.THANKS_RECORDED, ContactNews.TOUCH_RECORDED):
         done = "Thank-you" if news is ContactNews.THANKS_RECORDED else "Check-in"
         after = f" Next: {step_sentence(card.next_step)}." if card.next_step else ""
@@ -57,12 +62,24 @@ def headline(news: ContactNews, card: ContactCard) -> str:
         ContactNews.REPLIED_NO: f"🙏 {name} said no. Closed politely: it's not personal. On to the next one.",
         ContactNews.REPLIED_LATER: f"⏳ {name} will get back to you later. I'll remind you in two weeks.",
         ContactNews.INTERVIEW_BOOKED: f"📅 Interview with {name} booked: details below.",
-        ContactNews.INTERVIEW_MISSED: f"No problem. When you have a new time with {name}, book it here.",
+        ContactNews.INTERVIEW_MISSED: (
+            f"🕳 You and {name} missed each other: it happens. Send a short note to say sorry (*Draft a "
+            "message* has one, with a few times) and book the new time here."
+        ),
+        ContactNews.NEXT_TARGET: f"🎯 On to the next one: {name} is next on your list.",
+        ContactNews.INTRODUCED: (
+            f"🤝 {_introducer(card)} introduced you to {name}. Now write to them yourself: *Draft a "
+            "message* has a request ready."
+        ),
         ContactNews.MOVED_ON: f"🚪 Closed {name} as no response. It's not personal: on to the next one.",
         ContactNews.SNOOZED: f"⏰ Snoozed the reminder about {name}.",
         ContactNews.EDITED: f"✏️ Saved your changes to {name}.",
         ContactNews.AS_IT_STANDS: f"Where things stand with {esc(card.name)}:",
     }[news]
+
+
+def _introducer(card: ContactCard) -> str:
+    return f"*{esc(card.introducer)}*" if card.introducer else "Your mutual contact"
 
 
 def contact_line(card: ContactCard) -> str:
@@ -90,6 +107,9 @@ def _contact_summary(card: ContactCard) -> str:
 def _status_line(card: ContactCard) -> str:
     if card.stage is core.Stage.SCHEDULED and card.next_interview:
         where = f"Interview {slack_date(card.next_interview)}."
+    elif card.stage is core.Stage.REQUESTED and card.awaiting_introduction:
+        asked = esc(card.introducer) or "your mutual contact"
+        where = f"Introduction requested from {asked}, waiting for word."
     elif card.stage is core.Stage.REQUESTED:
         tries = "1 request" if card.attempts == 1 else f"{card.attempts} requests"
         where = f"{tries} sent, waiting for a reply."
@@ -109,6 +129,30 @@ def contact_message(card: ContactCard, headline: str) -> dict[str, Any]:
     ]
     blocks.append(contact_actions(card, surface_block(Surface.CARD, card.id)))
     return {"text": plain_sentence(headline), "blocks": as_dicts(blocks)}
+
+
+def route_question(card: ContactCard) -> dict[str, Any]:
+    """The card asking whom a first request to a 2nd-degree contact went to (nothing recorded yet)."""
+    value = contact_value(card)
+    introducer = clip(card.introducer or "our mutual contact", 30)
+    text = f"📨 Which did you send about *{esc(card.name)}*? I'll time the follow-up to match."
+    blocks: list[Block] = [
+        SectionBlock(text=md(text)),
+        SectionBlock(text=md(_contact_summary(card))),
+        ActionsBlock(
+            block_id=f"contact:{card.id}",
+            elements=[
+                button(
+                    f"I asked {introducer} for an introduction",
+                    ActionId.REQUEST_VIA_INTRODUCER,
+                    value,
+                    style="primary",
+                ),
+                button(f"I wrote to {clip(card.name, 30)} directly", ActionId.REQUEST_DIRECT, value),
+            ],
+        ),
+    ]
+    return {"text": plain_sentence(text), "blocks": as_dicts(blocks)}
 
 
 # The list ----------------------------------------------------------------------------------------------

@@ -15,12 +15,13 @@ from bot.blocks.kit import (
     MAX_HEADER_TEXT,
     MAX_MESSAGE_BLOCKS,
     MAX_MESSAGE_TEXT_BUDGET,
-    as_dicts,
     clip,
+    ephemeral,
     esc,
     fit_lines,
     md,
     plain,
+    text_size,
 )
 from bot.domain.insights import IndustryLine, Report, Said, Theme
 
@@ -46,23 +47,6 @@ def _who(said: Said) -> str:
 
 def _quote(text: str, limit: int = QUOTE_CHARS) -> str:
     return clip(esc(" ".join(text.split())), limit)
-
-
-def _message(text: str, blocks: list[Block]) -> dict[str, Any]:
-    return {"response_type": "ephemeral", "text": clip(text, 3000), "blocks": as_dicts(blocks)}
-
-
-def _size(block: Block) -> int:
-    """The characters of text a block carries (what Slack counts toward msg_blocks_too_long)."""
-
-    def count(node: Any) -> int:
-        if isinstance(node, dict):
-            return sum(len(v) if k == "text" and isinstance(v, str) else count(v) for k, v in node.items())
-        if isinstance(node, list):
-            return sum(count(item) for item in node)
-        return 0
-
-    return count(block.to_dict())
 
 
 # /infoint insights <industry | company> -------------------------------------------------------------
@@ -118,11 +102,11 @@ def insights_message(report: Report) -> dict[str, Any]:
     # Keep room for: the "not shown" note, the one-person heading, one section of one-person lines and
     # its "more" note, the "left out" note and the footer.
     reserve_blocks = 6
-    used = sum(_size(b) for b in blocks) + _size(footer) + 400
+    used = sum(text_size([b]) for b in blocks) + text_size([footer]) + 400
     not_shown = 0
     for index, theme in enumerate(agreed):
         block = _theme_block(theme)
-        size = _size(block)
+        size = text_size([block])
         if len(blocks) + reserve_blocks >= MAX_MESSAGE_BLOCKS or used + size > MAX_MESSAGE_TEXT_BUDGET:
             not_shown = len(agreed) - index
             break
@@ -138,7 +122,7 @@ def insights_message(report: Report) -> dict[str, Any]:
         heading = SectionBlock(text=md("*Only one person said these:* one data point each."))
         # Leave room for the heading, the "left out" note and the footer.
         room_blocks = MAX_MESSAGE_BLOCKS - len(blocks) - 2 - (1 if report.left_out else 0)
-        room_chars = MAX_MESSAGE_TEXT_BUDGET - used - _size(heading)
+        room_chars = MAX_MESSAGE_TEXT_BUDGET - used - text_size([heading])
         if room_blocks >= 2 and room_chars > 200:
             blocks.append(heading)
             blocks += fit_lines(
@@ -160,7 +144,7 @@ def insights_message(report: Report) -> dict[str, Any]:
         )
     blocks.append(footer)
     fallback = f"What people told you about {query}: {_n(report.points, 'takeaway')}."
-    return _message(fallback, blocks[:MAX_MESSAGE_BLOCKS])
+    return ephemeral(fallback, blocks[:MAX_MESSAGE_BLOCKS])
 
 
 def no_match_message(query: str, lines: Sequence[IndustryLine]) -> dict[str, Any]:
@@ -182,7 +166,7 @@ def no_match_message(query: str, lines: Sequence[IndustryLine]) -> dict[str, Any
             "your takeaways show up here."
         )
     blocks: list[Block] = [SectionBlock(text=md(text))]
-    return _message(f"No takeaways about {shown}.", blocks)
+    return ephemeral(f"No takeaways about {shown}.", blocks)
 
 
 # /infoint insights (no argument) ---------------------------------------------------------------------
@@ -212,7 +196,7 @@ def summary_message(lines: Sequence[IndustryLine]) -> dict[str, Any]:
                 )
             )
         )
-        return _message("No interviews or takeaways yet.", blocks)
+        return ephemeral("No interviews or takeaways yet.", blocks)
     interviews = sum(line.interviews for line in lines)
     blocks.append(
         SectionBlock(
@@ -223,7 +207,7 @@ def summary_message(lines: Sequence[IndustryLine]) -> dict[str, Any]:
         )
     )
     footer = ContextBlock(elements=[md(DATA_POINT)])
-    room = MAX_MESSAGE_TEXT_BUDGET - sum(_size(b) for b in blocks) - _size(footer)
+    room = MAX_MESSAGE_TEXT_BUDGET - sum(text_size([b]) for b in blocks) - text_size([footer])
     blocks += fit_lines(
         [_industry_line(line) for line in lines],
         MAX_MESSAGE_BLOCKS - len(blocks) - 1,
@@ -231,4 +215,4 @@ def summary_message(lines: Sequence[IndustryLine]) -> dict[str, Any]:
         more="…and {n} more industries not shown.",
     )
     blocks.append(footer)
-    return _message(f"Your interviews by industry: {_n(interviews, 'interview')}.", blocks)
+    return ephemeral(f"Your interviews by industry: {_n(interviews, 'interview')}.", blocks)

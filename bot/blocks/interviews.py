@@ -5,34 +5,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ConfirmObject,
-    ContextBlock,
-    DateTimePickerElement,
-    InputBlock,
-    SectionBlock,
-    StaticSelectElement,
-)
-from slack_sdk.models.views import View
+from slack_sdk.models.blocks import ActionsBlock, Block, ConfirmObject, ContextBlock, SectionBlock
 
 from bot.blocks.kit import (
     MAX_OPTION_TEXT,
     as_dicts,
     button,
     clip,
+    ephemeral,
     esc,
     md,
-    options,
+    modal,
     plain,
     plain_sentence,
     select,
     slack_date,
-    text_input,
 )
+from bot.blocks.modals.schedule import booking_inputs
 from bot.domain import pipeline as core
-from bot.domain.forms import DURATIONS
 from bot.domain.ids import ActionId, ViewId
 from bot.queries.models import ContactChoice, InterviewInfo
 
@@ -108,40 +98,19 @@ def schedule_pick_modal(
     choices: Sequence[ContactChoice], preselect: int | None, timezone: str | None
 ) -> dict:
     """Schedule an interview from /infoint schedule: pick the contact, then when and how."""
-    choice_options = options((f"{c.id}:{c.version}", clip(c.label, MAX_OPTION_TEXT)) for c in choices[:100])
-    chosen = next((o for o, c in zip(choice_options, choices, strict=False) if c.id == preselect), None)
+    pairs = [(f"{c.id}:{c.version}", clip(c.label, MAX_OPTION_TEXT)) for c in choices[:100]]
+    chosen = next((value for (value, _), c in zip(pairs, choices, strict=False) if c.id == preselect), None)
     zone = esc(timezone) if timezone else "your Slack timezone"
-    durations = [(str(d), f"{d} minutes") for d in DURATIONS]
-    formats = [(f.value, f.label) for f in core.InterviewFormat]
     blocks: list[Block] = [
-        InputBlock(
-            block_id="contact",
-            label=plain("With"),
-            element=StaticSelectElement(action_id="contact", options=choice_options, initial_option=chosen),
-        ),
-        InputBlock(
-            block_id="starts_at",
-            label=plain("Date and time"),
-            hint=plain(f"In {timezone or 'your Slack timezone'}."),
-            element=DateTimePickerElement(action_id="starts_at"),
-        ),
-        select("duration", "Length", durations, optional=False, initial="20"),
-        select("format", "Format", formats, optional=False, initial=core.InterviewFormat.VIDEO.value),
-        text_input("place", "Place or link", placeholder="Their office, a café, a video link…"),
+        select("contact", "With", pairs, optional=None, initial=chosen),
+        *booking_inputs(hint=f"In {timezone or 'your Slack timezone'}."),
         ContextBlock(
             elements=[md(f"Times are in {zone}. 15–30 minutes is the norm; book what suits *them*.")]
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=ViewId.SCHEDULE_PICK,
-        title=plain("Schedule interview", 24),
-        submit=plain("Schedule", 24),
-        close=plain("Cancel", 24),
-        blocks=blocks,
-    ).to_dict()
+    return modal("Schedule interview", blocks, callback_id=ViewId.SCHEDULE_PICK, submit="Schedule")
 
 
 def no_contacts_to_schedule() -> dict[str, Any]:
     text = "No contact to schedule with yet. Log one first with `/infoint log`."
-    return {"response_type": "ephemeral", "text": text, "blocks": as_dicts([SectionBlock(text=md(text))])}
+    return ephemeral(text, [SectionBlock(text=md(text))])

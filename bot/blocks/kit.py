@@ -1,4 +1,5 @@
-"""Block Kit primitives every surface uses: escaping, clipping, Slack's limits, text, buttons, inputs.
+"""Block Kit primitives every surface uses: escaping, clipping, Slack's limits, text, buttons, modals and
+the inputs of their forms.
 
 Everything a user typed goes through :func:`esc` before it reaches mrkdwn, and every text is clipped
 to Slack's limits here, so no caller has to remember them. slack_sdk's model classes validate the
@@ -14,10 +15,12 @@ from typing import Any
 from urllib.parse import quote
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
     ButtonElement,
     ContextBlock,
     InputBlock,
+    InputInteractiveElement,
     MarkdownTextObject,
     Option,
     PlainTextInputElement,
@@ -26,10 +29,11 @@ from slack_sdk.models.blocks import (
     SectionBlock,
     StaticSelectElement,
 )
+from slack_sdk.models.views import View
 
 from bot.domain.drafts import Draft
 from bot.domain.forms import LIMITS
-from bot.domain.ids import ActionId
+from bot.domain.ids import ActionId, ViewId
 
 # Slack's limits (SLACK_FACTS.md).
 MAX_MESSAGE_BLOCKS = 50
@@ -39,6 +43,11 @@ MAX_HEADER_TEXT = 150
 MAX_BUTTON_TEXT = 75
 MAX_OPTION_TEXT = 75
 MAX_CONTEXT_ELEMENTS = 10
+MAX_MODAL_TITLE = 24  # a modal's title, and its submit and close buttons
+MAX_LABEL = 2000  # an input's label and hint
+MAX_PLACEHOLDER = 150
+MAX_INPUT_TEXT = 3000  # what a text input holds
+MAX_URL = 3000
 # Slack refuses messages whose blocks carry much more text than this (msg_blocks_too_long).
 MAX_MESSAGE_TEXT_BUDGET = 11_000
 
@@ -164,7 +173,70 @@ def notice(text: str) -> dict[str, Any]:
     }
 
 
+def ephemeral(text: str, blocks: Sequence[Block]) -> dict[str, Any]:
+    """An ephemeral answer of ``blocks``; ``text`` is its notification (one plain sentence)."""
+    return {"response_type": "ephemeral", "text": plain_sentence(text), "blocks": as_dicts(blocks)}
+
+
+def text_size(blocks: Sequence[Block]) -> int:
+    """The characters of text ``blocks`` carry (what Slack counts toward msg_blocks_too_long)."""
+
+    def count(node: Any) -> int:
+        if isinstance(node, dict):
+            return sum(len(v) if k == "text" and isinstance(v, str) else count(v) for k, v in node.items())
+        if isinstance(node, list):
+            return sum(count(item) for item in node)
+        return 0
+
+    return count(as_dicts(blocks))
+
+
+# Modals ----------------------------------------------------------------------------------------------
+
+
+def modal(
+    title: str,
+    blocks: Sequence[Block],
+    *,
+    callback_id: ViewId | None = None,
+    submit: str | None = None,
+    close: str = "Cancel",
+    private_metadata: str | None = None,
+) -> dict[str, Any]:
+    """A modal: its title and buttons clipped to Slack's limit, ``callback_id`` naming its submission,
+    ``private_metadata`` what it is about."""
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        title=plain(title, MAX_MODAL_TITLE),
+        submit=plain(submit, MAX_MODAL_TITLE) if submit else None,
+        close=plain(close, MAX_MODAL_TITLE),
+        private_metadata=private_metadata,
+        blocks=blocks,
+    ).to_dict()
+
+
 # Modal inputs ----------------------------------------------------------------------------------------
+
+
+def form_input(
+    field: str,
+    label: str,
+    element: Callable[..., InputInteractiveElement],
+    *,
+    optional: bool | None = None,
+    hint: str | None = None,
+    **attributes: Any,
+) -> InputBlock:
+    """A field of a form: its block id and its element's action id are the field (what the submission
+    is read by); ``attributes`` go to the element."""
+    return InputBlock(
+        block_id=field,
+        label=plain(label, MAX_LABEL),
+        optional=optional,
+        hint=plain(hint, MAX_LABEL) if hint else None,
+        element=element(action_id=field, **attributes),
+    )
 
 
 def text_input(
@@ -174,35 +246,38 @@ def text_input(
     placeholder: str | None = None,
     multiline: bool = False,
     hint: str | None = None,
-    initial: str = "",
+    *,
+    max_length: int | None = None,
+    initial: str | None = None,
 ) -> InputBlock:
-    """A text field of a form: its block and action id are the field, its length limit the domain's."""
-    return InputBlock(
-        block_id=field,
-        label=plain(label, 2000),
+    """A text field; its length limit the domain's for the field unless ``max_length`` says."""
+    return form_input(
+        field,
+        label,
+        PlainTextInputElement,
         optional=optional,
-        hint=plain(hint, 2000) if hint else None,
-        element=PlainTextInputElement(
-            action_id=field,
-            max_length=LIMITS[field],
-            multiline=multiline,
-            placeholder=plain(placeholder, 150) if placeholder else None,
-            initial_value=initial[: LIMITS[field]] or None,
-        ),
+        hint=hint,
+        max_length=max_length or LIMITS[field],
+        multiline=multiline,
+        initial_value=initial[: max_length or LIMITS[field]] if initial else None,
+        placeholder=plain(placeholder, MAX_PLACEHOLDER) if placeholder else None,
+    )
+
+
+def number_input(field: str, label: str, initial: int, hint: str) -> InputBlock:
+    """A small whole number (up to three digits), typed."""
+    return form_input(
+        field, label, PlainTextInputElement, hint=hint, max_length=3, initial_value=str(initial)
     )
 
 
 def select(
-    field: str, label: str, pairs: list[tuple[str, str]], optional: bool, initial: str | None
+    field: str, label: str, pairs: list[tuple[str, str]], optional: bool | None, initial: str | None
 ) -> Block:
     """A drop-down of (value, label) pairs, ``initial`` chosen."""
-    choices = options(pairs)
-    chosen = next((o for o in choices if o.value == initial), None)
-    return InputBlock(
-        block_id=field,
-        label=plain(label, 2000),
-        optional=optional,
-        element=StaticSelectElement(action_id=field, options=choices, initial_option=chosen),
+    choices, chosen = _choices(pairs, initial)
+    return form_input(
+        field, label, StaticSelectElement, optional=optional, options=choices, initial_option=chosen
     )
 
 
@@ -216,15 +291,44 @@ def radio(
 ) -> Block:
     """Radio buttons of (value, label) pairs, ``initial`` chosen; ``on_change``: the action a choice
     sends at once (``dispatch_action``), so the form can show what applies to it."""
-    choices = options(pairs)
-    chosen = next((o for o in choices if o.value == initial), None)
+    choices, chosen = _choices(pairs, initial)
     return InputBlock(
         block_id=field,
-        label=plain(label, 2000),
+        label=plain(label, MAX_LABEL),
         optional=optional,
         dispatch_action=on_change is not None,
         element=RadioButtonsElement(action_id=on_change or field, options=choices, initial_option=chosen),
     )
+
+
+def _choices(pairs: Iterable[tuple[str, str]], initial: str | None) -> tuple[list[Option], Option | None]:
+    choices = options(pairs)
+    return choices, next((o for o in choices if o.value == initial), None)
+
+
+# Drafts ----------------------------------------------------------------------------------------------
+
+
+def draft_input(field: str, label: str, draft: Draft, hint: str) -> InputBlock:
+    """A draft to edit and copy, in full."""
+    return form_input(
+        field,
+        label,
+        PlainTextInputElement,
+        hint=hint,
+        multiline=True,
+        max_length=MAX_INPUT_TEXT,
+        initial_value=draft.body[:MAX_INPUT_TEXT],
+    )
+
+
+def mail_button(email: str, draft: Draft) -> list[Block]:
+    """A button opening the mail app with the draft filled in; none without an address, or when the
+    link would be too long for a button."""
+    link = mailto(email, draft) if email else ""
+    if not link or len(link) > MAX_URL:
+        return []
+    return [ActionsBlock(elements=[button("Open in my mail app", ActionId.OPEN_MAILTO, url=link)])]
 
 
 def mailto(email: str, draft: Draft) -> str:

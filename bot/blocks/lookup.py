@@ -13,11 +13,9 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     InputBlock,
     Option,
-    PlainTextInputElement,
     SectionBlock,
     StaticSelectElement,
 )
-from slack_sdk.models.views import View
 
 from bot.blocks.actions import action_elements, contact_value
 from bot.blocks.contacts import contact_line
@@ -25,11 +23,15 @@ from bot.blocks.kit import (
     MAX_MESSAGE_BLOCKS,
     MAX_MESSAGE_TEXT_BUDGET,
     MAX_OPTION_TEXT,
-    as_dicts,
     clip,
+    ephemeral,
     esc,
     md,
+    modal,
+    number_input,
     plain,
+    text_input,
+    text_size,
 )
 from bot.blocks.steps import step_sentence
 from bot.domain.chain import Chain, render
@@ -55,21 +57,17 @@ _CHAIN_TEXT = 300
 # Search ----------------------------------------------------------------------------------------------
 
 
-def _ephemeral(text: str, blocks: Sequence[Block]) -> dict[str, Any]:
-    return {"response_type": "ephemeral", "text": clip(text, 3000), "blocks": as_dicts(blocks)}
-
-
 def find_usage_message() -> dict[str, Any]:
     text = (
         "Tell me what to look for: `/infoint find [text]` finds your contacts by name, company or "
         "industry, e.g. `/infoint find acme`."
     )
-    return _ephemeral(text, [SectionBlock(text=md(text))])
+    return ephemeral(text, [SectionBlock(text=md(text))])
 
 
 def find_too_long_message(limit: int) -> dict[str, Any]:
     text = f"That's a long search. Try a few words, at most {limit} characters."
-    return _ephemeral(text, [SectionBlock(text=md(text))])
+    return ephemeral(text, [SectionBlock(text=md(text))])
 
 
 def find_nothing_message(searched: str) -> dict[str, Any]:
@@ -78,7 +76,7 @@ def find_nothing_message(searched: str) -> dict[str, Any]:
         f"No contact of yours has “{shown}” in their name, company or industry. "
         "Check the spelling, try part of a word, or see everything with `/infoint list`."
     )
-    return _ephemeral(text, [SectionBlock(text=md(text))])
+    return ephemeral(text, [SectionBlock(text=md(text))])
 
 
 def chain_text(chain: Chain) -> str:
@@ -137,17 +135,6 @@ def _result_actions(found: FoundContact) -> list[BlockElement]:
     return [*action_elements(found.card), _outcome_menu(found)]
 
 
-def _text_size(blocks: Sequence[Block]) -> int:
-    def count(node: Any) -> int:
-        if isinstance(node, dict):
-            return sum(len(v) if k == "text" and isinstance(v, str) else count(v) for k, v in node.items())
-        if isinstance(node, list):
-            return sum(count(item) for item in node)
-        return 0
-
-    return count(as_dicts(blocks))
-
-
 def find_message(searched: str, found: Sequence[FoundContact], total: int) -> dict[str, Any]:
     """The results of a search: each contact with its chain, an outcome menu and what to do next.
 
@@ -166,7 +153,7 @@ def find_message(searched: str, found: Sequence[FoundContact], total: int) -> di
             SectionBlock(block_id=f"found:{item.card.id}", text=md(_result_text(item))),
             ActionsBlock(block_id=surface_block(Surface.FOUND, item.card.id), elements=_result_actions(item)),
         ]
-        cost = _text_size(pair)
+        cost = text_size(pair)
         if len(blocks) + len(pair) > MAX_MESSAGE_BLOCKS - 1 or used + cost > budget:
             break
         blocks += pair
@@ -190,7 +177,7 @@ def find_message(searched: str, found: Sequence[FoundContact], total: int) -> di
             )
         )
     fallback = f"{total} {noun} “{clip(searched, 100)}”"
-    return _ephemeral(esc(fallback), blocks)
+    return ephemeral(esc(fallback), blocks)
 
 
 def outcome_text(name: str, outcome: str | None) -> str:
@@ -214,26 +201,14 @@ def _goal_input(
     optional: bool = True,
 ) -> InputBlock:
     limit = GOAL_LIMITS[key]
-    return InputBlock(
-        block_id=key,
-        label=plain(label, 2000),
-        optional=optional,
-        element=PlainTextInputElement(
-            action_id=key,
-            max_length=limit,
-            multiline=multiline,
-            initial_value=initial[:limit] or None,
-            placeholder=plain(placeholder, 150) if placeholder else None,
-        ),
-    )
-
-
-def _number_input(key: str, label: str, initial: int, hint: str) -> InputBlock:
-    return InputBlock(
-        block_id=key,
-        label=plain(label),
-        hint=plain(hint),
-        element=PlainTextInputElement(action_id=key, max_length=3, initial_value=str(initial)),
+    return text_input(
+        key,
+        label,
+        optional,
+        placeholder or None,
+        multiline,
+        max_length=limit,
+        initial=initial[:limit] or None,
     )
 
 
@@ -263,27 +238,20 @@ def goal_modal(goal: Goal) -> dict[str, Any]:
             "target_companies", "Target companies", goal.target_companies, placeholder="e.g. Acme, Globex"
         ),
         _goal_input("target_roles", "Target roles", goal.target_roles, placeholder="e.g. UX researcher"),
-        _number_input(
+        number_input(
             "weekly_requests",
             "Weekly goal: new requests",
             goal.weekly_requests,
             "A whole number from 0 to 50.",
         ),
-        _number_input(
+        number_input(
             "weekly_interviews",
             "Weekly goal: interviews",
             goal.weekly_interviews,
             "A whole number from 0 to 20.",
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=ViewId.GOAL,
-        title=plain("Your objective", 24),
-        submit=plain("Save", 24),
-        close=plain("Cancel", 24),
-        blocks=blocks,
-    ).to_dict()
+    return modal("Your objective", blocks, callback_id=ViewId.GOAL, submit="Save")
 
 
 def goal_saved_text(goal: Goal) -> str:
@@ -303,9 +271,4 @@ def goal_saved_text(goal: Goal) -> str:
 
 def goal_saved_modal(goal: Goal) -> dict[str, Any]:
     """What the objective form shows once saved (in place of a DM)."""
-    return View(
-        type="modal",
-        title=plain("Your objective", 24),
-        close=plain("Done", 24),
-        blocks=[SectionBlock(text=md(goal_saved_text(goal)))],
-    ).to_dict()
+    return modal("Your objective", [SectionBlock(text=md(goal_saved_text(goal)))], close="Done")

@@ -30,11 +30,56 @@ from bot.blocks.kit import (
 )
 from bot.blocks.notify import nudge_fallback
 from bot.blocks.plan import plan_blocks
+from bot.blocks.steps import step_sentence
 from bot.domain.ids import ActionId
+from bot.domain.nextstep import StepKind
 from bot.domain.nudges import NudgeKind
-from bot.queries.models import NudgeItem
+from bot.queries.models import NudgeItem, StepLine
 
 SNOOZES = (("1d", "1 day"), ("3d", "3 days"), ("1w", "1 week"))
+
+# What became of a reminder, in place of its buttons (a Done and a snooze say more: see resolved_line).
+RESOLVED_WORDS: dict[str, str] = {
+    "done": "✅ Done.",
+    "moved_on": "🚪 Closed as no response. On to the next one.",
+    "replied_yes": "🎉 They said yes: book a time that suits them.",
+    "replied_no": "🙏 They said no. Closed politely; it's not personal.",
+    "replied_later": "⏳ They'll get back to you later. I'll check again in two weeks.",
+    "notes": "📝 Notes saved. Interview marked as done.",
+    "missed": "🕳 Marked as didn't happen. Book a new time when you can.",
+    "rescheduled": "📅 Rescheduled.",
+    "referrals": "🔗 Referrals added to your list.",
+    "booked": "📅 Interview booked: the details are in a new message.",
+    "introduced": "🤝 Introduction recorded.",
+    "obsolete": "This reminder is out of date.",
+}
+# What a Done recorded, by kind ({introducer}: who introduced them).
+DONE_WORDS: dict[NudgeKind, str] = {
+    NudgeKind.FOLLOW_UP: "Follow-up logged.",
+    NudgeKind.INTRO_FOLLOW_UP: "Follow-up to {introducer} logged.",
+    NudgeKind.PHONE_CALL: "Call logged.",
+    NudgeKind.PREPARE: "You're prepared. Good luck!",
+    NudgeKind.THANK_YOU: "Thank-you logged.",
+    NudgeKind.THANK_INTRODUCER: "Thanks to {introducer} logged.",
+    NudgeKind.KEEP_IN_TOUCH: "Update logged.",
+    NudgeKind.BOOK: "Reply sent.",
+    NudgeKind.REBOOK: "Note sent.",
+}
+# The next reminder, by the step it is about ({name}: the contact; {day}: when it comes).
+NEXT_WORDS: dict[StepKind, str] = {
+    StepKind.FOLLOW_UP: "If {name} stays silent I'll remind you to follow up on {day}.",
+    StepKind.INTRO_FOLLOW_UP: "If there's no word about {name} by {day}, I'll remind you to follow up.",
+    StepKind.PHONE_CALL: "If {name} stays silent I'll suggest a call on {day}.",
+    StepKind.MOVE_ON: "If {name} is still silent on {day}, I'll suggest moving on.",
+    StepKind.BOOK: "If nothing is booked with {name} by {day}, I'll remind you.",
+    StepKind.REBOOK: "If nothing is booked with {name} by {day}, I'll check in.",
+    StepKind.PREPARE: "On {day} I'll help you prepare for {name}.",
+    StepKind.WRAP_UP: "After the interview, on {day}, I'll ask how it went.",
+    StepKind.THANK_YOU: "I'll remind you to thank {name} on {day}.",
+    StepKind.REFERRALS: "On {day} I'll ask whom {name} suggested you talk to.",
+    StepKind.THANK_INTRODUCER: "On {day} I'll remind you to thank whoever introduced you to {name}.",
+    StepKind.KEEP_IN_TOUCH: "I'll remind you to send {name} an update on {day}.",
+}
 
 
 def _who(item: NudgeItem) -> str:
@@ -50,6 +95,13 @@ def _nudge_text(item: NudgeItem) -> str:
         return (
             f"📨 No reply from {who} yet. A week of silence is normal: send a short, polite follow-up "
             "that restates your request."
+        )
+    if kind is NudgeKind.INTRO_FOLLOW_UP:
+        introducer = f"*{esc(clip(item.introducer, 100))}*" if item.introducer else "your mutual contact"
+        name = f"*{esc(clip(item.contact_name, 100))}*"
+        return (
+            f"📨 No word from {introducer} about an introduction to {name} yet. A short, friendly "
+            "follow-up to them usually does it; if they've introduced you already, say so."
         )
     if kind is NudgeKind.PHONE_CALL:
         return (
@@ -111,7 +163,48 @@ def _nudge_text(item: NudgeItem) -> str:
             f"👋 It's been a while since you were in touch with {who}. Send a short progress update: "
             "what you did with their advice."
         )
+    if kind is NudgeKind.BOOK:
+        return (
+            f"📅 {who} said yes, and nothing is booked yet. Make it easy for them: propose three times, "
+            "or book the slot they picked."
+        )
+    if kind is NudgeKind.REBOOK:
+        when = f" {slack_date(item.interview_at)}" if item.interview_at else ""
+        return (
+            f"🔁 You and {who} missed each other{when}, and no new time is booked. A short note saying "
+            "sorry, with a few times, usually does it."
+        )
     return ""
+
+
+def _next_words(item: NudgeItem, line: StepLine | None) -> str:
+    """What happens next, after a Done: the next reminder's kind and day, or the next thing to do."""
+    if line is None:
+        return f"Nothing more to do about *{esc(clip(item.contact_name, 100))}* for now."
+    words = NEXT_WORDS.get(line.kind)
+    if words and line.day and not line.overdue:
+        return words.format(name=f"*{esc(clip(line.name, 100))}*", day=line.day)
+    return f"Next: {step_sentence(line)}."
+
+
+def resolved_line(item: NudgeItem) -> str:
+    """What became of a reminder (safe mrkdwn): a snooze says when it really comes back, a Done what
+    happens next."""
+    if item.resolution == "snoozed":
+        line = f"⏰ Snoozed: I'll bring it back on {item.snoozed_until}."
+        if item.snooze_capped_hours:
+            line += (
+                f" Not later than that: a thank-you shouldn't wait more than {item.snooze_capped_hours} "
+                "hours."
+            )
+        return line
+    if item.resolution == "done" and item.contact_name:
+        introducer = esc(clip(item.introducer, 100)) or "your mutual contact"
+        done = DONE_WORDS.get(item.kind, "Done.").format(introducer=introducer)
+        return f"✅ {done} {_next_words(item, item.next_step)}"
+    if item.resolution == "introduced":
+        return f"{RESOLVED_WORDS['introduced']} {_next_words(item, item.next_step)}"
+    return RESOLVED_WORDS.get(item.resolution or "", "✅ Done.")
 
 
 def _overflow(action_id: ActionId, nudge_id: int, pairs: Iterable[tuple[str, str]]) -> OverflowMenuElement:
@@ -128,6 +221,7 @@ def _nudge_buttons(item: NudgeItem) -> list[Any]:
     kind = item.kind
     done_label = {
         NudgeKind.FOLLOW_UP: "Sent the follow-up",
+        NudgeKind.INTRO_FOLLOW_UP: "Sent the follow-up",
         NudgeKind.PHONE_CALL: "Called",
         NudgeKind.PREPARE: "I'm prepared",
         NudgeKind.THANK_YOU: "Sent it",
@@ -142,6 +236,13 @@ def _nudge_buttons(item: NudgeItem) -> list[Any]:
             button("Rescheduled", ActionId.NUDGE_RESCHEDULE, value),
             button("Didn't happen", ActionId.NUDGE_MISSED, value),
         ]
+    if kind in (NudgeKind.BOOK, NudgeKind.REBOOK):
+        draft = "Draft a reply" if kind is NudgeKind.BOOK else "Draft a note"
+        return [
+            button("Schedule interview", ActionId.NUDGE_SCHEDULE, value, style="primary"),
+            button(draft, ActionId.NUDGE_DRAFT, value),
+            _overflow(ActionId.NUDGE_SNOOZE, item.nudge_id, [(v, f"Snooze {label}") for v, label in SNOOZES]),
+        ]
     if kind is NudgeKind.REFERRALS:
         elements.append(button("Add referrals", ActionId.NUDGE_REFERRALS, value, style="primary"))
     if kind is NudgeKind.PREPARE and item.interview_id is not None:
@@ -149,10 +250,13 @@ def _nudge_buttons(item: NudgeItem) -> list[Any]:
     if kind in done_label:
         style = None if kind is NudgeKind.REFERRALS else "primary"
         elements.append(button(done_label[kind], ActionId.NUDGE_DONE, value, style=style))
+    if kind is NudgeKind.INTRO_FOLLOW_UP:
+        elements.append(button("They introduced us", ActionId.NUDGE_INTRODUCED, value))
     if kind is NudgeKind.MOVE_ON:
         elements.append(button("Close it and move on", ActionId.NUDGE_MOVE_ON, value, style="primary"))
     if kind in (
         NudgeKind.FOLLOW_UP,
+        NudgeKind.INTRO_FOLLOW_UP,
         NudgeKind.PHONE_CALL,
         NudgeKind.MOVE_ON,
         NudgeKind.THANK_YOU,
@@ -160,9 +264,9 @@ def _nudge_buttons(item: NudgeItem) -> list[Any]:
         NudgeKind.KEEP_IN_TOUCH,
     ):
         elements.append(button("Show draft", ActionId.NUDGE_DRAFT, value))
-    if kind in (NudgeKind.FOLLOW_UP, NudgeKind.PHONE_CALL, NudgeKind.MOVE_ON):
+    if kind in (NudgeKind.FOLLOW_UP, NudgeKind.INTRO_FOLLOW_UP, NudgeKind.PHONE_CALL, NudgeKind.MOVE_ON):
         elements.append(replied_select(ActionId.NUDGE_REPLY, value))
-    if kind in (NudgeKind.FOLLOW_UP, NudgeKind.PHONE_CALL):
+    if kind in (NudgeKind.FOLLOW_UP, NudgeKind.INTRO_FOLLOW_UP, NudgeKind.PHONE_CALL):
         # Before the tries are used up, moving on asks first.
         move_on = button("Move on", ActionId.NUDGE_MOVE_ON, value)
         move_on.confirm = move_on_confirm(item.attempts)
@@ -189,7 +293,7 @@ def nudge_message(items: Sequence[NudgeItem]) -> dict[str, Any]:
     for item in others:
         blocks.append(SectionBlock(block_id=f"nudge:{item.nudge_id}", text=md(_nudge_text(item))))
         if item.resolution:
-            blocks.append(ContextBlock(elements=[md(item.resolution)]))
+            blocks.append(ContextBlock(elements=[md(resolved_line(item))]))
         else:
             blocks.append(
                 ActionsBlock(block_id=f"nudge_actions:{item.nudge_id}", elements=_nudge_buttons(item))

@@ -31,7 +31,9 @@ def goal_lines(summary: WeeklySummary) -> list[str]:
 def _row(card: ContactCard, text: str) -> SectionBlock:
     """One line of the plan with the button that does it."""
     return SectionBlock(
-        block_id=surface_block(Surface.PLAN, card.id), text=md(text, 1500), accessory=main_button(card)
+        block_id=surface_block(Surface.PLAN, card.id),
+        text=md(text, 1500),
+        accessory=main_button(card, compact=True),
     )
 
 

@@ -13,12 +13,9 @@ from slack_sdk.models.blocks import (
     CheckboxesElement,
     ContextBlock,
     HeaderBlock,
-    InputBlock,
     Option,
-    PlainTextInputElement,
     SectionBlock,
 )
-from slack_sdk.models.views import View
 
 from bot.blocks.kit import (
     MAX_HEADER_TEXT,
@@ -27,12 +24,16 @@ from bot.blocks.kit import (
     as_dicts,
     button,
     clip,
+    ephemeral,
     esc,
     fit_lines,
+    form_input,
     md,
+    modal,
     plain,
     plain_sentence,
     slack_date,
+    text_input,
 )
 from bot.domain import questions as bank
 from bot.domain.ids import ActionId, ViewId
@@ -45,10 +46,6 @@ SAMPLE_SIZE = 3
 
 def theme_block_id(theme: Theme) -> str:
     return f"questions_{theme.key}"
-
-
-def _ephemeral(text: str, blocks: Sequence[Block]) -> dict[str, Any]:
-    return {"response_type": "ephemeral", "text": clip(text, 3000), "blocks": as_dicts(blocks)}
 
 
 _HOW_TO = (
@@ -74,7 +71,7 @@ def overview_message() -> dict[str, Any]:
         more = f"\n_…and {rest} more: `/infoint questions {theme.key}`_" if rest > 0 else ""
         blocks.append(SectionBlock(text=md(f"*{esc(theme.label)}*\n" + "\n".join(sample) + more)))
     blocks.append(ContextBlock(elements=[md(_HOW_TO)]))
-    return _ephemeral("Questions to prepare, by theme", blocks[:MAX_MESSAGE_BLOCKS])
+    return ephemeral("Questions to prepare, by theme", blocks[:MAX_MESSAGE_BLOCKS])
 
 
 def theme_message(theme: Theme) -> dict[str, Any]:
@@ -86,7 +83,7 @@ def theme_message(theme: Theme) -> dict[str, Any]:
         *fit_lines(lines, MAX_MESSAGE_BLOCKS - 2),
         ContextBlock(elements=[md(f"{_HOW_TO} Other themes: {others}.")]),
     ]
-    return _ephemeral(f"Questions: {theme.label}", blocks)
+    return ephemeral(f"Questions: {theme.label}", blocks)
 
 
 def unknown_theme_message(typed: str) -> dict[str, Any]:
@@ -99,7 +96,7 @@ def unknown_theme_message(typed: str) -> dict[str, Any]:
         SectionBlock(text=md("\n".join([intro, *lines]))),
         ContextBlock(elements=[md(example)]),
     ]
-    return _ephemeral(f"No theme called {shown}. Themes: {', '.join(t.key for t in bank.THEMES)}", blocks)
+    return ephemeral(f"No theme called {shown}. Themes: {', '.join(t.key for t in bank.THEMES)}", blocks)
 
 
 # The modal ----------------------------------------------------------------------------------------------
@@ -145,43 +142,34 @@ def prepare_modal(
         options = [_option(q) for q in theme.questions[:10]]
         initial = [o for o in options if o.value in chosen]
         blocks.append(
-            InputBlock(
-                block_id=theme_block_id(theme),
-                label=plain(theme.label, 2000),
+            form_input(
+                theme_block_id(theme),
+                theme.label,
+                CheckboxesElement,
                 optional=True,
-                element=CheckboxesElement(
-                    action_id=theme_block_id(theme), options=options, initial_options=initial or None
-                ),
+                options=options,
+                initial_options=initial or None,
             )
         )
     blocks.append(
-        InputBlock(
-            block_id=OWN_BLOCK,
-            label=plain("Your own questions"),
-            optional=True,
-            hint=plain(
-                f"One per line, up to {MAX_QUESTION_LENGTH} characters each. Questions about their "
-                "company or your objective make the best impression.",
-                2000,
-            ),
-            element=PlainTextInputElement(
-                action_id=OWN_BLOCK,
-                multiline=True,
-                max_length=OWN_INPUT_MAX,
-                initial_value=_own_initial(own) or None,
-                placeholder=plain("What would you ask only this person?", 150),
-            ),
+        text_input(
+            OWN_BLOCK,
+            "Your own questions",
+            placeholder="What would you ask only this person?",
+            multiline=True,
+            hint=f"One per line, up to {MAX_QUESTION_LENGTH} characters each. Questions about their "
+            "company or your objective make the best impression.",
+            max_length=OWN_INPUT_MAX,
+            initial=_own_initial(own) or None,
         )
     )
-    return View(
-        type="modal",
+    return modal(
+        "Prepare questions",
+        blocks,
         callback_id=ViewId.PREPARE_QUESTIONS,
-        title=plain("Prepare questions", 24),
-        submit=plain("Save questions", 24),
-        close=plain("Cancel", 24),
+        submit="Save questions",
         private_metadata=private_metadata,
-        blocks=blocks,
-    ).to_dict()
+    )
 
 
 def submitted_choices(view: Mapping[str, Any]) -> tuple[list[str], str]:

@@ -17,6 +17,10 @@ class ActionId(StrEnum):
     CONTACT_DRAFT = "contact_draft"
     CONTACT_OUTCOME = "contact_outcome"
     SCHEDULE_INTERVIEW = "schedule_interview"
+    # A 2nd-degree contact: whom the first request went to, and the introduction made
+    REQUEST_VIA_INTRODUCER = "request_via_introducer"
+    REQUEST_DIRECT = "request_direct"
+    CONTACT_INTRODUCED = "contact_introduced"
     # A contact's attempts are used up: close it as no response
     CONTACT_MOVE_ON = "contact_move_on"
     # A contact's ⋯ menu: snooze its reminder, schedule, edit, remove
@@ -48,6 +52,8 @@ class ActionId(StrEnum):
     NUDGE_NOTES = "nudge_notes"
     NUDGE_RESCHEDULE = "nudge_reschedule"
     NUDGE_REFERRALS = "nudge_referrals"
+    NUDGE_SCHEDULE = "nudge_schedule"
+    NUDGE_INTRODUCED = "nudge_introduced"
     # An interview's DM (and a "prepare" reminder)
     PREPARE_QUESTIONS = "prepare_questions"
     INTERVIEW_RESCHEDULE = "interview_reschedule"
@@ -83,6 +89,8 @@ class ViewId(StrEnum):
     # Moving an interview from its DM, and from a wrap-up reminder ("Rescheduled")
     RESCHEDULE_INTERVIEW = "interview_reschedule"
     NUDGE_RESCHEDULE = "reschedule_interview"
+    # Booking from a reminder (a "yes" not booked yet, an interview that didn't happen)
+    NUDGE_SCHEDULE = "nudge_schedule_interview"
     CONTACT_DRAFT = "contact_draft"
     NUDGE_DRAFT = "nudge_draft"
     NOTES = "interview_notes"

@@ -6,8 +6,8 @@ Monday plan, ``/infoint list``, the contact DM and the reminders themselves alwa
 
 - a step backed by a reminder is due when that reminder comes (a snooze moves it);
 - it is *overdue* only once its reminder was sent and not dealt with;
-- a step with no reminder behind it (send the first request, book a time after a "yes") has no due
-  date: it is up to the student, and nothing pretends otherwise.
+- a step with no reminder behind it (send the first request, book a time once the reminder about
+  it was dealt with) has no due date: it is up to the student, and nothing pretends otherwise.
 
 Pure: facts, ``now`` and settings in; no Slack, no database, no clock.
 """
@@ -27,9 +27,12 @@ from bot.domain.reminders import NudgeKind, ReminderStatus
 class StepKind(StrEnum):
     SEND_REQUEST = "send_request"
     FOLLOW_UP = "follow_up"
+    INTRO_FOLLOW_UP = "intro_follow_up"
     PHONE_CALL = "phone_call"
     MOVE_ON = "move_on"
     SCHEDULE = "schedule"
+    BOOK = "book"
+    REBOOK = "rebook"
     PREPARE = "prepare"
     WRAP_UP = "wrap_up"
     THANK_YOU = "thank_you"
@@ -43,8 +46,11 @@ PRIORITY: tuple[StepKind, ...] = (
     StepKind.THANK_YOU,
     StepKind.WRAP_UP,
     StepKind.PREPARE,
+    StepKind.BOOK,
+    StepKind.REBOOK,
     StepKind.SCHEDULE,
     StepKind.FOLLOW_UP,
+    StepKind.INTRO_FOLLOW_UP,
     StepKind.PHONE_CALL,
     StepKind.MOVE_ON,
     StepKind.REFERRALS,

@@ -22,7 +22,20 @@ from bot.domain.pipeline import (
     unanswered_attempts,
 )
 from bot.domain.reminders import NudgeKind, ReminderStatus
-from bot.domain.window import WorkingWindow, is_open, local_time, week_start, working_day_before, zone
+from bot.domain.window import (
+    WorkingWindow,
+    is_open,
+    local_time,
+    week_start,
+    working_day_before,
+    working_day_opening,
+    zone,
+)
+
+# A "yes" not booked after this many working days gets a reminder; a missed interview not rebooked,
+# after REBOOK_AFTER.
+BOOK_AFTER = 2
+REBOOK_AFTER = 3
 
 
 @dataclass(frozen=True)
@@ -143,6 +156,9 @@ def _attempt_nudges(contact: ContactFacts, settings: NudgeSettings) -> list[Nudg
     due = last.sent_at + rules.follow_up_after
     if tries >= rules.max_attempts:
         return [Nudge(NudgeKind.MOVE_ON, f"move_on:{contact.id}:{count}", due, contact.id)]
+    if last.channel is OutreachChannel.INTRODUCTION:
+        # The student asked the mutual connection for an introduction: the follow-up is to them.
+        return [Nudge(NudgeKind.INTRO_FOLLOW_UP, f"intro_follow_up:{contact.id}:{count}", due, contact.id)]
     kind = NudgeKind.PHONE_CALL if tries == rules.max_attempts - 1 else NudgeKind.FOLLOW_UP
     return [Nudge(kind, f"follow_up:{contact.id}:{count}", due, contact.id)]
 
@@ -207,6 +223,39 @@ def _interview_nudges(contact: ContactFacts, settings: NudgeSettings) -> list[Nu
     return nudges
 
 
+def _booking_nudges(contact: ContactFacts, settings: NudgeSettings) -> list[Nudge]:
+    """They said yes (or the interview didn't happen) and nothing is booked: a reminder a few working
+    days on, at the opening of the student's window. Gone once an interview is booked."""
+    if contact.stage is not Stage.AGREED:
+        return []
+    tz, window = zone(settings.timezone), settings.window
+    if not contact.interviews:
+        said_yes = [a.replied_at or a.sent_at for a in contact.attempts if a.outcome is AttemptOutcome.YES]
+        if not said_yes:
+            return []
+        yes = max(said_yes)
+        return [
+            Nudge(
+                NudgeKind.BOOK,
+                f"book:{contact.id}:{_epoch(yes)}",
+                working_day_opening(yes, tz, window, BOOK_AFTER),
+                contact.id,
+            )
+        ]
+    latest = max(contact.interviews, key=lambda i: (i.starts_at, i.id))
+    if latest.status is not InterviewStatus.MISSED:
+        return []
+    return [
+        Nudge(
+            NudgeKind.REBOOK,
+            f"rebook:{latest.id}",
+            working_day_opening(latest.ends_at, tz, window, REBOOK_AFTER),
+            contact.id,
+            latest.id,
+        )
+    ]
+
+
 def last_touch(contact: ContactFacts) -> datetime | None:
     """The last time the student was in touch with someone they interviewed."""
     moments: list[datetime] = []
@@ -240,6 +289,7 @@ def contact_nudges(contact: ContactFacts, settings: NudgeSettings) -> list[Nudge
     """Every nudge that applies to the contact as it is, with the instant each falls due."""
     return [
         *_attempt_nudges(contact, settings),
+        *_booking_nudges(contact, settings),
         *_interview_nudges(contact, settings),
         *_keep_in_touch(contact, settings),
     ]

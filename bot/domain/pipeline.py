@@ -78,6 +78,15 @@ class AttemptOutcome(StrEnum):
     NO = "no"
     LATER = "later"
     NO_RESPONSE = "no_response"
+    # A request for an introduction that the mutual connection answered by introducing them
+    INTRODUCED = "introduced"
+
+
+class RequestRoute(StrEnum):
+    """Whom a first request to a 2nd-degree contact went to: the introducer, or the contact."""
+
+    INTRODUCTION = "introduction"
+    DIRECT = "direct"
 
 
 class InterviewStatus(StrEnum):
@@ -142,6 +151,8 @@ class Event(StrEnum):
     INTERVIEW_DONE = "interview_done"
     CLOSED_NO_RESPONSE = "closed_no_response"
     REOPENED = "reopened"
+    # The mutual connection introduced them: the direct request is next.
+    INTRODUCED = "introduced"
 
 
 # (stage, event) -> new stage. Anything absent is not allowed.
@@ -152,6 +163,8 @@ TRANSITIONS: dict[tuple[Stage, Event], Stage] = {
     (Stage.REQUESTED, Event.REPLIED_NO): Stage.DECLINED,
     (Stage.REQUESTED, Event.REPLIED_LATER): Stage.REQUESTED,
     (Stage.REQUESTED, Event.CLOSED_NO_RESPONSE): Stage.NO_RESPONSE,
+    # Only the introduction was asked for: once made, the request to the contact is still to send.
+    (Stage.REQUESTED, Event.INTRODUCED): Stage.TARGET,
     (Stage.TARGET, Event.CLOSED_NO_RESPONSE): Stage.NO_RESPONSE,
     # A 1st-degree contact may say yes on the spot: scheduling straight from a target is allowed.
     (Stage.TARGET, Event.INTERVIEW_SCHEDULED): Stage.SCHEDULED,
@@ -214,6 +227,8 @@ def _refusal(stage: Stage, event: Event) -> str:
         return f"A request can't be recorded now: the contact is at “{stage.label}”."
     if event is Event.INTERVIEW_DONE:
         return "There is no scheduled interview to mark as done."
+    if event is Event.INTRODUCED:
+        return "There is no request for an introduction waiting for an answer."
     return f"That doesn't apply to a contact at “{stage.label}”."
 
 
@@ -223,6 +238,25 @@ def unanswered_attempts(attempts: Iterable[Attempt]) -> int:
     for attempt in sorted(attempts, key=lambda a: a.sent_at):
         count = count + 1 if attempt.outcome is AttemptOutcome.PENDING else 0
     return count
+
+
+def awaiting_introduction(attempts: Iterable[Attempt]) -> bool:
+    """The latest attempt asked the mutual connection for an introduction, still unanswered."""
+    latest = max(attempts, key=lambda a: a.sent_at, default=None)
+    return (
+        latest is not None
+        and latest.channel is OutreachChannel.INTRODUCTION
+        and latest.outcome is AttemptOutcome.PENDING
+    )
+
+
+def asks_route(degree: Degree, stage: Stage, attempts: Iterable[Attempt]) -> bool:
+    """Whether a first request just sent needs saying whom it went to: a 2nd-degree target may have
+    asked the introducer for an introduction or written to the contact directly (once introduced,
+    the request is direct)."""
+    if degree is not Degree.SECOND or stage is not Stage.TARGET:
+        return False
+    return not any(a.outcome is AttemptOutcome.INTRODUCED for a in attempts)
 
 
 def check_request_sent(

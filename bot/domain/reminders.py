@@ -19,6 +19,7 @@ class NudgeKind(StrEnum):
     """What a reminder is about (the rules that log each are in ``bot.domain.nudges``)."""
 
     FOLLOW_UP = "follow_up"
+    INTRO_FOLLOW_UP = "intro_follow_up"  # no word from the introducer about an introduction
     PHONE_CALL = "phone_call"
     MOVE_ON = "move_on"
     PREPARE = "prepare"
@@ -28,6 +29,8 @@ class NudgeKind(StrEnum):
     THANK_INTRODUCER = "thank_introducer"
     KEEP_IN_TOUCH = "keep_in_touch"
     WEEKLY_PLAN = "weekly_plan"
+    BOOK = "book"  # they said yes two working days ago and nothing is booked
+    REBOOK = "rebook"  # the interview didn't happen and nothing new is booked
 
 
 class ReminderStatus(StrEnum):
@@ -58,6 +61,8 @@ class Resolution(StrEnum):
     MISSED = "missed"
     RESCHEDULED = "rescheduled"
     REFERRALS = "referrals"
+    BOOKED = "booked"
+    INTRODUCED = "introduced"
     OBSOLETE = "obsolete"
 
 
@@ -86,6 +91,7 @@ class DoneEffect(StrEnum):
     """What pressing **Done** on a reminder records besides closing it."""
 
     RECORD_ATTEMPT = "record_attempt"  # a follow-up went out
+    RECORD_INTRODUCTION_ASK = "record_introduction_ask"  # a follow-up went to the introducer
     RECORD_CALL = "record_call"  # the phone call was made
     THANKED = "thanked"  # the thank-you was sent: a touch, and the 48 h clock stops
     INTRODUCER_THANKED = "introducer_thanked"
@@ -95,6 +101,7 @@ class DoneEffect(StrEnum):
 
 DONE_EFFECTS: dict[NudgeKind, DoneEffect] = {
     NudgeKind.FOLLOW_UP: DoneEffect.RECORD_ATTEMPT,
+    NudgeKind.INTRO_FOLLOW_UP: DoneEffect.RECORD_INTRODUCTION_ASK,
     NudgeKind.PHONE_CALL: DoneEffect.RECORD_CALL,
     NudgeKind.MOVE_ON: DoneEffect.NOTHING,
     NudgeKind.PREPARE: DoneEffect.NOTHING,
@@ -104,6 +111,9 @@ DONE_EFFECTS: dict[NudgeKind, DoneEffect] = {
     NudgeKind.THANK_INTRODUCER: DoneEffect.INTRODUCER_THANKED,
     NudgeKind.KEEP_IN_TOUCH: DoneEffect.TOUCHED,
     NudgeKind.WEEKLY_PLAN: DoneEffect.NOTHING,
+    # A reply proposing times (or a note after a missed interview) went out: the booking is still to come.
+    NudgeKind.BOOK: DoneEffect.NOTHING,
+    NudgeKind.REBOOK: DoneEffect.NOTHING,
 }
 
 
@@ -140,6 +150,8 @@ CLOSED_WORDS: dict[Resolution | ReminderStatus, str] = {
     Resolution.MISSED: "it was marked as didn't happen.",
     Resolution.RESCHEDULED: "the interview was rescheduled.",
     Resolution.REFERRALS: "the referrals were already added.",
+    Resolution.BOOKED: "the interview is already booked.",
+    Resolution.INTRODUCED: "the introduction is already recorded.",
     Resolution.OBSOLETE: "this reminder is out of date.",
     ReminderStatus.EXPIRED: "its moment has passed.",
     ReminderStatus.FAILED: "it could not be delivered.",

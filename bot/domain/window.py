@@ -8,6 +8,21 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+FULL_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+FULL_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +98,21 @@ def working_day_before(instant: datetime, tz: tzinfo, window: WorkingWindow) -> 
     raise AssertionError("a window with at least one day repeats within a week")
 
 
+def working_day_opening(instant: datetime, tz: tzinfo, window: WorkingWindow, n: int) -> datetime:
+    """The opening of the ``n``-th working day after the local day of ``instant`` (``n`` >= 1)."""
+    if n < 1:
+        raise ValueError("count working days from 1")
+    day = instant.astimezone(tz).date()
+    found = 0
+    for offset in range(1, 7 * n + 1):
+        later = day + timedelta(days=offset)
+        if later.weekday() in window.days:
+            found += 1
+            if found == n:
+                return _at(later, window.start, tz).astimezone(UTC)
+    raise AssertionError("a window with at least one day repeats within a week")
+
+
 def week_start(instant: datetime, tz: tzinfo) -> date:
     """The local Monday of the week ``instant`` falls in."""
     local = instant.astimezone(tz).date()
@@ -99,3 +129,14 @@ def day_label(instant: datetime, tz: tzinfo, today: date) -> str:
     day = instant.astimezone(tz).date()
     label = f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
     return label if day.year == today.year else f"{label} {day.year}"
+
+
+def moment_label(instant: datetime, tz: tzinfo, today: date) -> str:
+    """A local day and time as a person reads it: "Thu 5 Mar at 09:00"."""
+    return f"{day_label(instant, tz, today)} at {instant.astimezone(tz):%H:%M}"
+
+
+def slot_label(instant: datetime, tz: tzinfo) -> str:
+    """A local day and time spelled out, to offer someone: "Thursday 5 March at 09:00"."""
+    local = instant.astimezone(tz)
+    return f"{FULL_WEEKDAYS[local.weekday()]} {local.day} {FULL_MONTHS[local.month - 1]} at {local:%H:%M}"

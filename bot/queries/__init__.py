@@ -23,7 +23,7 @@ from storage.db import Database
 class Queries:
     def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
         self.contacts = ContactQueries(db, clock)
-        self.drafts = DraftQueries(db)
+        self.drafts = DraftQueries(db, clock)
         self.home = HomeQueries(db)
         self.interviews = InterviewQueries(db)
         self.lookup = LookupQueries(db, clock)

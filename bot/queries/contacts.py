@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from bot.domain import pipeline as core
 from bot.queries.models import ContactCard, ContactChoice, StepLine
 from bot.queries.steps import step_line_by_contact
 from storage.db import Database
+from storage.facts import contact_facts
 from storage.models import Contact, User
 from storage.repository import Repository
 
@@ -22,6 +24,33 @@ OPEN_STAGES = (core.Stage.TARGET, core.Stage.REQUESTED, core.Stage.AGREED, core.
 def card_of(contact: Contact, step: StepLine | None = None) -> ContactCard:
     """A contact's card, from its record (with its attempts and interviews)."""
     upcoming = [i.starts_at for i in contact.interviews if i.status == core.InterviewStatus.SCHEDULED.value]
+    return replace(
+        plain_card(contact),
+        attempts=len(contact.attempts),
+        next_interview=min(upcoming) if upcoming else None,
+        next_step=step,
+        awaiting_introduction=core.awaiting_introduction(contact_facts(contact).attempts),
+    )
+
+
+def next_target(session: Session, contact: Contact) -> Contact | None:
+    """The owner's next target after closing ``contact``: the earliest logged still waiting for a request."""
+    return session.scalar(
+        select(Contact)
+        .where(
+            Contact.team_id == contact.team_id,
+            Contact.owner_id == contact.owner_id,
+            Contact.stage == core.Stage.TARGET.value,
+            Contact.id != contact.id,
+        )
+        .order_by(Contact.created_at, Contact.id)
+        .limit(1)
+    )
+
+
+def plain_card(contact: Contact) -> ContactCard:
+    """What a card shows from the contact's own row: no attempts, interviews or next step (a search
+    result doesn't need them)."""
     return ContactCard(
         id=contact.id,
         version=contact.version,
@@ -33,10 +62,15 @@ def card_of(contact: Contact, step: StepLine | None = None) -> ContactCard:
         industry=contact.industry,
         introducer=contact.introducer_name,
         learning_goal=contact.learning_goal,
-        attempts=len(contact.attempts),
-        next_interview=min(upcoming) if upcoming else None,
-        next_step=step,
     )
+
+
+def own_contact(repo: Repository, slack_user_id: str, contact_id: int) -> tuple[User, Contact] | None:
+    """The user and their contact (with its attempts and interviews); None for anyone else's, or one
+    that is gone."""
+    owner = repo.find_user(slack_user_id)
+    contact = repo.contact_of(owner, contact_id) if owner else None
+    return (owner, contact) if owner is not None and contact is not None else None
 
 
 def with_step(session: Session, owner: User, contact: Contact, now: datetime) -> ContactCard:
@@ -52,12 +86,8 @@ class ContactQueries:
     def card(self, team_id: str, slack_user_id: str, contact_id: int) -> ContactCard | None:
         """The user's own contact; None for anyone else's or one that is gone."""
         with self.db.session() as session:
-            repo = Repository(session, team_id)
-            owner = repo.find_user(slack_user_id)
-            contact = repo.contact_of(owner, contact_id) if owner else None
-            if owner is None or contact is None:
-                return None
-            return with_step(session, owner, contact, self.clock())
+            found = own_contact(Repository(session, team_id), slack_user_id, contact_id)
+            return with_step(session, *found, self.clock()) if found else None
 
     def pipeline(self, team_id: str, slack_user_id: str) -> list[ContactCard]:
         with self.db.session() as session:

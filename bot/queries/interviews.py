@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain import pipeline as core
+from bot.queries.contacts import own_contact
 from bot.queries.models import InterviewInfo, PreparedInterview
 from storage.db import Database
 from storage.models import Contact, Interview
@@ -45,12 +45,11 @@ def own_interview(
 ) -> tuple[Interview, Contact] | None:
     """The interview and its contact, when both are this user's (in this workspace); else None."""
     repo = Repository(session, team_id)
-    user = repo.find_user(slack_user_id)
     interview = session.get(Interview, interview_id)
-    contact = repo.contact_of(user, interview.contact_id) if user and interview else None
-    if interview is None or contact is None or interview.team_id != team_id:
+    if interview is None or interview.team_id != team_id:
         return None
-    return interview, contact
+    found = own_contact(repo, slack_user_id, interview.contact_id)
+    return (interview, found[1]) if found else None
 
 
 class InterviewQueries:
@@ -65,17 +64,5 @@ class InterviewQueries:
     def prepared(self, team_id: str, slack_user_id: str, interview_id: int) -> PreparedInterview | None:
         """The interview's prepared questions, whatever its status; None for anyone else's."""
         with self.db.session() as session:
-            owner = Repository(session, team_id).find_user(slack_user_id)
-            if owner is None:
-                return None
-            row = session.execute(
-                select(Interview, Contact)
-                .join(Contact, Interview.contact_id == Contact.id)
-                .where(
-                    Interview.id == interview_id,
-                    Interview.team_id == team_id,
-                    Contact.team_id == team_id,
-                    Contact.owner_id == owner.id,
-                )
-            ).first()
-            return prepared_of(*row) if row else None
+            found = own_interview(session, team_id, slack_user_id, interview_id)
+            return prepared_of(*found) if found else None

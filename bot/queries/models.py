@@ -49,6 +49,9 @@ class ContactNews(StrEnum):
     SNOOZED = "snoozed"
     EDITED = "edited"
     REFERRED = "referred"
+    INTRODUCED = "introduced"
+    # Offered after closing another contact: who is next on the list
+    NEXT_TARGET = "next_target"
     # Nothing done (a click on an out-of-date card): the card as things stand
     AS_IT_STANDS = "as_it_stands"
 
@@ -88,6 +91,8 @@ class ContactCard:
     attempts: int = 0
     next_interview: datetime | None = None
     next_step: StepLine | None = None
+    awaiting_introduction: bool = False
+    """The latest request went to the introducer, who hasn't introduced them yet."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +136,9 @@ class ContactDrafts:
     email: str
     # (field, label, draft); the field "draft" is the one sent to the contact
     drafts: tuple[tuple[str, str, Draft], ...]
+    introducer: str = ""
+    asks_route: bool = False
+    """A 2nd-degree target: "Sent it" asks whether the introducer or the contact was written to."""
 
     @property
     def records_a_request(self) -> bool:
@@ -299,7 +307,8 @@ class WeeklySummary:
 
 @dataclass(frozen=True)
 class NudgeItem:
-    """One reminder in a nudge DM, with what it shows; ``resolution`` (safe mrkdwn) replaces its buttons."""
+    """One reminder in a nudge DM, with what it shows; once ``resolution`` is set, what became of it
+    replaces its buttons."""
 
     nudge_id: int
     kind: NudgeKind
@@ -316,9 +325,18 @@ class NudgeItem:
     step: int = 1
     next_target: str = ""
     resolution: str | None = None
+    """What became of it: a ``Resolution`` value ("done", "snoozed"…) or the status that closed it
+    ("expired"); None while it waits for the student."""
     weekly: WeeklySummary | None = None
     questions: tuple[str, ...] = ()
     interview_id: int | None = None
+    snoozed_until: str = ""
+    """Snoozed: when it really comes back, the window's next opening in the student's timezone
+    ("Thu 5 Mar at 09:00")."""
+    snooze_capped_hours: int = 0
+    """Snoozed to the latest a thank-you may wait (these hours after the interview), not the delay chosen."""
+    next_step: StepLine | None = None
+    """Done: the contact's next step, its day the one its reminder really comes (None: nothing next)."""
 
 
 @dataclass(frozen=True)

@@ -3,56 +3,76 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.domain import pipeline as core
 from bot.domain.nudges import NudgeKind
+from bot.domain.preferences import nudge_settings
+from bot.domain.reminders import ReminderStatus, Resolution
+from bot.domain.window import day_label, moment_label, next_opening, zone
+from bot.queries.contacts import next_target
 from bot.queries.drafts import draft_for
-from bot.queries.models import NudgeItem
+from bot.queries.models import NudgeItem, StepLine
 from bot.queries.plan import weekly_summary
+from bot.queries.steps import line_of, next_steps_of
 from storage.db import Database
 from storage.models import Contact, Interview, Nudge, User
 from storage.repository import Repository
 
-RESOLUTIONS = {
-    "done": "✅ Done.",
-    "moved_on": "🚪 Closed as no response. On to the next one.",
-    "replied_yes": "🎉 They said yes: book a time that suits them.",
-    "replied_no": "🙏 They said no. Closed politely; it's not personal.",
-    "replied_later": "⏳ They'll get back to you later. I'll check again in two weeks.",
-    "notes": "📝 Notes saved. Interview marked as done.",
-    "missed": "🕳 Marked as didn't happen. Book a new time when you can.",
-    "rescheduled": "📅 Rescheduled.",
-    "referrals": "🔗 Referrals added to your list.",
-    "obsolete": "This reminder is out of date.",
-}
 
-
-def _resolution(nudge: Nudge) -> str | None:
-    if nudge.status == "pending" and nudge.resolution == "snoozed":
-        until = int(nudge.due_at.timestamp())
-        return f"⏰ Snoozed until <!date^{until}^{{date_short_pretty}} at {{time}}|later>."
-    if nudge.status in ("resolved", "obsolete", "expired"):
-        return RESOLUTIONS.get(nudge.resolution or nudge.status, "✅ Done.")
+def _closed(nudge: Nudge) -> str | None:
+    """What became of a reminder (a resolution, or the status that closed it); None while it waits."""
+    if nudge.status == ReminderStatus.PENDING.value and nudge.resolution == Resolution.SNOOZED.value:
+        return Resolution.SNOOZED.value
+    if ReminderStatus(nudge.status).is_closed:
+        return nudge.resolution or nudge.status
     return None
 
 
+def thank_you_deadline(interview: Interview, user: User) -> datetime:
+    """The latest a thank-you may wait: its hours (48 by default) after the conversation ended."""
+    ended = interview.starts_at + timedelta(minutes=interview.duration_minutes)
+    finished = max(ended, interview.done_at) if interview.done_at else ended
+    return finished + nudge_settings(user.preferences, user.timezone).pipeline.thank_you_within
+
+
+def _when(instant: datetime, user: User) -> datetime:
+    """When a reminder due at ``instant`` really reaches the student: inside their working window."""
+    settings = nudge_settings(user.preferences, user.timezone)
+    return next_opening(instant, zone(settings.timezone), settings.window)
+
+
+def _snooze(nudge: Nudge, interview: Interview | None, user: User, now: datetime) -> tuple[str, int]:
+    """A snoozed reminder: the local day and time it comes back, and the hours it was capped at (a
+    thank-you is never snoozed past them; 0: not capped)."""
+    tz = zone(user.timezone)
+    comes = moment_label(_when(nudge.due_at, user), tz, now.astimezone(tz).date())
+    if NudgeKind(nudge.kind) is not NudgeKind.THANK_YOU or interview is None:
+        return comes, 0
+    if nudge.due_at != thank_you_deadline(interview, user):
+        return comes, 0
+    within = nudge_settings(user.preferences, user.timezone).pipeline.thank_you_within
+    return comes, int(within.total_seconds() // 3600)
+
+
+def _next_line(session: Session, user: User, contact: Contact, now: datetime) -> StepLine | None:
+    """The contact's next step, its day the one its reminder really comes, in the student's timezone."""
+    steps = next_steps_of(session, user, [contact], now)
+    if not steps:
+        return None
+    step = steps[0]
+    if step.due_at is None or step.overdue:
+        return line_of(step, zone(user.timezone), now)
+    tz = zone(user.timezone)
+    day = day_label(_when(step.due_at, user), tz, now.astimezone(tz).date())
+    return StepLine(step.contact_id, step.name, step.kind, day)
+
+
 def _next_target(session: Session, contact: Contact) -> str:
-    name = session.scalar(
-        select(Contact.name)
-        .where(
-            Contact.team_id == contact.team_id,
-            Contact.owner_id == contact.owner_id,
-            Contact.stage == core.Stage.TARGET.value,
-            Contact.id != contact.id,
-        )
-        .order_by(Contact.created_at, Contact.id)
-        .limit(1)
-    )
-    return name or ""
+    found = next_target(session, contact)
+    return found.name if found else ""
 
 
 def _plan_week(nudge: Nudge) -> date | None:
@@ -73,7 +93,7 @@ def load_items(session: Session, user: User, nudges: Sequence[Nudge], now: datet
                     nudge.id,
                     kind,
                     weekly=weekly_summary(session, user, now, _plan_week(nudge)),
-                    resolution=_resolution(nudge),
+                    resolution=_closed(nudge),
                 )
             )
             continue
@@ -81,7 +101,10 @@ def load_items(session: Session, user: User, nudges: Sequence[Nudge], now: datet
         if contact is None:
             continue
         interview = session.get(Interview, nudge.interview_id) if nudge.interview_id else None
-        draft = draft_for(session, nudge) if kind in (NudgeKind.THANK_YOU,) else None
+        draft = draft_for(session, nudge, now) if kind in (NudgeKind.THANK_YOU,) else None
+        closed = _closed(nudge)
+        snoozed, capped = _snooze(nudge, interview, user, now) if closed == "snoozed" else ("", 0)
+        acted = closed in (Resolution.DONE.value, Resolution.INTRODUCED.value)
         items.append(
             NudgeItem(
                 nudge_id=nudge.id,
@@ -98,9 +121,12 @@ def load_items(session: Session, user: User, nudges: Sequence[Nudge], now: datet
                 draft=draft,
                 step=nudge.step,
                 next_target=_next_target(session, contact) if kind is NudgeKind.MOVE_ON else "",
-                resolution=_resolution(nudge),
+                resolution=closed,
                 questions=tuple(interview.questions or ()) if interview else (),
                 interview_id=interview.id if interview else None,
+                snoozed_until=snoozed,
+                snooze_capped_hours=capped,
+                next_step=_next_line(session, user, contact, now) if acted else None,
             )
         )
     return items

@@ -43,6 +43,14 @@ class ContactRemoved:
 
 
 @dataclass(frozen=True)
+class RequestRouteAsked:
+    """A first request to a 2nd-degree contact was sent, but to whom? The card asks, where it was
+    clicked (nothing is recorded until the user says)."""
+
+    contact_id: int
+
+
+@dataclass(frozen=True)
 class NudgeDmChanged:
     """A nudge DM's reminders changed (done, snoozed, out of date…): the DM is redrawn."""
 
@@ -110,6 +118,7 @@ Event = (
     | ContactCardStale
     | ContactCardOffered
     | ContactRemoved
+    | RequestRouteAsked
     | NudgeDmChanged
     | InterviewBooked
     | InterviewCancelled

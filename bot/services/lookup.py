@@ -6,6 +6,7 @@ Checking the goal form is a plain function at the bottom (the reads are in :mod:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from bot.domain import pipeline as core
@@ -16,10 +17,11 @@ from bot.services.clock import Clock, system_clock
 from bot.services.errors import ActionRefused
 from bot.services.events import GoalSaved, OutcomeRecorded, Result
 from bot.services.ownership import owned_contact
+from bot.services.refusals import move_contact
 from bot.services.users import store_preferences
 from storage.db import Database
 from storage.models import Contact
-from storage.repository import Repository, StaleVersion
+from storage.repository import Repository
 
 
 class LookupService:
@@ -41,12 +43,7 @@ class LookupService:
         with self.db.session() as session:
             repo = Repository(session, team_id)
             contact = owned_contact(repo, slack_user_id, contact_id)
-            if contact.version != version:
-                raise ActionRefused(_stale(contact))
-            try:
-                repo.advance(contact, version, core.Stage(contact.stage), now)
-            except StaleVersion:
-                raise ActionRefused(_stale(contact)) from None
+            move_contact(repo, contact, version, partial(core.Stage, contact.stage), now, stale=_stale)
             contact.outcome = stored
             contact.outcome_at = now if stored else None
             session.flush()

@@ -6,6 +6,7 @@ one that is gone, is refused in the user's words, the same whichever action aske
 
 from __future__ import annotations
 
+from bot.queries.contacts import own_contact
 from bot.queries.interviews import own_interview
 from bot.services.errors import ActionRefused
 from storage.models import Contact, Interview, Nudge, User
@@ -21,11 +22,10 @@ INTERVIEW_GONE = "That interview isn't in your records any more."
 
 def owned_contact(repo: Repository, slack_user: str, contact_id: int) -> Contact:
     """The user's contact (with its attempts and interviews); refused for anyone else's."""
-    owner = repo.find_user(slack_user)
-    contact = repo.contact_of(owner, contact_id) if owner else None
-    if contact is None:
+    found = own_contact(repo, slack_user, contact_id)
+    if found is None:
         raise ActionRefused(NOT_YOUR_CONTACT)
-    return contact
+    return found[1]
 
 
 def owned_interview(repo: Repository, slack_user: str, interview_id: int) -> tuple[Interview, Contact]:

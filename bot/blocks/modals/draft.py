@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk.models.blocks import ActionsBlock, Block, InputBlock, PlainTextInputElement
-from slack_sdk.models.views import View
+from slack_sdk.models.blocks import Block
 
-from bot.blocks.kit import button, clip, mailto, plain
+from bot.blocks.kit import clip, draft_input, mail_button, modal
 from bot.domain.drafts import Draft
-from bot.domain.ids import ActionId, ViewId
+from bot.domain.ids import ViewId
 from bot.domain.nudges import NudgeKind
 from bot.queries.models import NudgeDraft
 
@@ -26,27 +25,19 @@ def nudge_draft_modal(found: NudgeDraft, private_metadata: str) -> dict[str, Any
 def draft_modal(title: str, draft: Draft, private_metadata: str, email: str = "") -> dict[str, Any]:
     """An editable draft; with an email address, a button that opens the mail program with it."""
     blocks: list[Block] = [
-        InputBlock(
-            block_id="draft",
-            label=plain(clip(draft.subject, 150) or "Draft"),
-            element=PlainTextInputElement(
-                action_id="draft", multiline=True, max_length=3000, initial_value=draft.body[:3000]
-            ),
-            hint=plain("Edit it, copy it, send it from your own mail or LinkedIn. Then press “Sent it”."),
-        )
+        draft_input(
+            "draft",
+            clip(draft.subject, 150) or "Draft",
+            draft,
+            "Edit it, copy it, send it from your own mail or LinkedIn. Then press “Sent it”.",
+        ),
+        *mail_button(email, draft),
     ]
-    if email:
-        link = mailto(email, draft)
-        if len(link) <= 3000:
-            blocks.append(
-                ActionsBlock(elements=[button("Open in my mail app", ActionId.OPEN_MAILTO, url=link)])
-            )
-    return View(
-        type="modal",
+    return modal(
+        title,
+        blocks,
         callback_id=ViewId.NUDGE_DRAFT,
-        title=plain(clip(title, 24), 24),
-        submit=plain("Sent it", 24),
-        close=plain("Close", 24),
+        submit="Sent it",
+        close="Close",
         private_metadata=private_metadata,
-        blocks=blocks,
-    ).to_dict()
+    )

@@ -20,9 +20,8 @@ from slack_sdk.models.blocks import (
     InputBlock,
     SectionBlock,
 )
-from slack_sdk.models.views import View
 
-from bot.blocks.kit import button, clip, esc, md, plain, radio, select, text_input
+from bot.blocks.kit import button, clip, esc, md, modal, plain, radio, select, text_input
 from bot.domain import pipeline as core
 from bot.domain.forms import Standing
 from bot.domain.ids import ActionId, ViewId
@@ -123,16 +122,13 @@ def log_contact_modal(private_metadata: str = "", form: LogForm | None = None) -
             )
         )
     editing = form.editing
-    view = View(
-        type="modal",
+    return modal(
+        f"Edit {clip(editing.name, 19)}" if editing else "Log a contact",
+        blocks,
         callback_id=ViewId.EDIT_CONTACT if editing else ViewId.LOG_CONTACT,
-        title=plain(f"Edit {clip(editing.name, 19)}" if editing else "Log a contact", 24),
-        submit=plain("Save", 24),
-        close=plain("Cancel", 24),
+        submit="Save",
         private_metadata=private_metadata or None,
-        blocks=blocks,
     )
-    return view.to_dict()
 
 
 def _standing(form: LogForm) -> list[Block]:
@@ -206,22 +202,16 @@ def removal_modal(name: str, private_metadata: str) -> dict[str, Any]:
         f"Remove *{who}* from your list? Their reminders stop and go from your DMs, and their requests, "
         "interviews and notes are deleted. People they introduced stay on your list."
     )
-    return View(
-        type="modal",
+    return modal(
+        "Remove a contact",
+        [SectionBlock(text=md(text))],
         callback_id=ViewId.REMOVE_CONTACT,
-        title=plain("Remove a contact", 24),
-        submit=plain("Remove", 24),
-        close=plain("Keep them", 24),
+        submit="Remove",
+        close="Keep them",
         private_metadata=private_metadata,
-        blocks=[SectionBlock(text=md(text))],
-    ).to_dict()
+    )
 
 
 def said_modal(title: str, text: str) -> dict[str, Any]:
     """A form's last word: what happened, or why nothing was done (``text``: plain)."""
-    return View(
-        type="modal",
-        title=plain(title, 24),
-        close=plain("Close", 24),
-        blocks=[SectionBlock(text=plain(text))],
-    ).to_dict()
+    return modal(title, [SectionBlock(text=plain(text))], close="Close")

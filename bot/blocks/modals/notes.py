@@ -4,35 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk.models.blocks import Block, InputBlock, PlainTextInputElement, SectionBlock
-from slack_sdk.models.views import View
+from slack_sdk.models.blocks import Block, SectionBlock
 
-from bot.blocks.kit import clip, esc, md, plain, radio
+from bot.blocks.kit import clip, esc, md, modal, radio, text_input
 from bot.domain.ids import ViewId
+
+NOTE_CHARS = 2000
 
 
 def notes_modal(contact_name: str, private_metadata: str) -> dict[str, Any]:
-    def area(field: str, label: str, placeholder: str, optional: bool = True) -> InputBlock:
-        return InputBlock(
-            block_id=field,
-            label=plain(label),
-            optional=optional,
-            element=PlainTextInputElement(
-                action_id=field, multiline=True, max_length=2000, placeholder=plain(placeholder, 150)
-            ),
-        )
-
     blocks: list[Block] = [
         SectionBlock(text=md(f"What did you learn from *{esc(clip(contact_name, 100))}*?")),
         # At least one thing learned is asked for: the field says so (never labelled optional).
-        area(
+        _area(
             "takeaways",
             "What you learned",
             "What surprised you, what you learned about the field or the role",
             optional=False,
         ),
-        area("advice", "Their advice", "Their biggest tip for someone starting out"),
-        area("action_items", "Action items", "What you will do next because of this conversation"),
+        _area("advice", "Their advice", "Their biggest tip for someone starting out"),
+        _area("action_items", "Action items", "What you will do next because of this conversation"),
         radio(
             "talk_again",
             "Happy to talk again?",
@@ -41,12 +32,16 @@ def notes_modal(contact_name: str, private_metadata: str) -> dict[str, Any]:
             True,
         ),
     ]
-    return View(
-        type="modal",
+    return modal(
+        "Interview notes",
+        blocks,
         callback_id=ViewId.NOTES,
-        title=plain("Interview notes", 24),
-        submit=plain("Save notes", 24),
-        close=plain("Cancel", 24),
+        submit="Save notes",
         private_metadata=private_metadata,
-        blocks=blocks,
-    ).to_dict()
+    )
+
+
+def _area(field: str, label: str, placeholder: str, optional: bool = True) -> Block:
+    return text_input(
+        field, label, optional=optional, placeholder=placeholder, multiline=True, max_length=NOTE_CHARS
+    )

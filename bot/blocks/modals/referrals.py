@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk.models.blocks import Block, InputBlock, PlainTextInputElement, SectionBlock
-from slack_sdk.models.views import View
+from slack_sdk.models.blocks import Block, SectionBlock
 
-from bot.blocks.kit import clip, esc, md, plain
+from bot.blocks.kit import clip, esc, md, modal, text_input
 from bot.domain.forms import LIMITS, MAX_REFERRALS, REFERRALS_FIELD
 from bot.domain.ids import ViewId
 
@@ -22,24 +21,20 @@ def referrals_modal(contact_name: str, private_metadata: str) -> dict[str, Any]:
                 "contact on your list, introduced by them."
             )
         ),
-        InputBlock(
-            block_id=REFERRALS_FIELD,
-            label=plain("One person per line"),
-            hint=plain("Name, Company, Role: the company and the role can wait.", 150),
-            element=PlainTextInputElement(
-                action_id=REFERRALS_FIELD,
-                multiline=True,
-                max_length=min(longest, 3000),
-                placeholder=plain("Linus Torvalds, Kernel Co, Maintainer\nBarbara Liskov, MIT", 150),
-            ),
+        text_input(
+            REFERRALS_FIELD,
+            "One person per line",
+            optional=False,
+            placeholder="Linus Torvalds, Kernel Co, Maintainer\nBarbara Liskov, MIT",
+            multiline=True,
+            hint="Name, Company, Role: the company and the role can wait.",
+            max_length=min(longest, 3000),
         ),
     ]
-    return View(
-        type="modal",
+    return modal(
+        "Add referrals",
+        blocks,
         callback_id=ViewId.REFERRALS,
-        title=plain("Add referrals", 24),
-        submit=plain("Add them", 24),
-        close=plain("Cancel", 24),
+        submit="Add them",
         private_metadata=private_metadata,
-        blocks=blocks,
-    ).to_dict()
+    )
