@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.fakeslack.channels import ChannelMethods
 from bot.fakeslack.files import FileMethods
 from bot.fakeslack.methods import MessageMethods
 from bot.fakeslack.routing import LoopbackServer, Router
@@ -17,7 +18,7 @@ from bot.fakeslack.state import Call, Failure, RateLimits, User
 from bot.fakeslack.views import ViewMethods
 
 
-class FakeSlack(Router, MessageMethods, ViewMethods, FileMethods):
+class FakeSlack(Router, ChannelMethods, MessageMethods, ViewMethods, FileMethods):
     """A fake Slack Web API on 127.0.0.1 (see the `bot.fakeslack` package docstring).
 
     Usage::
@@ -46,6 +47,7 @@ class FakeSlack(Router, MessageMethods, ViewMethods, FileMethods):
             "chat.postEphemeral": self._m_chat_post_ephemeral,
             "conversations.open": self._m_conversations_open,
             "conversations.history": self._m_conversations_history,
+            "conversations.info": self._m_conversations_info,
             "views.open": self._m_views_open,
             "views.push": self._m_views_push,
             "views.update": self._m_views_update,

@@ -147,6 +147,7 @@ class SlackState:
         self._pending_uploads: dict[str, dict[str, Any]] = {}
         self._uploads: dict[str, bytes] = {}
         self.files: dict[str, dict[str, Any]] = {}
+        self._known_channels: dict[str, Any] = {}  # bot.fakeslack.channels: id -> Channel
 
     @property
     def base_url(self) -> str:
@@ -159,6 +160,10 @@ class SlackState:
 
     def _next_id(self, prefix: str) -> str:
         return f"{prefix}{next(self._ids):08d}"
+
+    def _channel_refusal(self, channel: str) -> dict[str, Any] | None:
+        """Slack's answer to a post into a channel the app can't post to (`bot.fakeslack.channels`)."""
+        return None
 
     def _user(self, user_id: str) -> User:
         return self._users.get(user_id) or User(user_id)
