@@ -33,17 +33,24 @@ ASKED = (Resolution.DONE.value, Resolution.REFERRALS.value)
 class CohortActivity:
     """Reads of one cohort of one workspace, inside the caller's unit of work."""
 
-    def __init__(self, session: Session, team_id: str, cohort_id: int) -> None:
+    def __init__(self, session: Session, team_id: str, cohort_id: int, user_id: int | None = None) -> None:
+        """``user_id``: only that member (a student's own row), else every current member."""
         self.session = session
         self.team_id = team_id
         self.cohort_id = cohort_id
+        self.user_id = user_id
 
-    def _members(self) -> Select[Any]:
-        return select(CohortMember.user_id).where(
+    def _current(self) -> tuple[ColumnElement[bool], ...]:
+        only = () if self.user_id is None else (CohortMember.user_id == self.user_id,)
+        return (
             CohortMember.team_id == self.team_id,
             CohortMember.cohort_id == self.cohort_id,
             CohortMember.left_at.is_(None),
+            *only,
         )
+
+    def _members(self) -> Select[Any]:
+        return select(CohortMember.user_id).where(*self._current())
 
     def _contacts(self) -> tuple[ColumnElement[bool], ...]:
         return (Contact.team_id == self.team_id, Contact.owner_id.in_(self._members()))
@@ -61,12 +68,7 @@ class CohortActivity:
         for user_id, timezone, prefs, joined_at in self.session.execute(
             select(User.id, User.timezone, User.preferences, CohortMember.joined_at)
             .join(CohortMember, CohortMember.user_id == User.id)
-            .where(
-                User.team_id == self.team_id,
-                CohortMember.team_id == self.team_id,
-                CohortMember.cohort_id == self.cohort_id,
-                CohortMember.left_at.is_(None),
-            )
+            .where(User.team_id == self.team_id, *self._current())
         ):
             window = nudge_settings(prefs, timezone).window
             facts[user_id] = {"joined_at": joined_at, "timezone": timezone, "window": window, "stages": {}}

@@ -366,10 +366,13 @@ class CohortStore:
 
     # What students did ---------------------------------------------------------------------------
 
-    def activity_of(self, cohort: Cohort, now: datetime, tz: tzinfo) -> dict[int, StudentActivity]:
-        """Each current student's activity, by user id, in a fixed number of queries. ``tz`` sets
-        the week of "requests this week" (the cohort's)."""
-        return CohortActivity(self.session, self.team_id, cohort.id).activity(now, tz)
+    def activity_of(
+        self, cohort: Cohort, now: datetime, tz: tzinfo, only: User | None = None
+    ) -> dict[int, StudentActivity]:
+        """Each current student's activity (``only``: that one's), by user id, in a fixed number of
+        queries. ``tz`` sets the week of "requests this week" (the cohort's)."""
+        user_id = only.id if only is not None else None
+        return CohortActivity(self.session, self.team_id, cohort.id, user_id).activity(now, tz)
 
     def weekly_counts(
         self, cohort: Cohort, weeks: Sequence[date], tz: tzinfo
