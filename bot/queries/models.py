@@ -13,9 +13,14 @@ from enum import StrEnum
 from bot.domain import pipeline as core
 from bot.domain.calendar import CalendarEntry
 from bot.domain.chain import Chain
+from bot.domain.cohort_digest import DigestNumbers, DigestSchedule
+from bot.domain.cohort_report import ConsentPreview, ReportRow
+from bot.domain.cohort_weekly import Progress
+from bot.domain.cohorts import CohortStatus, CohortTargets, Member, MemberState, ShareKind, SharingLevel
 from bot.domain.drafts import Draft
 from bot.domain.nextstep import StepKind
 from bot.domain.nudges import NudgeKind
+from bot.domain.paging import Page
 
 # Search: at most this many results in one answer.
 FIND_LIMIT = 20
@@ -192,6 +197,16 @@ class PreparedInterview:
 
 
 @dataclass(frozen=True)
+class CohortPlan:
+    """A cohort of the student's in their Monday plan: its targets beside their own goal, and their
+    last week against their own trend and the cohort's median (never a rank)."""
+
+    name: str
+    targets: CohortTargets
+    progress: tuple[Progress, ...]
+
+
+@dataclass(frozen=True)
 class WeeklySummary:
     requests_sent: int
     requests_goal: int
@@ -201,6 +216,7 @@ class WeeklySummary:
     due: tuple[StepLine, ...] = ()
     objective: str = ""
     targets_text: str = ""
+    cohorts: tuple[CohortPlan, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -242,3 +258,128 @@ class WrapUp:
 
     contact_name: str
     interview_id: int
+
+
+# Cohorts ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CohortInfo:
+    """A cohort as every cohort screen names it (``name`` is user text: escape it)."""
+
+    id: int
+    channel_id: str
+    name: str
+    status: CohortStatus
+    targets: CohortTargets
+    schedule: DigestSchedule
+    mentors: tuple[str, ...]
+    """The mentors' Slack ids."""
+
+
+@dataclass(frozen=True)
+class CohortReport:
+    """One page of the mentor's report (rows: who needs attention first)."""
+
+    cohort: CohortInfo
+    page: Page[ReportRow]
+    flagged: int
+    states: dict[MemberState, int]
+
+
+@dataclass(frozen=True)
+class SharedItem:
+    """A contact or an interview a student shared with their cohort's mentors."""
+
+    kind: ShareKind
+    contact_name: str
+    company: str
+    stage: core.Stage
+    at: datetime
+    takeaways: tuple[str, ...] = ()
+    item_id: int = 0
+
+
+@dataclass(frozen=True)
+class MentorNote:
+    author: str | None
+    body: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class StudentDetail:
+    """One student as their cohort's mentors see them: their row, what they shared, the notes."""
+
+    cohort: CohortInfo
+    row: ReportRow
+    shared: tuple[SharedItem, ...] = ()
+    notes: tuple[MentorNote, ...] = ()
+
+
+@dataclass(frozen=True)
+class MyCohortRow:
+    """A student's own row (``/infoint cohort me``), with their week against their own trend and the
+    cohort's median."""
+
+    cohort: CohortInfo
+    member: Member
+    row: ReportRow
+    progress: tuple[Progress, ...] = ()
+    shared: tuple[SharedItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class JoinPreview:
+    """What a student sees before joining: exactly what the mentor will see, at each level."""
+
+    cohort: CohortInfo
+    counts: ConsentPreview
+    stages: ConsentPreview
+
+
+@dataclass(frozen=True)
+class Look:
+    """One entry of "who looked": a mentor saw the whole report, or this student's row."""
+
+    viewer: str
+    what: str
+    at: datetime
+    whole_cohort: bool
+
+
+@dataclass(frozen=True)
+class ShareChoices:
+    """The sharing form: the student's level, and what they may share or have shared."""
+
+    cohort: CohortInfo
+    level: SharingLevel
+    celebrate: bool
+    contacts: tuple[tuple[int, str], ...]
+    interviews: tuple[tuple[int, str], ...]
+    shared: tuple[SharedItem, ...]
+
+
+@dataclass(frozen=True)
+class HomeCohort:
+    """A cohort on a user's App Home: for a mentor, the report's top rows; for a student, their row."""
+
+    cohort: CohortInfo
+    mentor: bool
+    rows: tuple[ReportRow, ...]
+    students: int
+    flagged: int
+
+
+@dataclass(frozen=True)
+class DigestContent:
+    """The weekly digest: the numbers, placements celebrated by name (only those who agreed), how
+    many met the targets, and the students who need attention (for the mentors' DM only)."""
+
+    cohort: CohortInfo
+    numbers: DigestNumbers
+    celebrated: tuple[tuple[str, str], ...]
+    """(Slack id, what they got) of students placed that week who agreed to be named."""
+    on_target: int
+    active: int
+    attention: tuple[ReportRow, ...] = field(default_factory=tuple)

@@ -12,6 +12,7 @@ from bot.domain import pipeline as core
 from bot.domain.nudges import NudgeKind
 from bot.domain.preferences import nudge_settings
 from bot.domain.window import week_start, zone
+from bot.queries.cohorts import plan_cohorts
 from bot.queries.drafts import draft_for
 from bot.queries.lookup import weekly_goal_texts
 from bot.queries.models import NudgeItem, WeeklySummary
@@ -105,6 +106,7 @@ def weekly_summary(session: Session, user: User, now: datetime) -> WeeklySummary
         due=tuple(due),
         objective=objective,
         targets_text=targets_text,
+        cohorts=plan_cohorts(session, user, now),
     )
 
 
