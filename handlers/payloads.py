@@ -9,6 +9,7 @@ parser returns None for anything else, and never raises: the listener then gives
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ BAD_CONTACT_MENU = "That menu doesn't carry a contact I can read. Search again w
 BAD_NUDGE = "That button doesn't carry a reminder I can read."
 BAD_INTERVIEW = "That button doesn't carry an interview I can read."
 OUT_OF_DATE = "This form is out of date. Close it and try again."
+BAD_COHORT = "That button doesn't carry a cohort I can read. Try `/infoint cohort` in the cohort's channel."
 
 # The most digits an id may have: every 18-digit number fits a signed 64-bit integer (SQLite's INTEGER,
 # PostgreSQL's BIGINT), so a forged id never overflows a query.
@@ -109,6 +111,88 @@ def parse_nudge(raw: str | None) -> NudgeRef | None:
 def parse_interview(raw: str | None) -> int | None:
     """A button's ``"<interview id>"``."""
     return parse_id(raw)
+
+
+# Cohorts ----------------------------------------------------------------------------------------------
+
+# A Slack user id as Slack writes it (U… or W…, upper-case letters and digits).
+_SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,30}")
+_MENTION = re.compile(r"<@([UW][A-Z0-9]{2,30})(?:\|[^>]*)?>")
+
+
+def parse_slack_user(raw: object) -> str | None:
+    return raw if isinstance(raw, str) and _SLACK_USER.fullmatch(raw) else None
+
+
+def mentions(text: str) -> list[str]:
+    """The users mentioned in a command's text (``<@U123>`` or ``<@U123|name>``), in order."""
+    return _MENTION.findall(text or "")
+
+
+@dataclass(frozen=True)
+class CohortRef:
+    """A cohort, and what a button says about it: a student, a page, or a choice."""
+
+    cohort_id: int
+    student: str = ""
+    page: int = 0
+    choice: str = ""
+
+
+def parse_cohort(raw: str | None) -> CohortRef | None:
+    """A button's ``"<cohort id>"``."""
+    cohort_id = parse_id(raw)
+    return CohortRef(cohort_id) if cohort_id is not None else None
+
+
+def _cohort_pair(raw: str | None) -> tuple[int, str] | None:
+    if not isinstance(raw, str):
+        return None
+    cohort, colon, rest = raw.partition(":")
+    cohort_id = parse_id(cohort)
+    return (cohort_id, rest) if colon and cohort_id is not None else None
+
+
+def parse_cohort_page(raw: str | None) -> CohortRef | None:
+    """``"<cohort id>:<page>"``."""
+    pair = _cohort_pair(raw)
+    page = parse_id(pair[1]) if pair else None
+    return CohortRef(pair[0], page=page) if pair and page is not None else None
+
+
+def parse_cohort_student(raw: str | None) -> CohortRef | None:
+    """``"<cohort id>:<student's Slack id>"``."""
+    pair = _cohort_pair(raw)
+    student = parse_slack_user(pair[1]) if pair else None
+    return CohortRef(pair[0], student=student) if pair and student else None
+
+
+def parse_cohort_choice(raw: str | None, choices: frozenset[str]) -> CohortRef | None:
+    """``"<cohort id>:<choice>"``, the choice one of ``choices``."""
+    pair = _cohort_pair(raw)
+    return CohortRef(pair[0], choice=pair[1]) if pair and pair[1] in choices else None
+
+
+@dataclass(frozen=True)
+class CohortMetadata:
+    """A modal about a cohort (and one of its students)."""
+
+    cohort_id: int
+    student: str = ""
+
+    def dumps(self) -> str:
+        return json.dumps({"cohort": self.cohort_id, "student": self.student})
+
+
+def cohort_metadata(raw: str | None) -> CohortMetadata | None:
+    data = _json_object(raw)
+    cohort_id = _json_id(data.get("cohort")) if data is not None else None
+    if data is None or cohort_id is None:
+        return None
+    student = data.get("student") or ""
+    if student and parse_slack_user(student) is None:
+        return None
+    return CohortMetadata(cohort_id, student)
 
 
 # Modal metadata --------------------------------------------------------------------------------------
@@ -225,6 +309,18 @@ def settings_values(view: Mapping[str, Any]) -> dict[str, object]:
     return raw
 
 
+def ticked(view: Mapping[str, Any], block_id: str) -> list[str]:
+    """The values ticked in a modal's checkboxes (or chosen in a multi-select)."""
+    found: list[str] = []
+    for block, element in _elements(view):
+        if block == block_id:
+            chosen = element.get("selected_options") or []
+            found += [
+                o["value"] for o in chosen if isinstance(o, Mapping) and isinstance(o.get("value"), str)
+            ]
+    return found
+
+
 def _elements(view: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
     state = (view.get("state") or {}).get("values") or {}
     return [(block_id, element) for block_id, elements in state.items() for element in elements.values()]
@@ -242,5 +338,7 @@ def _element_value(element: Mapping[str, Any]) -> str | None:
         return element.get("selected_date")
     if kind == "timepicker":
         return element.get("selected_time")
+    if kind == "users_select":
+        return element.get("selected_user")
     value = element.get("value")
     return value if isinstance(value, str) else None
