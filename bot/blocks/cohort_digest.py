@@ -68,7 +68,7 @@ def digest_message(content: DigestContent) -> dict[str, Any]:
             ]
         ),
     ]
-    return {"text": f"The week of {_week(content)} in {clip(info.name, 80)}", "blocks": as_dicts(blocks)}
+    return {"text": f"The week of {_week(content)} in {esc(clip(info.name, 80))}", "blocks": as_dicts(blocks)}
 
 
 def digest_thread(content: DigestContent) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ContextBlock, SectionBl
 
 from bot.blocks.cohorts import ephemeral, name_of, row_text, student_value
 from bot.blocks.contacts import contact_message
-from bot.blocks.kit import as_dicts, button, clip, md
+from bot.blocks.kit import as_dicts, button, md
 from bot.blocks.steps import step_sentence
 from bot.domain.ids import ActionId
 from bot.queries.models import CohortInfo, ContactCard, DigestContent, StepLine
@@ -48,7 +48,7 @@ def attention_message(content: DigestContent) -> dict[str, Any]:
             )
         )
     return {
-        "text": f"{len(rows)} student(s) in {clip(info.name, 80)} may need a hand",
+        "text": f"{len(rows)} student(s) in {name_of(info)} may need a hand",
         "blocks": as_dicts(blocks),
     }
 
@@ -77,4 +77,4 @@ def mentor_nudge_message(
         SectionBlock(text=md(f"{intro} Your list is empty: add the people you'd like to learn from.")),
         ActionsBlock(elements=[button("Log a contact", ActionId.OPEN_LOG_MODAL, style="primary")]),
     ]
-    return {"text": f"A nudge from your mentor in {clip(info.name, 80)}", "blocks": as_dicts(blocks)}
+    return {"text": f"A nudge from your mentor in {name_of(info)}", "blocks": as_dicts(blocks)}

@@ -85,7 +85,7 @@ def announcement(info: CohortInfo) -> dict[str, Any]:
         ContextBlock(elements=[md("Or type `/infoint cohort join` in this channel.")]),
     ]
     return {
-        "text": f"{clip(info.name, 80)} is now a cohort: join it with the button.",
+        "text": f"{name_of(info)} is now a cohort: join it with the button.",
         "blocks": as_dicts(blocks),
     }
 
@@ -188,7 +188,7 @@ def report_blocks(report: CohortReport) -> list[Block]:
 
 def report_message(report: CohortReport, replace: bool = False) -> dict[str, Any]:
     page = report.page
-    text = f"Cohort report: {clip(report.cohort.name, 80)}, page {page.number} of {page.pages}"
+    text = f"Cohort report: {name_of(report.cohort)}, page {page.number} of {page.pages}"
     return ephemeral(text, report_blocks(report), replace)
 
 
@@ -273,7 +273,7 @@ def me_message(mine: MyCohortRow) -> dict[str, Any]:
         button("Who looked?", ActionId.COHORT_WHO_LOOKED, str(cid)),
     ]
     blocks.append(ActionsBlock(elements=actions))
-    return ephemeral(f"Your row in {clip(info.name, 80)}", blocks)
+    return ephemeral(f"Your row in {name_of(info)}", blocks)
 
 
 def looks_message(info: CohortInfo, looks: Sequence[Look]) -> dict[str, Any]:
