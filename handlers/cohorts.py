@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
@@ -49,43 +50,30 @@ def _refused(call: Invocation, refusal: ActionRefused) -> None:
     call.ack(notice(esc(str(refusal))))
 
 
-def _later(call: Invocation, message: dict) -> None:
-    """An answer after the acknowledgement, through the command's response_url."""
-    if call.respond is not None:
-        call.respond(message)
-
-
 # Mentors -------------------------------------------------------------------------------------------
 
 
-def app_is_member(call: Invocation) -> bool:
-    """Is the app in the channel? ``conversations.info``'s is_member; a channel it can't see (a private
-    one it isn't in) counts as no."""
+def channel_of(call: Invocation) -> dict[str, Any] | None:
+    """The channel as the app sees it (``conversations.info``); None when it can't (a private channel
+    it isn't in)."""
     try:
-        info = call.client.conversations_info(channel=call.channel_id)
+        channel = call.client.conversations_info(channel=call.channel_id).get("channel")
     except SlackApiError as error:
         log.info("conversations.info %s: %s", call.channel_id, error.response.get("error"))
-        return False
-    channel = info.get("channel") or {}
-    return bool(channel.get("is_member"))
-
-
-def channel_name(call: Invocation) -> str:
-    try:
-        channel = call.client.conversations_info(channel=call.channel_id).get("channel") or {}
-    except SlackApiError:
-        return ""
-    return str(channel.get("name") or "")
+        return None
+    return channel if isinstance(channel, dict) else None
 
 
 def create(call: Invocation) -> None:
-    """``/infoint cohort create [name]``: the channel becomes a cohort, the caller its mentor."""
-    if not app_is_member(call):
+    """``/infoint cohort create [name]``: the channel becomes a cohort, the caller its mentor. Only
+    where the app was invited: joining a channel is the members' consent, not ``chat:write.public``."""
+    channel = channel_of(call)
+    if channel is None or not channel.get("is_member"):
         call.ack(notice(ADD_ME))
         return
     origin = effects.origin_of(call.context, call.client, respond=call.respond)
     effects.learn_timezone(origin, call.user_id)  # the digest's default time is the mentor's 09:00
-    name = call.args or channel_name(call)
+    name = call.args or str(channel.get("name") or "")
     try:
         result = call.services.cohorts.create(call.team_id, call.user_id, call.channel_id, name)
     except ActionRefused as refusal:
@@ -127,18 +115,19 @@ def add_mentor(call: Invocation) -> None:
 
 def report(call: Invocation) -> None:
     """``/infoint cohort report [csv]``: the report's first page, or all of it as a CSV file."""
-    reads = call.services.cohort_reads
-    try:
-        if call.args.lower().startswith("csv"):
-            file = reads.report_file(call.team_id, call.user_id, call.channel_id)
-        else:
-            page = reads.report(call.team_id, call.user_id, call.channel_id)
-    except ActionRefused as refusal:
-        _refused(call, refusal)
-        return
     if call.args.lower().startswith("csv"):
+        try:
+            file = call.services.cohort_reads.report_file(call.team_id, call.user_id, call.channel_id)
+        except ActionRefused as refusal:
+            _refused(call, refusal)
+            return
         call.ack(notice("📎 The report is on its way to your DM with me, as a CSV file."))
         send_file(effects.origin_of(call.context, call.client), file, "The cohort report")
+        return
+    try:
+        page = call.services.cohort_reads.report(call.team_id, call.user_id, call.channel_id)
+    except ActionRefused as refusal:
+        _refused(call, refusal)
         return
     call.ack(report_message(page))
 
