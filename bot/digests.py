@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -151,9 +152,9 @@ def _post(db: Database, client: WebClient, claim: _Claim, now: datetime, report:
     ts = str(posted["ts"])
     with db.session() as session:
         digests = DigestLog(session, claim.team_id)
-        totals = {m.value: content.numbers.totals.of(m) for m in Measure} | {
-            "placements": content.numbers.placements
-        }
+        numbers = content.numbers
+        totals: dict[str, Any] = {m.value: numbers.totals.of(m) for m in Measure}
+        totals |= {"placements": numbers.placements, "medians": content.medians}
         digests.digest_sent(claim.token, now, str(posted["channel"]), ts, totals)
         cohort = CohortStore(session, claim.team_id).get(claim.cohort_id)
         if cohort is not None and cohort.status == CohortStatus.ACTIVE.value:

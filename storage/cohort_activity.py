@@ -8,7 +8,7 @@ members. Only counts, instants and ids come out: no contact's name, company or n
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime, tzinfo
 from itertools import pairwise
 from typing import Any
@@ -275,9 +275,12 @@ class CohortActivity:
 
     # Weekly counts ---------------------------------------------------------------------------------
 
-    def weekly(self, weeks: Sequence[date], tz: tzinfo) -> dict[int, dict[date, WeekCounts]]:
+    def weekly(
+        self, weeks: Sequence[date], tz: tzinfo, only: Collection[str] | None = None
+    ) -> dict[int, dict[date, WeekCounts]]:
         """Counts per member per week (local weeks in ``tz``, consecutive Mondays): five GROUP BY
-        queries whatever the number of students or weeks. Weeks with nothing are left out."""
+        queries whatever the number of students or weeks (``only``: those measures, the others
+        zero). Weeks with nothing are left out."""
         if not weeks:
             return {}
         if any(b - a != WEEK for a, b in pairwise(weeks)):
@@ -309,6 +312,8 @@ class CohortActivity:
             ),
         ]
         for measure, instant, table, conditions in measures:
+            if only is not None and measure not in only:
+                continue
             bucket = case(*((instant < edges[i + 1], i) for i in range(len(weeks))))
             inner = select(Contact.owner_id.label("owner"), bucket.label("week"))
             if table is not None:

@@ -296,3 +296,26 @@ def test_a_channel_the_app_was_removed_from_pauses_the_cohort_at_the_digest(
     report = world.digest(utc(3, 23, 8))
     assert (report.sent, report.retrying) == (0, 1)
     assert world.digest(utc(3, 23, 9)).sent == 1
+
+
+def test_the_plans_median_is_the_one_the_digest_posted(world: CohortWorld, slack: FakeSlack) -> None:
+    from helpers import nudge_dms, sweeper
+
+    world.create()
+    world.join(STUDENT)
+    world.join(OTHER)
+    world.student_contacts(STUDENT, 2, sent=T0 + DAY)
+    world.student_contacts(OTHER, 4, sent=T0 + DAY)
+    world.digest(utc(3, 9, 8))  # the mentor's digest (09:00 in Berlin), then the students' plans
+    [logged] = rows(world.app, CohortDigest)
+    assert logged.totals["medians"] == {"requests": 3.0, "interviews": 0.0}
+    # The plan takes the digest's median (here one set apart, to tell them apart), not a new count.
+    with world.app.services.db.session() as session:
+        digest = session.get(CohortDigest, logged.id)
+        assert digest is not None
+        digest.totals = {**digest.totals, "medians": {"requests": 2.5, "interviews": 0.0}}
+    monday = utc(3, 9, 8)
+    world.at(monday)
+    sweeper(world.app).run(monday)
+    [plan] = [d for d in nudge_dms(slack) if d.args["channel"] == STUDENT]
+    assert "cohort median 2.5" in texts(plan.args["blocks"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -60,6 +60,7 @@ from bot.queries.models import (
     StudentDetail,
 )
 from bot.queries.steps import line_of, next_steps_of
+from storage.cohort_digests import DigestLog
 from storage.cohort_records import CohortRecords
 from storage.cohorts import CohortStore, schedule_of, targets_of
 from storage.db import Database
@@ -167,22 +168,36 @@ def student_detail(
     return StudentDetail(info_of(store, cohort), row, shared, notes)
 
 
+PLAN_MEASURES = (Measure.REQUESTS, Measure.INTERVIEWS)
+"""What a student's week is measured on against the cohort's targets: requests, conversations."""
+
+
+def cohort_medians(store: CohortStore, cohort: Cohort, week: date) -> dict[str, float | None]:
+    """The cohort's medians of ``week`` (over its active students): as the digest that reported the
+    week posted them, else computed (two GROUP BY queries over the cohort)."""
+    posted = DigestLog(store.session, store.team_id).reported(cohort, week) or {}
+    medians = posted.get("medians")
+    if isinstance(medians, dict) and all(m.value in medians for m in PLAN_MEASURES):
+        return {m.value: medians[m.value] for m in PLAN_MEASURES}
+    names = [m.value for m in PLAN_MEASURES]
+    weekly = store.weekly_counts(cohort, [week], cohort_zone(cohort), measures=names)
+    members = store.members(cohort)
+    return {m.value: cohort_median(members, weekly, week, m) for m in PLAN_MEASURES}
+
+
 def week_progress(store: CohortStore, cohort: Cohort, student: User, now: datetime) -> tuple[Progress, ...]:
     """The student's last complete week (requests, conversations) against the cohort's targets,
-    their own previous weeks and the cohort's median: nobody else's numbers."""
+    their own previous weeks and the cohort's median: nobody else's numbers. The student's own
+    counts come from their rows alone; the median from the week's digest when it went out."""
     tz = cohort_zone(cohort)
     weeks = weeks_back(week_start(now, tz) - WEEK, CHART_WEEKS)
-    weekly = store.weekly_counts(cohort, weeks, tz)
-    members = store.members(cohort)
-    series = [weekly.get(student.id, {}).get(w, ZERO) for w in weeks]
+    names = [m.value for m in PLAN_MEASURES]
+    own = store.weekly_counts(cohort, weeks, tz, only=student, measures=names).get(student.id, {})
+    series = [own.get(w, ZERO) for w in weeks]
+    medians = cohort_medians(store, cohort, weeks[-1])
     targets = targets_of(cohort)
-    return tuple(
-        progress(series, measure, target, cohort_median(members, weekly, weeks[-1], measure))
-        for measure, target in (
-            (Measure.REQUESTS, targets.requests),
-            (Measure.INTERVIEWS, targets.conversations),
-        )
-    )
+    wanted = {Measure.REQUESTS: targets.requests, Measure.INTERVIEWS: targets.conversations}
+    return tuple(progress(series, m, wanted[m], medians[m.value]) for m in PLAN_MEASURES)
 
 
 def my_row(
@@ -306,8 +321,10 @@ def digest_content(
     on_target = sum(
         1 for c in done if c.requests >= targets.requests and c.interviews >= targets.conversations
     )
+    medians = {m.value: cohort_median(members, weekly, week, m) for m in PLAN_MEASURES}
+    attention = tuple(needs_attention(rows))
     return DigestContent(
-        info_of(store, cohort), numbers, celebrated, on_target, len(active), tuple(needs_attention(rows))
+        info_of(store, cohort), numbers, celebrated, on_target, len(active), attention, medians
     )
 
 

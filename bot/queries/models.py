@@ -383,3 +383,5 @@ class DigestContent:
     on_target: int
     active: int
     attention: tuple[ReportRow, ...] = field(default_factory=tuple)
+    medians: dict[str, float | None] = field(default_factory=dict)
+    """The week's medians over active students, by measure (kept with the digest for the plans)."""
