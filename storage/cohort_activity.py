@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.cohort_report import InterviewDone, StudentActivity, WaitingRequest
 from bot.domain.cohort_weekly import WEEK, WeekCounts, week_bounds
+from bot.domain.cohorts import MemberState
 from bot.domain.nudges import InterviewFacts
 from bot.domain.pipeline import AttemptOutcome, InterviewStatus, Stage
 from bot.domain.preferences import nudge_settings
@@ -57,6 +58,12 @@ class CohortActivity:
 
     def _nudges(self) -> tuple[ColumnElement[bool], ...]:
         return (Nudge.team_id == self.team_id, Nudge.user_id.in_(self._members()))
+
+    def active_ids(self) -> list[int]:
+        """The current members who are active (not paused, not placed): whom a median is over."""
+        return list(
+            self.session.scalars(self._members().where(CohortMember.state == MemberState.ACTIVE.value))
+        )
 
     # The report's facts ----------------------------------------------------------------------------
 

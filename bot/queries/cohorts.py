@@ -34,6 +34,7 @@ from bot.domain.cohort_weekly import (
     Measure,
     Progress,
     cohort_median,
+    median,
     progress,
     weekly_csv,
     weeks_back,
@@ -60,6 +61,7 @@ from bot.queries.models import (
     StudentDetail,
 )
 from bot.queries.steps import line_of, next_steps_of
+from storage.cohort_activity import CohortActivity
 from storage.cohort_digests import DigestLog
 from storage.cohort_records import CohortRecords
 from storage.cohorts import CohortStore, schedule_of, targets_of
@@ -181,8 +183,8 @@ def cohort_medians(store: CohortStore, cohort: Cohort, week: date) -> dict[str, 
         return {m.value: medians[m.value] for m in PLAN_MEASURES}
     names = [m.value for m in PLAN_MEASURES]
     weekly = store.weekly_counts(cohort, [week], cohort_zone(cohort), measures=names)
-    members = store.members(cohort)
-    return {m.value: cohort_median(members, weekly, week, m) for m in PLAN_MEASURES}
+    active = CohortActivity(store.session, store.team_id, cohort.id).active_ids()
+    return {m.value: median(weekly.get(a, {}).get(week, ZERO).of(m) for a in active) for m in PLAN_MEASURES}
 
 
 def week_progress(store: CohortStore, cohort: Cohort, student: User, now: datetime) -> tuple[Progress, ...]:
