@@ -8,7 +8,7 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -169,16 +169,19 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
-def start_scheduler(sweeper: Sweeper, seconds: int) -> BackgroundScheduler:
-    """Run the sweep every ``seconds`` in this process. Each process has its own scheduler and job
-    store; several processes may sweep one database: the nudge log's row claims keep DMs unique."""
+def start_scheduler(
+    sweeper: Sweeper, seconds: int, clock: Callable[[], datetime] | None = None
+) -> BackgroundScheduler:
+    """Run the sweep every ``seconds`` in this process, as of ``clock()`` (default: the real now; the
+    demo has its own). Each process has its own scheduler and job store; several processes may sweep
+    one database: the nudge log's row claims keep DMs unique."""
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.triggers.interval import IntervalTrigger
 
     from bot.digests import send_due_digests
 
     def sweep() -> None:
-        now = datetime.now(UTC)
+        now = clock() if clock is not None else datetime.now(UTC)
         report = sweeper.run(now)
         if report.dms or report.failed or report.retrying:
             log.info(report.summary())
@@ -200,6 +203,18 @@ def start_scheduler(sweeper: Sweeper, seconds: int) -> BackgroundScheduler:
     return scheduler
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.demo.serve import run
+
+    return run(port=args.port, browser=not args.no_browser, seed=args.seed, db=args.db)
+
+
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 0 to 65535 (got '{text[:20]}')")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="infoint", description="infoint: the informational-interview method, in Slack."
@@ -217,6 +232,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="print what would be sent; send and save nothing"
     )
     sweep.set_defaults(func=cmd_sweep)
+    demo = sub.add_parser(
+        "demo", help="try it without Slack: the real app and a local Slack in the browser (no tokens)"
+    )
+    demo.add_argument("--port", type=_port, default=3000, help="the page's port on 127.0.0.1 (default 3000)")
+    demo.add_argument("--no-browser", action="store_true", help="don't open the browser")
+    demo.add_argument("--seed", action="store_true", help="start with an example journey")
+    demo.add_argument(
+        "--db", metavar="PATH", help="keep the demo's SQLite database here (default: a temporary file)"
+    )
+    demo.set_defaults(func=cmd_demo)
     return parser
 
 

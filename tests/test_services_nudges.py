@@ -278,3 +278,22 @@ def test_referrals_join_the_list_introduced_by_the_contact(world: World) -> None
         ("Linus", ada.id, core.Stage.TARGET.value),
     ]
     assert world.row(Nudge, kind=NudgeKind.REFERRALS.value).resolution == "referrals"
+
+
+def test_a_thank_you_snoozed_for_a_week_comes_back_before_its_48_hours_are_up(world: World) -> None:
+    nudge = world.wrap_up()
+    world.nudges.notes(TEAM, STUDENT, nudge.id, NotesInput(takeaways="Hiring is slow"))
+    done_at = world.now
+    world.sweep()
+    thank_you = world.delivered(NudgeKind.THANK_YOU)
+    world.at(done_at + timedelta(hours=1))
+    world.nudges.snooze(TEAM, STUDENT, thank_you.id, thank_you.message_ts, "1w")
+    snoozed = world.row(Nudge, id=thank_you.id)
+    assert snoozed.status == "pending" and snoozed.resolution == "snoozed"
+    assert snoozed.due_at == done_at + timedelta(hours=48)
+
+
+def test_a_follow_up_snoozed_for_three_days_comes_back_three_days_later(world: World) -> None:
+    nudge = world.follow_up()
+    world.nudges.snooze(TEAM, STUDENT, nudge.id, nudge.message_ts, "3d")
+    assert world.row(Nudge, id=nudge.id).due_at == world.now + timedelta(days=3)

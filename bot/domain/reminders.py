@@ -140,7 +140,7 @@ CLOSED_WORDS: dict[Resolution | ReminderStatus, str] = {
     Resolution.MISSED: "it was marked as didn't happen.",
     Resolution.RESCHEDULED: "the interview was rescheduled.",
     Resolution.REFERRALS: "the referrals were already added.",
-    Resolution.OBSOLETE: "it is out of date.",
+    Resolution.OBSOLETE: "this reminder is out of date.",
     ReminderStatus.EXPIRED: "its moment has passed.",
     ReminderStatus.FAILED: "it could not be delivered.",
 }

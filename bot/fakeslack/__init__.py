@@ -9,13 +9,20 @@ simulates a call Slack carried out whose answer never arrived (the connection is
 The Block Kit validator is also exposed as pure functions, `validate_message_blocks` and
 `validate_view`, so tests can check bodies that the app returns directly in HTTP ack responses.
 
+What each person sees is kept too (`bot.fakeslack.people`): the modals open in front of them (a
+trigger from ``trigger_id(user)``), the app's answers to a submission (``answer_submission``), the
+ephemeral replies posted to a response URL made with ``response_url_for``, and the files shared in a
+channel. The demo (`bot.demo`) draws its page from these. With ``clock=``, message timestamps follow
+that clock (the demo's) instead of a fixed sequence.
+
 Only loopback traffic; nothing here talks to slack.com.  The package imports only the standard
 library: nothing of the app (``bot``, ``handlers``, ``storage``).
 
 Modules: `blockkit` (validation of messages and views; the element checks are in `elements`),
 `limits`, `server` (`FakeSlack`: lifecycle, configuration, inspection), `routing` (the HTTP side,
 recording, injected failures and rate limits), `state` (what the fake remembers), `methods`
-(auth, chat, conversations, users), `views`, `files` and `wire` (decoding requests, error answers).
+(auth, chat, conversations, users), `views`, `files`, `people` (what each person sees) and `wire`
+(decoding requests, error answers).
 """
 
 from __future__ import annotations

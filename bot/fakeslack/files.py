@@ -9,6 +9,9 @@ from typing import Any
 from bot.fakeslack.state import SlackState
 from bot.fakeslack.wire import error, invalid_arguments, str_arg
 
+#: What the fake keeps about a file but does not answer.
+_NOT_ANSWERED = frozenset({"initial_comment", "thread_ts", "shared_ts"})
+
 
 class FileMethods(SlackState):
     """files.getUploadURLExternal and files.completeUploadExternal."""
@@ -60,7 +63,9 @@ class FileMethods(SlackState):
                 "channels": list(channels),
                 "initial_comment": args.get("initial_comment"),
                 "thread_ts": args.get("thread_ts"),
+                # When it was shared in its channels: where it shows among their messages.
+                "shared_ts": self._next_ts() if channels else None,
             }
             self.files[file_id] = record
-            completed.append({k: v for k, v in record.items() if k not in ("initial_comment", "thread_ts")})
+            completed.append({k: v for k, v in record.items() if k not in _NOT_ANSWERED})
         return {"ok": True, "files": completed}

@@ -91,6 +91,7 @@ class Router(SlackState):
         call.status = reply.status
         call.response = reply.data
         self._calls.append(call)
+        self._revision += 1
         return reply
 
     def _take_drop(self, method: str) -> bool:
@@ -169,10 +170,13 @@ class Router(SlackState):
             if decode_error is not None:
                 return self._record(call, Reply(200, data=error(decode_error)))
             if truthy(args.get("delete_original")):
+                self._response_posted(name, args)
                 return self._record(call, Reply(200, data={"ok": True}))
             if args.get("blocks") is None and not args.get("text") and not args.get("attachments"):
                 return self._record(call, Reply(200, data=error("no_text")))
             problem = check_message(args)
+            if problem is None:
+                self._response_posted(name, args)
             return self._record(call, Reply(200, data=problem or {"ok": True}))
 
     def _upload(self, file_id: str, body: bytes, headers: dict[str, str], arrived: float) -> Reply:

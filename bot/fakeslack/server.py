@@ -6,6 +6,7 @@ import copy
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,12 +14,13 @@ from zoneinfo import ZoneInfo
 from bot.fakeslack.channels import ChannelMethods
 from bot.fakeslack.files import FileMethods
 from bot.fakeslack.methods import MessageMethods
+from bot.fakeslack.people import PersonMethods
 from bot.fakeslack.routing import LoopbackServer, Router
 from bot.fakeslack.state import Call, Failure, RateLimits, User
 from bot.fakeslack.views import ViewMethods
 
 
-class FakeSlack(Router, ChannelMethods, MessageMethods, ViewMethods, FileMethods):
+class FakeSlack(Router, ChannelMethods, PersonMethods, MessageMethods, ViewMethods, FileMethods):
     """A fake Slack Web API on 127.0.0.1 (see the `bot.fakeslack` package docstring).
 
     Usage::
@@ -35,8 +37,11 @@ class FakeSlack(Router, ChannelMethods, MessageMethods, ViewMethods, FileMethods
         *,
         default_tz: str = "America/New_York",
         trigger_ttl: float = 3.0,
+        clock: Callable[[], float] | None = None,
     ) -> None:
-        self._init_state(bot_token, default_tz, trigger_ttl)
+        """``clock`` (epoch seconds): message timestamps follow it (the demo's clock) instead of a
+        fixed sequence; they still only go up."""
+        self._init_state(bot_token, default_tz, trigger_ttl, clock)
         self._server: LoopbackServer | None = None
         self._thread: threading.Thread | None = None
         self._methods = {
@@ -192,12 +197,15 @@ class FakeSlack(Router, ChannelMethods, MessageMethods, ViewMethods, FileMethods
         with self._lock:
             self._rate_limits = None
 
-    def trigger_id(self) -> str:
-        """A fresh trigger_id that expires ``trigger_ttl`` seconds from now (others never expire)."""
+    def trigger_id(self, user: str | None = None) -> str:
+        """A fresh trigger_id that expires ``trigger_ttl`` seconds from now (others never expire).
+        With ``user``, a modal opened with it is that user's (see `modal_stack`)."""
         with self._lock:
             n = next(self._ids)
             trigger = f"{n}.{1_700_000_000 + n}.{n * 2654435761 % 16**32:032x}"
             self._triggers_issued[trigger] = time.monotonic()
+            if user is not None:
+                self._trigger_users[trigger] = user
             return trigger
 
     def reset(self) -> None:

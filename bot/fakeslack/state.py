@@ -38,6 +38,17 @@ class Failure:
     remaining: int
 
 
+@dataclass(frozen=True)
+class ResponseTarget:
+    """Where the posts to one response_url go: the user who acted, the channel, and the message acted
+    on (a normal message's ts, or an ephemeral one's), which ``replace_original`` replaces."""
+
+    user: str
+    channel: str
+    message_ts: str | None = None
+    ephemeral_ts: str | None = None
+
+
 @dataclass
 class User:
     user_id: str
@@ -114,9 +125,17 @@ class SlackState:
     _failures: dict[str, deque[Failure]]
     _drops: dict[str, int]  # method -> how many answers drop_response_next() drops
     _methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]]
+    #: When set (epoch seconds), message timestamps follow this clock instead of a fixed sequence.
+    _clock: Callable[[], float] | None
+    #: Goes up with every change a person could see (every call, every modal or ephemeral change).
+    _revision: int
 
-    def _init_state(self, bot_token: str, default_tz: str, trigger_ttl: float) -> None:
+    def _init_state(
+        self, bot_token: str, default_tz: str, trigger_ttl: float, clock: Callable[[], float] | None = None
+    ) -> None:
         self.bot_token = bot_token
+        self._clock = clock
+        self._revision = 0
         self._initial_settings = (default_tz, trigger_ttl)
         self.default_tz = default_tz
         self.trigger_ttl = trigger_ttl
@@ -147,6 +166,14 @@ class SlackState:
         self._pending_uploads: dict[str, dict[str, Any]] = {}
         self._uploads: dict[str, bytes] = {}
         self.files: dict[str, dict[str, Any]] = {}
+        # What each person sees (bot.fakeslack.people): open modals, who a trigger id belongs to,
+        # inline errors of a modal's last submission, where a response_url's posts go.
+        self.modal_stacks: dict[str, list[str]] = {}  # user id -> open modal view ids, bottom first
+        self.view_errors: dict[str, dict[str, str]] = {}  # view id -> block_id -> error
+        self._trigger_users: dict[str, str] = {}
+        self._response_targets: dict[str, ResponseTarget] = {}
+        self._last_ts_micros = 0
+        self._revision += 1
         self._known_channels: dict[str, Any] = {}  # bot.fakeslack.channels: id -> Channel
 
     @property
@@ -156,6 +183,9 @@ class SlackState:
 
     def _next_ts(self) -> str:
         micros = next(self._ts_counter)
+        if self._clock is not None:
+            micros = max(self._last_ts_micros + 100, int(self._clock() * 1_000_000))
+            self._last_ts_micros = micros
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     def _next_id(self, prefix: str) -> str:
@@ -167,6 +197,9 @@ class SlackState:
 
     def _user(self, user_id: str) -> User:
         return self._users.get(user_id) or User(user_id)
+
+    def _response_posted(self, name: str, args: dict[str, Any]) -> None:
+        """A valid post to the response_url ``name``; `bot.fakeslack.people` shows it to its user."""
 
     @staticmethod
     def _dm_channel(channel: str) -> str:

@@ -11,6 +11,9 @@ from bot.fakeslack.blockkit import validate_view
 from bot.fakeslack.state import SlackState
 from bot.fakeslack.wire import error, invalid_arguments, str_arg
 
+#: How many modals Slack stacks for one user (views.push past it: push_limit_reached).
+MAX_MODAL_STACK = 3
+
 
 class ViewMethods(SlackState):
     """views.open, views.push, views.update and views.publish, with trigger ids that expire."""
@@ -80,7 +83,7 @@ class ViewMethods(SlackState):
         self.views[view_id] = record
         return copy.deepcopy(record)
 
-    def _open_or_push(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _open_or_push(self, args: dict[str, Any], *, push: bool) -> dict[str, Any]:
         view, problem = self._view_arg(args)
         if problem is not None:
             return problem
@@ -90,16 +93,25 @@ class ViewMethods(SlackState):
         external_id = view.get("external_id")
         if external_id and external_id in self._external_ids:
             return error("duplicate_external_id")
+        # A trigger issued for a user (trigger_id(user=...)) puts the modal in front of that user.
+        user = self._trigger_users.get(str_arg(args, "trigger_id") or "")
+        stack = self.modal_stacks.get(user or "", [])
+        if push and user is not None and len(stack) >= MAX_MODAL_STACK:
+            return error("push_limit_reached")
         problem = self._use_trigger(args)
         if problem is not None:
             return problem
-        return {"ok": True, "view": self._store_view(view)}
+        previous = stack[-1] if push and stack else None
+        record = self._store_view(view, previous_view_id=previous)
+        if user is not None:
+            self.modal_stacks[user] = [*stack, record["id"]] if push else [record["id"]]
+        return {"ok": True, "view": record}
 
     def _m_views_open(self, args: dict[str, Any]) -> dict[str, Any]:
-        return self._open_or_push(args)
+        return self._open_or_push(args, push=False)
 
     def _m_views_push(self, args: dict[str, Any]) -> dict[str, Any]:
-        return self._open_or_push(args)
+        return self._open_or_push(args, push=True)
 
     def _m_views_update(self, args: dict[str, Any]) -> dict[str, Any]:
         view_id, external_id = str_arg(args, "view_id"), str_arg(args, "external_id")
@@ -125,6 +137,7 @@ class ViewMethods(SlackState):
             root_view_id=existing.get("root_view_id"),
             previous_view_id=existing.get("previous_view_id"),
         )
+        self.view_errors.pop(target, None)
         return {"ok": True, "view": record}
 
     def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:

@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session
 
 from bot.domain import nudges as rules
 from bot.domain import pipeline as core
+from bot.domain import reminders
 from bot.domain.forms import InterviewInput
 from bot.domain.nudges import NudgeKind
 from bot.domain.preferences import nudge_settings
+from bot.domain.reminders import DoneEffect, Reminder, ReminderStatus, Resolution, SnoozeChoice
 from bot.queries.drafts import draft_for
 from bot.queries.models import ContactNews, NudgeDraft, WrapUp
-from bot.queries.nudges import RESOLUTIONS
 from bot.services.clock import Clock, system_clock
 from bot.services.contacts import preferred_channel, record_reply
 from bot.services.errors import ActionRefused
@@ -34,7 +35,6 @@ from storage.db import Database
 from storage.models import Contact, Interview, Nudge, User
 from storage.repository import Repository, contact_facts
 
-SNOOZE = {"1d": timedelta(days=1), "3d": timedelta(days=3), "1w": timedelta(weeks=1)}
 T = TypeVar("T")
 
 
@@ -118,11 +118,10 @@ class NudgeActions:
         """Why the click can't act on the user's own nudge (None: it can; refused outright when its
         contact is no longer theirs). An out-of-date reminder (the situation it was about no longer
         holds) is closed as obsolete on the way."""
-        if nudge.status != "sent":
-            done = RESOLUTIONS.get(nudge.resolution or nudge.status, "it was already handled.")
-            if nudge.status == "pending" and nudge.resolution == "snoozed":
-                done = "it is snoozed."
-            return f"Nothing changed: {done[0].lower()}{done[1:]}" if done else "Already handled."
+        try:
+            reminders.check_clickable(_reminder(nudge))
+        except reminders.ClickRefused as refusal:
+            return str(refusal)
         if ts is not None and nudge.message_ts != ts:
             return "That message is out of date: the reminder was sent again since. Use the newest one."
         if nudge.contact_id is not None:
@@ -131,15 +130,15 @@ class NudgeActions:
             referrals = _referrals(session, contact)
             keys = rules.plan_contact(contact_facts(contact, referrals), self.clock(), settings).keys
             if nudge.key not in keys:
-                nudge.status, nudge.resolution, nudge.resolved_at = "obsolete", "obsolete", self.clock()
+                _store(nudge, reminders.mark_obsolete(_reminder(nudge), self.clock()))
                 return (
                     "That reminder is out of date: things moved on since it was sent "
                     f"({core.Stage(contact.stage).label.lower()})."
                 )
         return None
 
-    def _resolved(self, click: _Click, how: str, *also: Event) -> Result:
-        click.nudge.status, click.nudge.resolution, click.nudge.resolved_at = "resolved", how, self.clock()
+    def _resolved(self, click: _Click, how: Resolution, *also: Event) -> Result:
+        _store(click.nudge, reminders.resolve(_reminder(click.nudge), how, self.clock()))
         return Result((*click.dm, *also))
 
     # Buttons ---------------------------------------------------------------------------------------
@@ -149,47 +148,47 @@ class NudgeActions:
 
         def work(click: _Click) -> Result:
             repo, user, nudge = click.repo, click.user, click.nudge
-            kind = NudgeKind(nudge.kind)
+            effect = reminders.done_effect(NudgeKind(nudge.kind))
             contact = nudge_contact(repo, user, nudge) if nudge.contact_id else None
             interview = click.session.get(Interview, nudge.interview_id) if nudge.interview_id else None
-            if kind in (NudgeKind.FOLLOW_UP, NudgeKind.PHONE_CALL) and contact is not None:
+            if effect in (DoneEffect.RECORD_ATTEMPT, DoneEffect.RECORD_CALL) and contact is not None:
                 stage = core.Stage(contact.stage)
-                attempts = [
-                    core.Attempt(a.sent_at, core.OutreachChannel(a.channel), core.AttemptOutcome(a.outcome))
-                    for a in contact.attempts
-                ]
+                attempts = contact_facts(contact).attempts
                 pipeline_rules = nudge_settings(user.preferences, user.timezone).pipeline
                 try:
                     new_stage = core.check_request_sent(stage, attempts, pipeline_rules)
                 except core.TransitionError as refusal:
                     raise ActionRefused(str(refusal)) from None
                 channel = (
-                    core.OutreachChannel.PHONE if kind is NudgeKind.PHONE_CALL else preferred_channel(contact)
+                    core.OutreachChannel.PHONE
+                    if effect is DoneEffect.RECORD_CALL
+                    else preferred_channel(contact)
                 )
                 repo.advance(contact, contact.version, new_stage, now)
                 repo.add_attempt(contact, channel, now)
-            elif kind is NudgeKind.THANK_YOU and interview is not None and contact is not None:
+            elif effect is DoneEffect.THANKED and interview is not None and contact is not None:
                 interview.thank_you_at = now
                 _touched(repo, contact, now)
-            elif kind is NudgeKind.THANK_INTRODUCER and interview is not None and contact is not None:
+            elif effect is DoneEffect.INTRODUCER_THANKED and interview is not None and contact is not None:
                 interview.introducer_thanked_at = now
                 _touched(repo, contact, now, counts_as_touch=False)
-            elif kind is NudgeKind.KEEP_IN_TOUCH and contact is not None:
+            elif effect is DoneEffect.TOUCHED and contact is not None:
                 _touched(repo, contact, now)
-            return self._resolved(click, "done")
+            return self._resolved(click, Resolution.DONE)
 
         return self._click(team_id, slack_user, nudge_id, ts, work)
 
     def snooze(self, team_id: str, slack_user: str, nudge_id: int, ts: str | None, choice: str) -> Result:
-        delay = SNOOZE.get(choice)
+        chosen = SnoozeChoice.parse(choice)
 
         def work(click: _Click) -> Result:
-            assert delay is not None
-            click.nudge.status, click.nudge.resolution = "pending", "snoozed"
-            click.nudge.due_at, click.nudge.retry_at = self.clock() + delay, None
+            assert chosen is not None
+            nudge = click.nudge
+            _store(nudge, reminders.snooze(_reminder(nudge), chosen, self.clock(), _latest(click)))
+            nudge.retry_at = None
             return Result(click.dm)
 
-        refused = None if delay else "Choose 1 day, 3 days or 1 week."
+        refused = None if chosen else "Choose 1 day, 3 days or 1 week."
         return self._click(team_id, slack_user, nudge_id, ts, work, refused=refused)
 
     def move_on(self, team_id: str, slack_user: str, nudge_id: int, ts: str | None) -> Result:
@@ -205,7 +204,7 @@ class NudgeActions:
             for attempt in contact.attempts:
                 if attempt.outcome == core.AttemptOutcome.PENDING.value:
                     attempt.outcome, attempt.outcome_at = core.AttemptOutcome.NO_RESPONSE.value, now
-            return self._resolved(click, "moved_on")
+            return self._resolved(click, Resolution.MOVED_ON)
 
         return self._click(team_id, slack_user, nudge_id, ts, work)
 
@@ -216,7 +215,7 @@ class NudgeActions:
             contact = _contact(click)
             record_reply(click.repo, contact, contact.version, answer, now)
             also = (ContactCardOffered(contact.id, ContactNews.REPLIED_YES),) if answer == "yes" else ()
-            return self._resolved(click, f"replied_{answer}", *also)
+            return self._resolved(click, Resolution(f"replied_{answer}"), *also)
 
         return self._click(team_id, slack_user, nudge_id, ts, work)
 
@@ -230,7 +229,7 @@ class NudgeActions:
             interview.status = core.InterviewStatus.MISSED.value
             click.repo.advance(contact, contact.version, stage, now)
             offered = ContactCardOffered(contact.id, ContactNews.INTERVIEW_MISSED)
-            return self._resolved(click, "missed", offered)
+            return self._resolved(click, Resolution.MISSED, offered)
 
         return self._click(team_id, slack_user, nudge_id, ts, work)
 
@@ -280,7 +279,7 @@ class NudgeActions:
             interview.status, interview.done_at = core.InterviewStatus.DONE.value, now
             repo.advance(contact, contact.version, stage, now)
             contact.last_touch_at = now
-            return self._resolved(click, "notes")
+            return self._resolved(click, Resolution.NOTES)
 
         return self._click(team_id, slack_user, nudge_id, None, work)
 
@@ -293,7 +292,9 @@ class NudgeActions:
             interview.starts_at, interview.duration_minutes = data.starts_at, data.duration_minutes
             interview.format, interview.place = data.format.value, data.place
             click.repo.advance(contact, contact.version, core.Stage(contact.stage), now)
-            return self._resolved(click, "rescheduled", InterviewBooked(interview.id, rescheduled=True))
+            return self._resolved(
+                click, Resolution.RESCHEDULED, InterviewBooked(interview.id, rescheduled=True)
+            )
 
         return self._click(team_id, slack_user, nudge_id, None, work)
 
@@ -319,7 +320,7 @@ class NudgeActions:
                     now,
                 )
             click.repo.advance(contact, contact.version, core.Stage(contact.stage), now)
-            return self._resolved(click, "referrals")
+            return self._resolved(click, Resolution.REFERRALS)
 
         return self._click(team_id, slack_user, nudge_id, None, work)
 
@@ -346,3 +347,34 @@ def _touched(repo: Repository, contact: Contact, now: datetime, counts_as_touch:
     repo.advance(contact, contact.version, core.Stage(contact.stage), now)
     if counts_as_touch:
         contact.last_touch_at = now
+
+
+def _reminder(nudge: Nudge) -> Reminder:
+    """The domain's view of a logged reminder."""
+    return Reminder(
+        NudgeKind(nudge.kind),
+        ReminderStatus(nudge.status),
+        nudge.due_at,
+        Resolution(nudge.resolution) if nudge.resolution else None,
+        nudge.resolved_at,
+    )
+
+
+def _store(nudge: Nudge, reminder: Reminder) -> None:
+    nudge.status = reminder.status.value
+    nudge.resolution = reminder.resolution.value if reminder.resolution else None
+    nudge.due_at, nudge.resolved_at = reminder.due_at, reminder.resolved_at
+
+
+def _latest(click: _Click) -> datetime | None:
+    """How late a snoozed reminder may come back: a thank-you never past its 48 hours."""
+    nudge = click.nudge
+    if NudgeKind(nudge.kind) is not NudgeKind.THANK_YOU or nudge.interview_id is None:
+        return None
+    interview = click.session.get(Interview, nudge.interview_id)
+    if interview is None:
+        return None
+    ended = interview.starts_at + timedelta(minutes=interview.duration_minutes)
+    finished = max(ended, interview.done_at) if interview.done_at else ended
+    within = nudge_settings(click.user.preferences, click.user.timezone).pipeline.thank_you_within
+    return finished + within
