@@ -342,7 +342,8 @@ def test_a_forged_user_gets_a_400_not_a_page(pages: Pages, demo: DemoServer) -> 
 
 def test_the_mentor_creates_a_cohort_and_sees_the_report(pages: Pages, demo: DemoServer) -> None:
     """A cohort is a channel: the mentor makes #general one, a student joins with the announcement's
-    button after seeing what the mentor will see, and the mentor's report counts them."""
+    button after seeing what the mentor will see, the mentor's report counts them, and on Monday the
+    weekly digest is in the channel."""
     mentor = pages.open(MENTOR.id)
     mentor.get_by_role("navigation", name="Conversations").get_by_role("button", name="# general").click()
     command(mentor, "/infoint cohort create Spring cohort")
@@ -358,3 +359,6 @@ def test_the_mentor_creates_a_cohort_and_sees_the_report(pages: Pages, demo: Dem
     command(mentor, "/infoint cohort report")
     expect(timeline).to_contain_text("Cohort report: Spring cohort")
     expect(timeline).to_contain_text("1 students")
+    # Monday 09:00: the weekly digest in the channel, its chart in the thread.
+    mentor.get_by_role("button", name="Next Monday 09:00").click()
+    expect(timeline).to_contain_text("Spring cohort: the week of")

@@ -20,6 +20,7 @@ from bot.config import Config
 from bot.demo.clock import DemoClock, next_monday_morning
 from bot.demo.door import SlackDoor
 from bot.demo.people import CHANNEL_NAMES, GENERAL, USERS
+from bot.digests import send_due_digests
 from bot.fakeslack import FakeSlack
 from bot.services import Services
 from bot.sweep import Sweeper, SweepReport
@@ -168,10 +169,13 @@ class Demo:
             log.warning("some listeners were still running after %s s", timeout)
 
     def sweep(self) -> SweepReport:
-        """One pass of the production sweep as of the demo's now."""
+        """One pass of the production sweep as of the demo's now, then the cohorts' digests due."""
         with self.lock:
             self.settle()
-            return self.sweeper.run(self.clock())
+            now = self.clock()
+            report = self.sweeper.run(now)
+            send_due_digests(self.db, self.sweeper.client, now)
+            return report
 
     def move_clock(self, move: str) -> ClockMove:
         """Move the clock (``day``, ``week``, ``monday``: see MOVES) and sweep once, as production
