@@ -34,6 +34,7 @@ from bot.domain.cohorts import CohortEvent, CohortStatus, status_after
 from bot.domain.window import MONTHS
 from bot.queries.cohorts import digest_content
 from bot.queries.models import DigestContent
+from bot.sweep import UNREACHABLE
 from storage.cohort_digests import DigestLog, DigestSweep
 from storage.cohort_records import CohortRecords
 from storage.cohorts import CohortStore, schedule_of
@@ -51,10 +52,6 @@ CHANNEL_GONE = {
     "channel_not_found": CohortEvent.APP_REMOVED,
     "is_archived": CohortEvent.CHANNEL_ARCHIVED,
 }
-# Slack's answers that mean a mentor can't get DMs.
-UNREACHABLE = frozenset(
-    {"user_not_found", "user_disabled", "account_inactive", "cannot_dm_bot", "channel_not_found"}
-)
 
 
 @dataclass

@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.cohort_dms import ask_again_message
 from bot.blocks.cohorts import report_message, report_modal, student_modal
-from bot.blocks.kit import esc, notice
+from bot.blocks.kit import esc
 from bot.blocks.modals.cohorts import CELEBRATE, join_modal, note_modal
 from bot.domain.cohort_digest import validate_digest_schedule
 from bot.domain.cohorts import (
@@ -29,7 +29,7 @@ from bot.domain.cohorts import (
 from bot.domain.ids import ActionId, ViewId
 from bot.services import ActionRefused
 from handlers import effects
-from handlers.cohort_effects import send_file, tell
+from handlers.cohort_effects import message_of, send_file, tell
 from handlers.context import services_of, team_of, user_of
 from handlers.effects import Origin
 from handlers.payloads import (
@@ -42,6 +42,7 @@ from handlers.payloads import (
     parse_cohort,
     parse_cohort_page,
     parse_cohort_student,
+    parse_sharing,
     ticked,
 )
 
@@ -100,8 +101,7 @@ def join_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext
     if meta is None:
         ack(response_action="errors", errors={"sharing": OUT_OF_DATE})
         return
-    raw = form_values(view).get("sharing") or SharingLevel.COUNTS.value
-    level = SharingLevel(raw) if raw in (SharingLevel.COUNTS.value, SharingLevel.STAGES.value) else None
+    level = parse_sharing(form_values(view).get("sharing") or SharingLevel.COUNTS.value)
     if level is None:
         ack(response_action="errors", errors={"sharing": "Pick what your mentors may see."})
         return
@@ -125,15 +125,11 @@ def join_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext
 
 
 def ephemeral_answer(origin: Origin, channel: str, text: str) -> None:
+    """An answer only the user sees, in the cohort's channel (else by the usual way)."""
     try:
-        origin.client.chat_postEphemeral(channel=channel, user=origin.user_id, **_text(text))
+        origin.client.chat_postEphemeral(channel=channel, user=origin.user_id, **message_of(text))
     except SlackApiError:
         tell(origin, text)
-
-
-def _text(text: str) -> dict[str, Any]:
-    message = notice(text)
-    return {"text": message["text"], "blocks": message["blocks"]}
 
 
 # The report --------------------------------------------------------------------------------------------

@@ -19,23 +19,18 @@ from bot.blocks.cohorts import announcement, closed_message
 from bot.blocks.kit import notice
 from bot.services.cohort_reads import CohortFile
 from bot.services.events import CohortAnnounced, CohortClosed, StudentNudged
+from bot.sweep import UNREACHABLE
 
 if TYPE_CHECKING:
     from handlers.effects import Origin
 
 log = logging.getLogger(__name__)
 
-# Slack's answers that mean a user can't get our DMs.
-UNREACHABLE = frozenset(
-    {
-        "user_not_found",
-        "user_disabled",
-        "account_inactive",
-        "cannot_dm_bot",
-        "channel_not_found",
-        "is_archived",
-    }
-)
+
+def message_of(text: str) -> dict[str, Any]:
+    """A short notice (safe mrkdwn) as a message to post: its text and blocks."""
+    message = notice(text)
+    return {"text": message["text"], "blocks": message["blocks"]}
 
 
 def tell(origin: Origin, text: str) -> None:
@@ -44,9 +39,7 @@ def tell(origin: Origin, text: str) -> None:
         origin.respond(notice(text))
         return
     try:
-        origin.client.chat_postMessage(
-            channel=origin.user_id, **{k: v for k, v in notice(text).items() if k in ("text", "blocks")}
-        )
+        origin.client.chat_postMessage(channel=origin.user_id, **message_of(text))
     except SlackApiError as error:
         log.warning("could not answer %s: %s", origin.user_id, error.response.get("error"))
 

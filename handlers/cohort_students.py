@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.cohorts import looks_message, me_message
 from bot.blocks.modals.cohorts import CELEBRATE, placement_modal, sharing_modal
-from bot.domain.cohorts import CohortAction, MemberState, ShareKind, SharingLevel, validate_placement
+from bot.domain.cohorts import CohortAction, MemberState, ShareKind, validate_placement
 from bot.domain.ids import ActionId, ViewId
 from bot.domain.window import zone
 from bot.services import ActionRefused
@@ -27,6 +27,8 @@ from handlers.payloads import (
     parse_cohort,
     parse_cohort_choice,
     parse_id,
+    parse_share_item,
+    parse_sharing,
     ticked,
 )
 
@@ -124,17 +126,11 @@ def sharing_clicked(
     )
 
 
-def _item(raw: str) -> tuple[ShareKind, int] | None:
-    kind, _, item = raw.partition(":")
-    found = parse_id(item)
-    return (ShareKind(kind), found) if kind in ("contact", "interview") and found is not None else None
-
-
 def sharing_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     meta = cohort_metadata(view.get("private_metadata"))
     values = form_values(view)
-    raw = values.get("sharing") or ""
-    if meta is None or raw not in (SharingLevel.COUNTS.value, SharingLevel.STAGES.value):
+    level = parse_sharing(values.get("sharing"))
+    if meta is None or level is None:
         ack(response_action="errors", errors={"sharing": OUT_OF_DATE})
         return
     share = [
@@ -145,13 +141,13 @@ def sharing_submitted(ack: Ack, view: dict, client: WebClient, context: BoltCont
     services, team, user = services_of(context), team_of(context), user_of(context)
     try:
         shared = services.cohort_reads.share_choices(team, user, meta.cohort_id).shared
-        kept = {found for raw_item in ticked(view, "keep") if (found := _item(raw_item)) is not None}
+        kept = {found for raw in ticked(view, "keep") if (found := parse_share_item(raw)) is not None}
         dropped = [(i.kind, i.item_id) for i in shared[:10] if (i.kind, i.item_id) not in kept]
         result = services.cohorts.save_sharing(
             team,
             user,
             meta.cohort_id,
-            SharingLevel(raw),
+            level,
             CELEBRATE in ticked(view, "celebrate"),
             share,
             dropped,

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.domain.cohorts import ShareKind, SharingLevel
+
 # What a listener answers when a payload doesn't parse (forged, garbled, or from an older version).
 BAD_CONTACT_BUTTON = "That button doesn't carry a contact I can read. Open your list with `/infoint list`."
 BAD_CONTACT = "That button doesn't carry a contact I can read."
@@ -171,6 +173,20 @@ def parse_cohort_choice(raw: str | None, choices: frozenset[str]) -> CohortRef |
     """``"<cohort id>:<choice>"``, the choice one of ``choices``."""
     pair = _cohort_pair(raw)
     return CohortRef(pair[0], choice=pair[1]) if pair and pair[1] in choices else None
+
+
+def parse_sharing(raw: str | None) -> SharingLevel | None:
+    """A whole cohort's sharing level as a form sends it: counts or stages (items go one by one)."""
+    return SharingLevel(raw) if raw in (SharingLevel.COUNTS.value, SharingLevel.STAGES.value) else None
+
+
+def parse_share_item(raw: str | None) -> tuple[ShareKind, int] | None:
+    """A shared item as the sharing form lists it: ``"contact:<id>"`` or ``"interview:<id>"``."""
+    if not isinstance(raw, str):
+        return None
+    kind, _, item = raw.partition(":")
+    found = parse_id(item)
+    return (ShareKind(kind), found) if kind in ("contact", "interview") and found is not None else None
 
 
 @dataclass(frozen=True)

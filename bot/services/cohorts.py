@@ -132,7 +132,7 @@ class CohortService:
             except ChannelTaken:
                 raise ActionRefused(ALREADY_A_COHORT) from None
             info = info_of(store, cohort)
-        return CohortResult(info, (CohortAnnounced(info.id), HomeStale(slack_user), UserSeen(slack_user)))
+        return CohortResult(info, (CohortAnnounced(info.id), HomeStale(slack_user)))
 
     def add_mentor(self, team_id: str, slack_user: str, where: Where, new_mentor: str) -> CohortResult:
         now = self.clock()
