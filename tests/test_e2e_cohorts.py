@@ -16,6 +16,7 @@ from helpers import STUDENT, T0, RunningApp, buttons, elements, rows, texts
 from bot.domain import pipeline as core
 from bot.domain.cohort_report import REPORT_COLUMNS
 from bot.fakeslack import FakeSlack, validate_message_blocks, validate_view
+from bot.queries.cohorts import REPORT_PAGE
 from storage.cohorts import CohortStore
 from storage.models import CohortMember, CohortNote, CohortShare, CohortView
 from storage.repository import Repository
@@ -137,19 +138,19 @@ def test_report_pages_and_csv_for_500_students(world: CohortWorld, slack: FakeSl
     assert not validate_message_blocks(first["blocks"], first["text"])
     assert len(first["blocks"]) <= 50
     shown = texts(first["blocks"])
-    assert "*500* students" in shown and "page 1 of 25" in shown and "Download CSV" in shown
+    assert "*500* students" in shown and "page 1 of 34" in shown and "Download CSV" in shown
     assert "Secret" not in shown  # counts, not contacts
     # Who needs attention first: the 450 who never reached out are flagged, before the others.
     assert "No outreach for 7 days" in shown
     nav = buttons(first)
     assert set(nav) == {"cohort_next", "cohort_csv"}
     opens = [b["accessory"]["action_id"] for b in first["blocks"] if "accessory" in b]
-    assert opens == ["cohort_student"] * 20
+    assert opens == ["cohort_student"] * REPORT_PAGE
 
     # Next: page 2 replaces page 1, inside the limits again; Previous is there now.
     world.click("cohort_next", nav["cohort_next"])
     page = world.responded()[-1].args
-    assert page["replace_original"] is True and "page 2 of 25" in texts(page["blocks"])
+    assert page["replace_original"] is True and "page 2 of 34" in texts(page["blocks"])
     assert not validate_message_blocks(page["blocks"], page["text"])
     assert [e["value"] for e in page["blocks"][-1]["elements"]] == ["1:1", "1:3", "1"]
 

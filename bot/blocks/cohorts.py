@@ -23,6 +23,7 @@ from bot.blocks.kit import (
     button,
     clip,
     esc,
+    fit_lines,
     md,
     plain,
     slack_date,
@@ -31,7 +32,6 @@ from bot.domain.cohort_report import ReportRow
 from bot.domain.cohort_weekly import Direction, Measure, Progress
 from bot.domain.cohorts import MemberState, ShareKind
 from bot.domain.ids import ActionId
-from bot.domain.pipeline import Stage
 from bot.queries.models import (
     CohortInfo,
     CohortReport,
@@ -103,27 +103,27 @@ def closed_message(info: CohortInfo, by: str) -> dict[str, Any]:
 
 def _state(row: ReportRow) -> str:
     if row.state is MemberState.PLACED and row.placement is not None:
-        return f"🎓 Placed: {esc(clip(row.placement.what, 120))} ({row.placement.on.isoformat()})"
+        return f"🎓 Placed: {clip(esc(row.placement.what), 100)} ({row.placement.on.isoformat()})"
     return STATE_MARKS[row.state]
 
 
 def row_text(row: ReportRow, who: str | None = None) -> str:
-    """One student's row: counts and dates, their state and flags; never a contact."""
+    """One student's row: counts and dates, their state and flags; never a contact. At most ~650
+    characters, so a page of rows stays inside Slack's text budget for a message."""
     flags = " · ".join(f"🚩 {f.label}" for f in row.flags)
     if not flags and row.state is MemberState.ACTIVE:
         flags = "✅ On track"
     head = f"*{who or f'<@{row.slack_user_id}>'}* · {_state(row)}" + (f" · {flags}" if flags else "")
     counts = (
-        f"Contacts {row.contacts} · Requests {row.requests_this_week} this week, {row.requests} in all · "
-        f"Replies {row.replies} · Interviews {row.interviews} · "
-        f"Thank-yous within 48 h {row.thank_yous_on_time} · "
-        f"Referrals asked {row.referrals_asked}, received {row.referrals_received}"
+        f"Contacts {row.contacts} · requests {row.requests_this_week} this week, {row.requests} in all · "
+        f"replies {row.replies} · interviews {row.interviews} · thanked within 48 h "
+        f"{row.thank_yous_on_time} · referrals asked {row.referrals_asked}, received {row.referrals_received}"
     )
     last = row.last_activity_at
     seen = f"Last activity: {slack_date(last, '{date_short_pretty}')}" if last else "No activity yet"
     lines = [head, counts, seen]
     if row.stages is not None:
-        stages = " · ".join(f"{Stage(s).label} {n}" for s, n in sorted(row.stages.items()) if n)
+        stages = " · ".join(f"{s.replace('_', ' ')} {n}" for s, n in sorted(row.stages.items()) if n)
         lines.append(f"Stages: {stages or 'none yet'}")
     return "\n".join(lines)
 
@@ -287,12 +287,11 @@ def looks_message(info: CohortInfo, looks: Sequence[Look]) -> dict[str, Any]:
     }
     lines = [
         f"• <@{look.viewer}> saw {what.get(look.what, esc(look.what))} ({slack_date(look.at)})"
-        for look in looks[:60]
+        for look in looks
     ]
-    body = "\n".join(lines) if lines else "Nobody has looked yet."
-    more = f"\n…and {len(looks) - 60} earlier." if len(looks) > 60 else ""
-    text = f"*Who looked at your numbers in {name_of(info)}*, newest first:\n{body}{more}"
-    return ephemeral("Who looked", [SectionBlock(text=md(text))])
+    head = SectionBlock(text=md(f"*Who looked at your numbers in {name_of(info)}*, newest first:"))
+    body = fit_lines(lines, MAX_MESSAGE_BLOCKS - 1, more="…and {n} earlier.") if lines else []
+    return ephemeral("Who looked", [head, *(body or [SectionBlock(text=md("Nobody has looked yet."))])])
 
 
 # The App Home -------------------------------------------------------------------------------------------

@@ -69,9 +69,9 @@ from storage.db import Database
 from storage.models import Cohort, Contact, Interview, Note, User
 from storage.repository import Repository
 
-REPORT_PAGE = 20
-"""Students per page of the report: 20 rows and their buttons stay well inside 50 blocks and
-Slack's text budget for a message."""
+REPORT_PAGE = 15
+"""Students per page of the report: 15 rows and their buttons stay inside 50 blocks and, however
+long their rows (every flag, a placement, stages), Slack's text budget for a message."""
 HOME_ROWS = 8
 """The report's top rows on a mentor's App Home, per cohort."""
 CHOICES = 100
