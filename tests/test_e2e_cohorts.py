@@ -363,11 +363,9 @@ def test_a_student_cannot_add_mentors(world: CohortWorld) -> None:
     assert "Only this cohort's mentors" in world.answer(f"mentor <@{OTHER}|other>", STUDENT)["text"]
     assert "now co-mentors" in world.answer(f"mentor <@{OTHER}|other>")["text"]
     assert "student in this cohort" in world.answer(f"mentor <@{STUDENT}>")["text"]
+    cohort = world.cohort()
     with world.app.services.db.session() as session:
-        assert [m.slack_user_id for m in CohortStore(session, "T0001").mentors(world.cohort())] == [
-            MENTOR,
-            OTHER,
-        ]
+        assert [m.slack_user_id for m in CohortStore(session, "T0001").mentors(cohort)] == [MENTOR, OTHER]
 
 
 def test_a_student_cannot_see_another_students_row(world: CohortWorld) -> None:
@@ -501,3 +499,26 @@ def test_leaving(world: CohortWorld) -> None:
         assert student is not None
         left = store.membership(cohort, student, current=False)
         assert left is not None and left.left_at is not None
+
+
+def test_a_co_mentor_picked_in_the_user_picker(world: CohortWorld) -> None:
+    world.create()
+    world.join(STUDENT)
+    before = len(world.slack.calls_to("views.open"))
+    world.command("mentor")  # "@name" typed as plain text arrives without an id: the picker opens
+    view = world.slack.wait_for("views.open", before + 1)[-1].args["view"]
+    assert not validate_view(view)
+    picked = {"mentor": {"mentor": {"type": "users_select", "selected_user": STUDENT}}}
+    refused = world.submit("cohort_mentor", picked, view, MENTOR)
+    assert "student in this cohort" in refused.json()["errors"]["mentor"]
+    picked["mentor"]["mentor"]["selected_user"] = OTHER
+    assert (
+        "Only this cohort's mentors"
+        in world.submit("cohort_mentor", picked, view, STUDENT).json()["errors"]["mentor"]
+    )
+    world.submit("cohort_mentor", picked, view, MENTOR)
+    cohort = world.cohort()
+    with world.app.services.db.session() as session:
+        assert [m.slack_user_id for m in CohortStore(session, "T0001").mentors(cohort)] == [MENTOR, OTHER]
+    # The co-mentor sees the report; they are no student of it.
+    assert "*1* students" in texts(world.answer("report", OTHER)["blocks"])
