@@ -63,7 +63,6 @@ from seed import (  # noqa: E402
     seed,
 )
 from seed_cohort import CohortSpec, seed_cohort  # noqa: E402
-from sqlalchemy import update  # noqa: E402
 
 from bot.blocks.chart import digest_chart  # noqa: E402
 from bot.blocks.cohort_digest import digest_message, digest_thread  # noqa: E402
@@ -152,12 +151,16 @@ class Steps:
         return len(self._time("plan_cohorts", lambda: plan_cohorts(session, student, self.now)))
 
     def plan_posted(self, session: Any) -> int:
-        """The same, once the week's digest went out with the medians (the usual Monday path)."""
-        session.execute(
-            update(CohortDigest)
-            .where(CohortDigest.team_id == self.team_id, CohortDigest.status == "sent")
-            .values(totals={"medians": {"requests": 2.0, "interviews": 0.0}})
-        )
+        """The same, once this week's digest went out with the medians (the usual Monday path)."""
+        _, cohort, _ = self._open(session)
+        slot, _ = digest_slots(self.now, schedule_of(cohort))
+        session.add(
+            CohortDigest(
+                team_id=self.team_id, cohort_id=cohort.id, week=slot.week, due_at=slot.due_at, status="sent",
+                delivery_attempts=1, totals={"medians": {"requests": 2.0, "interviews": 0.0}}, created_at=self.now,
+            )
+        )  # fmt: skip
+        session.flush()
         return self.plan(session)
 
     def export(self, session: Any) -> int:
