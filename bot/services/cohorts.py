@@ -4,7 +4,8 @@ channel itself does (the app removed, the channel archived).
 
 Who may do what is the domain's call (``check_allowed``), asked in the cohort being acted on with the
 user's role in it: a student of cohort A has no role in cohort B, another workspace finds no cohort.
-A refusal is :class:`ActionRefused` in the user's words; nothing is changed.
+A refusal is :class:`ActionRefused` in the user's words (plain text: the handlers escape it);
+nothing is changed.
 """
 
 from __future__ import annotations
@@ -145,11 +146,11 @@ class CohortService:
             role = store.role_of(cohort, added)
             if role is Role.STUDENT:
                 raise ActionRefused(
-                    f"<@{new_mentor}> is a student in this cohort: a mentor sees every student's row. "
+                    "They're a student in this cohort, and a mentor sees every student's row. "
                     "They can leave it first."
                 )
             if role is Role.MENTOR or not store.add_mentor(cohort, added, now, added_by=user):
-                raise ActionRefused(f"<@{new_mentor}> already mentors this cohort.")
+                raise ActionRefused("They already mentor this cohort.")
             info = info_of(store, cohort)
         return CohortResult(info, (HomeStale(new_mentor), UserSeen(new_mentor)))
 
@@ -308,9 +309,7 @@ class CohortService:
             allowed(store, cohort, mentor, CohortAction.NUDGE)
             target = student_in(store, cohort, student)
             if target.unreachable_since is not None:
-                raise ActionRefused(
-                    f"Slack says <@{student}> can't get messages any more, so I sent nothing."
-                )
+                raise ActionRefused("Slack says they can't get messages any more, so I sent nothing.")
             tz = cohort_zone(cohort)
             info = info_of(store, cohort)
             earlier = records.nudges_on(cohort, target, now.astimezone(tz).date())
