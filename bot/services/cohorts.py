@@ -108,6 +108,8 @@ def student_in(store: CohortStore, cohort: Cohort, slack_id: str) -> User:
 
 
 def mentors_stale(info: CohortInfo) -> tuple[Event, ...]:
+    """The mentors' App Homes redrawn (a cohort closed). A student's change does not redraw them: a
+    mentor's Home reads the whole report, and is drawn afresh whenever they open it."""
     return tuple(HomeStale(m) for m in info.mentors)
 
 
@@ -207,7 +209,7 @@ class CohortService:
             allowed(store, cohort, user, CohortAction.JOIN)
             store.join(cohort, user, now, sharing, celebrate)
             info = info_of(store, cohort)
-        return CohortResult(info, (HomeStale(slack_user), UserSeen(slack_user), *mentors_stale(info)))
+        return CohortResult(info, (HomeStale(slack_user), UserSeen(slack_user)))
 
     def leave(self, team_id: str, slack_user: str, where: Where) -> CohortResult:
         now = self.clock()
@@ -225,7 +227,7 @@ class CohortService:
             else:
                 store.leave(cohort, user, now)
             info = info_of(store, cohort)
-        return CohortResult(info, (HomeStale(slack_user), *mentors_stale(info)))
+        return CohortResult(info, (HomeStale(slack_user),))
 
     def set_state(
         self,
@@ -250,7 +252,7 @@ class CohortService:
                 raise ActionRefused(str(refusal)) from None
             store.set_state(cohort, user, state, now, placement)
             info = info_of(store, cohort)
-        return CohortResult(info, (HomeStale(slack_user), *mentors_stale(info)))
+        return CohortResult(info, (HomeStale(slack_user),))
 
     def save_sharing(
         self,
@@ -277,7 +279,7 @@ class CohortService:
                 if not records.share(cohort, user, kind, item, now):
                     raise ActionRefused("You can only share your own contacts and interviews.")
             info = info_of(store, cohort)
-        return CohortResult(info, mentors_stale(info))
+        return CohortResult(info)
 
     # Mentors on one student --------------------------------------------------------------------------
 
