@@ -24,10 +24,9 @@ from bot.queries.models import (
     StudentDetail,
 )
 from bot.services.clock import Clock, system_clock
-from bot.services.cohorts import Where, allowed, locate, student_in
+from bot.services.cohorts import Where, acting, student_in
 from bot.services.errors import ActionRefused
 from storage.cohort_records import CohortRecords
-from storage.cohorts import CohortStore
 from storage.db import Database
 from storage.repository import Repository
 
@@ -50,50 +49,34 @@ class CohortReads:
 
     def report(self, team_id: str, slack_user: str, where: Where, page: int = 1) -> CohortReport:
         now = self.clock()
-        with self.db.session() as session:
-            store = CohortStore(session, team_id)
-            cohort = locate(store, where)
-            viewer = Repository(session, team_id).get_or_create_user(slack_user, now)
-            allowed(store, cohort, viewer, CohortAction.REPORT)
-            CohortRecords(session, team_id).record_view(cohort, viewer, "report", now)
-            return read.report_of(store, cohort, now, page)
+        with acting(self.db, team_id, slack_user, where, CohortAction.REPORT, now) as act:
+            act.records.record_view(act.cohort, act.user, "report", now)
+            return read.report_of(act.store, act.cohort, now, page)
 
     def report_file(self, team_id: str, slack_user: str, where: Where) -> CohortFile:
         """The whole report as a CSV file (dates in the mentor's timezone)."""
         now = self.clock()
-        with self.db.session() as session:
-            store = CohortStore(session, team_id)
-            cohort = locate(store, where)
-            viewer = Repository(session, team_id).get_or_create_user(slack_user, now)
-            allowed(store, cohort, viewer, CohortAction.REPORT)
-            CohortRecords(session, team_id).record_view(cohort, viewer, "report_csv", now)
-            content = read.report_file(store, cohort, now, zone(viewer.timezone))
-            info = read.info_of(store, cohort)
+        with acting(self.db, team_id, slack_user, where, CohortAction.REPORT, now) as act:
+            act.records.record_view(act.cohort, act.user, "report_csv", now)
+            content = read.report_file(act.store, act.cohort, now, zone(act.user.timezone))
+            info = read.info_of(act.store, act.cohort)
         return CohortFile(info, f"cohort-{info.channel_id}-report-{now:%Y-%m-%d}.csv", content)
 
     def export(self, team_id: str, slack_user: str, where: Where) -> CohortFile:
         """Counts per student per week (also once the cohort is closed: the counts it keeps)."""
         now = self.clock()
-        with self.db.session() as session:
-            store = CohortStore(session, team_id)
-            cohort = locate(store, where)
-            viewer = Repository(session, team_id).get_or_create_user(slack_user, now)
-            allowed(store, cohort, viewer, CohortAction.EXPORT)
-            CohortRecords(session, team_id).record_view(cohort, viewer, "export", now)
-            content = read.export_file(store, cohort, now)
-            info = read.info_of(store, cohort)
+        with acting(self.db, team_id, slack_user, where, CohortAction.EXPORT, now) as act:
+            act.records.record_view(act.cohort, act.user, "export", now)
+            content = read.export_file(act.store, act.cohort, now)
+            info = read.info_of(act.store, act.cohort)
         return CohortFile(info, f"cohort-{info.channel_id}-weekly-{now:%Y-%m-%d}.csv", content)
 
     def student(self, team_id: str, slack_user: str, cohort_id: int, student: str) -> StudentDetail:
         now = self.clock()
-        with self.db.session() as session:
-            store = CohortStore(session, team_id)
-            cohort = locate(store, cohort_id)
-            viewer = Repository(session, team_id).get_or_create_user(slack_user, now)
-            allowed(store, cohort, viewer, CohortAction.SEE_STUDENT)
-            target = student_in(store, cohort, student)
-            CohortRecords(session, team_id).record_view(cohort, viewer, "student", now, target)
-            detail = read.student_detail(session, team_id, cohort, target, now)
+        with acting(self.db, team_id, slack_user, cohort_id, CohortAction.SEE_STUDENT, now) as act:
+            target = student_in(act.store, act.cohort, student)
+            act.records.record_view(act.cohort, act.user, "student", now, target)
+            detail = read.student_detail(act.session, team_id, act.cohort, target, now)
             if detail is None:
                 raise ActionRefused(NOT_IN_IT)
             return detail
@@ -115,56 +98,31 @@ class CohortReads:
 
     def me(self, team_id: str, slack_user: str, where: Where) -> MyCohortRow:
         now = self.clock()
-        with self.db.session() as session:
-            store = CohortStore(session, team_id)
-            cohort = locate(store, where)
-            user = Repository(session, team_id).get_or_create_user(slack_user, now)
-            allowed(store, cohort, user, CohortAction.OWN_ROW)
-            mine = read.my_row(session, team_id, cohort, user, now)
+        with acting(self.db, team_id, slack_user, where, CohortAction.OWN_ROW, now) as act:
+            mine = read.my_row(act.session, team_id, act.cohort, act.user, now)
             if mine is None:
                 raise ActionRefused(NOT_IN_IT)
             return mine
 
     def who_looked(self, team_id: str, slack_user: str, where: Where) -> tuple[CohortInfo, tuple[Look, ...]]:
         now = self.clock()
-        with self.db.session() as session:
-            store = CohortStore(session, team_id)
-            cohort = locate(store, where)
-            user = Repository(session, team_id).get_or_create_user(slack_user, now)
-            allowed(store, cohort, user, CohortAction.OWN_ROW)
-            return read.info_of(store, cohort), read.looks_at(CohortRecords(session, team_id), cohort, user)
+        with acting(self.db, team_id, slack_user, where, CohortAction.OWN_ROW, now) as act:
+            return read.info_of(act.store, act.cohort), read.looks_at(act.records, act.cohort, act.user)
 
     def share_choices(self, team_id: str, slack_user: str, where: Where) -> ShareChoices:
         now = self.clock()
-        with self.db.session() as session:
-            store = CohortStore(session, team_id)
-            cohort = locate(store, where)
-            user = Repository(session, team_id).get_or_create_user(slack_user, now)
-            allowed(store, cohort, user, CohortAction.OWN_ROW)
-            choices = read.share_choices(session, team_id, cohort, user)
+        with acting(self.db, team_id, slack_user, where, CohortAction.OWN_ROW, now) as act:
+            choices = read.share_choices(act.session, team_id, act.cohort, act.user)
             if choices is None:
                 raise ActionRefused(NOT_IN_IT)
             return choices
 
     def join_preview(self, team_id: str, slack_user: str, where: Where) -> JoinPreview:
         """What the student will share, before they confirm (refused if they may not join)."""
-        now = self.clock()
-        with self.db.session() as session:
-            store = CohortStore(session, team_id)
-            cohort = locate(store, where)
-            allowed(
-                store,
-                cohort,
-                Repository(session, team_id).get_or_create_user(slack_user, now),
-                CohortAction.JOIN,
-            )
-            return read.join_preview(store, cohort)
+        with acting(self.db, team_id, slack_user, where, CohortAction.JOIN, self.clock()) as act:
+            return read.join_preview(act.store, act.cohort)
 
     def info(self, team_id: str, slack_user: str, where: Where, action: CohortAction) -> CohortInfo:
         """The cohort, once ``action`` is allowed to the user (a modal about to open)."""
-        now = self.clock()
-        with self.db.session() as session:
-            store = CohortStore(session, team_id)
-            cohort = locate(store, where)
-            allowed(store, cohort, Repository(session, team_id).get_or_create_user(slack_user, now), action)
-            return read.info_of(store, cohort)
+        with acting(self.db, team_id, slack_user, where, action, self.clock()) as act:
+            return read.info_of(act.store, act.cohort)

@@ -10,7 +10,8 @@ nothing is changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -107,6 +108,32 @@ def student_in(store: CohortStore, cohort: Cohort, slack_id: str) -> User:
     return found
 
 
+@dataclass(frozen=True)
+class Acting:
+    """One user acting on one cohort, inside one unit of work, once the domain allowed it."""
+
+    session: Session
+    store: CohortStore
+    records: CohortRecords
+    cohort: Cohort
+    user: User
+    role: Role | None
+
+
+@contextmanager
+def acting(
+    db: Database, team_id: str, slack_user: str, where: Where, action: CohortAction, now: datetime
+) -> Iterator[Acting]:
+    """The unit of work of ``slack_user`` doing ``action`` in the cohort ``where`` (refused with
+    ActionRefused when the cohort isn't there or the domain says no); committed when the block ends."""
+    with db.session() as session:
+        store = CohortStore(session, team_id)
+        cohort = locate(store, where)
+        user = Repository(session, team_id).get_or_create_user(slack_user, now)
+        role = allowed(store, cohort, user, action)
+        yield Acting(session, store, CohortRecords(session, team_id), cohort, user, role)
+
+
 def mentors_stale(info: CohortInfo) -> tuple[Event, ...]:
     """The mentors' App Homes redrawn (a cohort closed). A student's change does not redraw them: a
     mentor's Home reads the whole report, and is drawn afresh whenever they open it."""
@@ -139,45 +166,35 @@ class CohortService:
 
     def add_mentor(self, team_id: str, slack_user: str, where: Where, new_mentor: str) -> CohortResult:
         now = self.clock()
-        with self.db.session() as session:
-            store = CohortStore(session, team_id)
-            cohort = locate(store, where)
-            user = self._user(session, team_id, slack_user, now)
-            allowed(store, cohort, user, CohortAction.ADD_MENTOR)
-            added = self._user(session, team_id, new_mentor, now)
-            role = store.role_of(cohort, added)
+        with acting(self.db, team_id, slack_user, where, CohortAction.ADD_MENTOR, now) as act:
+            added = self._user(act.session, team_id, new_mentor, now)
+            role = act.store.role_of(act.cohort, added)
             if role is Role.STUDENT:
                 raise ActionRefused(
                     "They're a student in this cohort, and a mentor sees every student's row. "
                     "They can leave it first."
                 )
-            if role is Role.MENTOR or not store.add_mentor(cohort, added, now, added_by=user):
+            if role is Role.MENTOR or not act.store.add_mentor(act.cohort, added, now, added_by=act.user):
                 raise ActionRefused("They already mentor this cohort.")
-            info = info_of(store, cohort)
+            info = info_of(act.store, act.cohort)
         return CohortResult(info, (HomeStale(new_mentor), UserSeen(new_mentor)))
 
     def save_settings(
         self, team_id: str, slack_user: str, cohort_id: int, targets: CohortTargets, schedule: DigestSchedule
     ) -> CohortResult:
         now = self.clock()
-        with self.db.session() as session:
-            store = CohortStore(session, team_id)
-            cohort = locate(store, cohort_id)
-            allowed(store, cohort, self._user(session, team_id, slack_user, now), CohortAction.SETTINGS)
-            store.set_targets(cohort, targets)
-            store.set_schedule(cohort, schedule, now)
-            info = info_of(store, cohort)
+        with acting(self.db, team_id, slack_user, cohort_id, CohortAction.SETTINGS, now) as act:
+            act.store.set_targets(act.cohort, targets)
+            act.store.set_schedule(act.cohort, schedule, now)
+            info = info_of(act.store, act.cohort)
         return CohortResult(info)
 
     def close(self, team_id: str, slack_user: str, where: Where) -> CohortResult:
         """The digest stops; students keep their own records; the cohort keeps only counts."""
         now = self.clock()
-        with self.db.session() as session:
-            store = CohortStore(session, team_id)
-            cohort = locate(store, where)
-            allowed(store, cohort, self._user(session, team_id, slack_user, now), CohortAction.CLOSE)
-            store.close(cohort, now)
-            info = info_of(store, cohort)
+        with acting(self.db, team_id, slack_user, where, CohortAction.CLOSE, now) as act:
+            act.store.close(act.cohort, now)
+            info = info_of(act.store, act.cohort)
         return CohortResult(info, (CohortClosed(info.id), *mentors_stale(info)))
 
     def channel_changed(self, team_id: str, channel_id: str, event: CohortEvent) -> CohortInfo | None:
@@ -202,31 +219,23 @@ class CohortService:
         self, team_id: str, slack_user: str, cohort_id: int, sharing: SharingLevel, celebrate: bool
     ) -> CohortResult:
         now = self.clock()
-        with self.db.session() as session:
-            store = CohortStore(session, team_id)
-            cohort = locate(store, cohort_id)
-            user = self._user(session, team_id, slack_user, now)
-            allowed(store, cohort, user, CohortAction.JOIN)
-            store.join(cohort, user, now, sharing, celebrate)
-            info = info_of(store, cohort)
+        with acting(self.db, team_id, slack_user, cohort_id, CohortAction.JOIN, now) as act:
+            act.store.join(act.cohort, act.user, now, sharing, celebrate)
+            info = info_of(act.store, act.cohort)
         return CohortResult(info, (HomeStale(slack_user), UserSeen(slack_user)))
 
     def leave(self, team_id: str, slack_user: str, where: Where) -> CohortResult:
         now = self.clock()
-        with self.db.session() as session:
-            store = CohortStore(session, team_id)
-            cohort = locate(store, where)
-            user = self._user(session, team_id, slack_user, now)
-            role = allowed(store, cohort, user, CohortAction.LEAVE)
-            if role is Role.MENTOR:
+        with acting(self.db, team_id, slack_user, where, CohortAction.LEAVE, now) as act:
+            if act.role is Role.MENTOR:
                 try:
-                    check_mentor_leaves(len(store.mentors(cohort)))
+                    check_mentor_leaves(len(act.store.mentors(act.cohort)))
                 except CohortRefused as refusal:
                     raise ActionRefused(str(refusal)) from None
-                store.remove_mentor(cohort, user)
+                act.store.remove_mentor(act.cohort, act.user)
             else:
-                store.leave(cohort, user, now)
-            info = info_of(store, cohort)
+                act.store.leave(act.cohort, act.user, now)
+            info = info_of(act.store, act.cohort)
         return CohortResult(info, (HomeStale(slack_user),))
 
     def set_state(
@@ -239,19 +248,15 @@ class CohortService:
     ) -> CohortResult:
         """Active, paused (a holiday, exams) or placed (the job, when, optionally the contact)."""
         now = self.clock()
-        with self.db.session() as session:
-            store = CohortStore(session, team_id)
-            cohort = locate(store, where)
-            user = self._user(session, team_id, slack_user, now)
-            allowed(store, cohort, user, CohortAction.OWN_ROW)
-            member = store.member(cohort, user)
+        with acting(self.db, team_id, slack_user, where, CohortAction.OWN_ROW, now) as act:
+            member = act.store.member(act.cohort, act.user)
             assert member is not None  # a student: check_allowed saw their role
             try:
                 check_state_change(member.state, state, placement)
             except CohortRefused as refusal:
                 raise ActionRefused(str(refusal)) from None
-            store.set_state(cohort, user, state, now, placement)
-            info = info_of(store, cohort)
+            act.store.set_state(act.cohort, act.user, state, now, placement)
+            info = info_of(act.store, act.cohort)
         return CohortResult(info, (HomeStale(slack_user),))
 
     def save_sharing(
@@ -267,18 +272,14 @@ class CohortService:
         """The sharing ladder: counts or stages for the whole cohort; one contact or one interview's
         takeaways at a time, shared (and unshared) explicitly."""
         now = self.clock()
-        with self.db.session() as session:
-            store, records = CohortStore(session, team_id), CohortRecords(session, team_id)
-            cohort = locate(store, cohort_id)
-            user = self._user(session, team_id, slack_user, now)
-            allowed(store, cohort, user, CohortAction.OWN_ROW)
-            store.set_sharing(cohort, user, level, celebrate)
+        with acting(self.db, team_id, slack_user, cohort_id, CohortAction.OWN_ROW, now) as act:
+            act.store.set_sharing(act.cohort, act.user, level, celebrate)
             for kind, item in unshare:
-                records.unshare(cohort, user, kind, item)
+                act.records.unshare(act.cohort, act.user, kind, item)
             for kind, item in share:
-                if not records.share(cohort, user, kind, item, now):
+                if not act.records.share(act.cohort, act.user, kind, item, now):
                     raise ActionRefused("You can only share your own contacts and interviews.")
-            info = info_of(store, cohort)
+            info = info_of(act.store, act.cohort)
         return CohortResult(info)
 
     # Mentors on one student --------------------------------------------------------------------------
@@ -288,15 +289,10 @@ class CohortService:
     ) -> CohortResult:
         """A mentor's private note: only this cohort's mentors read it."""
         now = self.clock()
-        with self.db.session() as session:
-            store = CohortStore(session, team_id)
-            cohort = locate(store, cohort_id)
-            mentor = self._user(session, team_id, slack_user, now)
-            allowed(store, cohort, mentor, CohortAction.NOTE)
-            CohortRecords(session, team_id).add_note(
-                cohort, student_in(store, cohort, student), mentor, body, now
-            )
-            info = info_of(store, cohort)
+        with acting(self.db, team_id, slack_user, cohort_id, CohortAction.NOTE, now) as act:
+            target = student_in(act.store, act.cohort, student)
+            act.records.add_note(act.cohort, target, act.user, body, now)
+            info = info_of(act.store, act.cohort)
         return CohortResult(info)
 
     def nudge(
@@ -304,20 +300,16 @@ class CohortService:
     ) -> NudgeResult:
         """A friendly DM from the mentor. A second nudge the same day (the cohort's) asks first."""
         now = self.clock()
-        with self.db.session() as session:
-            store, records = CohortStore(session, team_id), CohortRecords(session, team_id)
-            cohort = locate(store, cohort_id)
-            mentor = self._user(session, team_id, slack_user, now)
-            allowed(store, cohort, mentor, CohortAction.NUDGE)
-            target = student_in(store, cohort, student)
+        with acting(self.db, team_id, slack_user, cohort_id, CohortAction.NUDGE, now) as act:
+            target = student_in(act.store, act.cohort, student)
             if target.unreachable_since is not None:
                 raise ActionRefused("Slack says they can't get messages any more, so I sent nothing.")
-            tz = cohort_zone(cohort)
-            info = info_of(store, cohort)
-            earlier = records.nudges_on(cohort, target, now.astimezone(tz).date())
+            tz = cohort_zone(act.cohort)
+            info = info_of(act.store, act.cohort)
+            earlier = act.records.nudges_on(act.cohort, target, now.astimezone(tz).date())
             if not confirmed and ask_before_nudge(earlier, now, tz):
                 return NudgeResult(info, True)
-            records.record_nudge(cohort, mentor, target, now, tz)
+            act.records.record_nudge(act.cohort, act.user, target, now, tz)
         return NudgeResult(info, False, (StudentNudged(info.id, student, slack_user),))
 
     def unreachable(self, team_id: str, slack_user: str, reason: str) -> Result:
