@@ -8,9 +8,35 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import commands, contacts, drafts, home, interviews, lookup, nudges, questions, settings
+from handlers import (
+    cohort_actions,
+    cohort_events,
+    cohort_students,
+    commands,
+    contacts,
+    drafts,
+    home,
+    interviews,
+    lookup,
+    nudges,
+    questions,
+    settings,
+)
 
 
 def register_all(app: App) -> None:
-    for module in (commands, contacts, nudges, interviews, drafts, questions, lookup, settings, home):
+    for module in (
+        commands,
+        contacts,
+        nudges,
+        interviews,
+        drafts,
+        questions,
+        lookup,
+        settings,
+        home,
+        cohort_actions,
+        cohort_students,
+        cohort_events,
+    ):
         module.register(app)

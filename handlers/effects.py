@@ -44,6 +44,7 @@ from bot.services.events import (
     SettingsSaved,
     UserSeen,
 )
+from handlers.cohort_effects import COHORT_EFFECTS
 from handlers.context import services_of, team_of, user_of
 
 log = logging.getLogger(__name__)
@@ -283,12 +284,13 @@ def learn_timezone(origin: Origin, user: str) -> None:
         log.exception("could not learn the timezone of %s", user)
 
 
-def publish_home(origin: Origin, user: str | None = None) -> None:
-    """Publish the App Home of ``user`` (by default, whoever acted)."""
+def publish_home(origin: Origin, user: str | None = None, opened: bool = False) -> None:
+    """Publish the App Home of ``user`` (by default, whoever acted); ``opened``: they are looking."""
     user = user or origin.user_id
     services = origin.services
     counts, due = services.queries.home.dashboard(origin.team_id, user, services.clock())
-    origin.client.views_publish(user_id=user, view=home_view(counts, due))
+    cohorts = services.cohort_reads.home(origin.team_id, user, looking=opened)
+    origin.client.views_publish(user_id=user, view=home_view(counts, due, cohorts))
 
 
 def _home_stale(origin: Origin, event: HomeStale) -> None:
@@ -312,4 +314,5 @@ EFFECTS: dict[type, Callable[[Origin, Any], None]] = {
     GoalSaved: _goal_saved,
     UserSeen: _user_seen,
     HomeStale: _home_stale,
+    **COHORT_EFFECTS,
 }

@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.blocks.cohorts import progress_text
 from bot.blocks.contacts import REPLIES
 from bot.blocks.kit import (
     MAX_MESSAGE_BLOCKS,
@@ -220,6 +221,14 @@ def _weekly_text(summary: WeeklySummary) -> str:
         f"{mark(summary.interviews, summary.interviews_goal)} Interviews: *{summary.interviews}* "
         f"of {summary.interviews_goal}",
     ]
+    for cohort in summary.cohorts:
+        targets = cohort.targets
+        lines.append(
+            f"👥 *{clip(esc(cohort.name), 80)}* asks {targets.requests} requests and "
+            f"{targets.conversations} conversation(s) a week (your own goal: {summary.requests_goal} and "
+            f"{summary.interviews_goal})."
+        )
+        lines += [progress_text(p) for p in cohort.progress]
     if summary.due:
         lines.append("*This week:*")
         lines += [f"• {step_mrkdwn(line)}" for line in summary.due]

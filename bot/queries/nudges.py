@@ -13,6 +13,7 @@ from bot.domain.nudges import NudgeKind
 from bot.domain.preferences import nudge_settings
 from bot.domain.reminders import ReminderStatus, Resolution
 from bot.domain.window import day_label, moment_label, next_opening, week_start, zone
+from bot.queries.cohorts import plan_cohorts
 from bot.queries.contacts import next_target
 from bot.queries.drafts import draft_for
 from bot.queries.lookup import weekly_goal_texts
@@ -123,6 +124,7 @@ def weekly_summary(session: Session, user: User, now: datetime) -> WeeklySummary
         due=tuple(due),
         objective=objective,
         targets_text=targets_text,
+        cohorts=plan_cohorts(session, user, now),
     )
 
 

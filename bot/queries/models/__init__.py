@@ -13,9 +13,46 @@ from enum import StrEnum
 from bot.domain import pipeline as core
 from bot.domain.calendar import CalendarEntry
 from bot.domain.chain import Chain
+from bot.domain.cohort_weekly import Progress
+from bot.domain.cohorts import CohortTargets
 from bot.domain.drafts import Draft
 from bot.domain.nextstep import StepKind
 from bot.domain.nudges import NudgeKind
+
+# The cohort screens' models live in bot/queries/models/cohorts.py; re-exported here.
+from bot.queries.models.cohorts import (
+    CohortInfo as CohortInfo,
+)
+from bot.queries.models.cohorts import (
+    CohortReport as CohortReport,
+)
+from bot.queries.models.cohorts import (
+    DigestContent as DigestContent,
+)
+from bot.queries.models.cohorts import (
+    HomeCohort as HomeCohort,
+)
+from bot.queries.models.cohorts import (
+    JoinPreview as JoinPreview,
+)
+from bot.queries.models.cohorts import (
+    Look as Look,
+)
+from bot.queries.models.cohorts import (
+    MentorNote as MentorNote,
+)
+from bot.queries.models.cohorts import (
+    MyCohortRow as MyCohortRow,
+)
+from bot.queries.models.cohorts import (
+    ShareChoices as ShareChoices,
+)
+from bot.queries.models.cohorts import (
+    SharedItem as SharedItem,
+)
+from bot.queries.models.cohorts import (
+    StudentDetail as StudentDetail,
+)
 
 # Search: at most this many results in one answer.
 FIND_LIMIT = 20
@@ -200,6 +237,16 @@ class PreparedInterview:
 
 
 @dataclass(frozen=True)
+class CohortPlan:
+    """A cohort of the student's in their Monday plan: its targets beside their own goal, and their
+    last week against their own trend and the cohort's median (never a rank)."""
+
+    name: str
+    targets: CohortTargets
+    progress: tuple[Progress, ...]
+
+
+@dataclass(frozen=True)
 class WeeklySummary:
     requests_sent: int
     requests_goal: int
@@ -209,6 +256,7 @@ class WeeklySummary:
     due: tuple[StepLine, ...] = ()
     objective: str = ""
     targets_text: str = ""
+    cohorts: tuple[CohortPlan, ...] = ()
 
 
 @dataclass(frozen=True)
