@@ -155,14 +155,18 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     db = _open_database(config, migrate_sqlite=True)
     try:
         from bot.app import make_client
+        from bot.digests import send_due_digests
         from bot.sweep import Sweeper
 
         client = None if args.dry_run else make_client(config, retry_connection_errors=False)
         report = Sweeper(db, client).run(now, dry_run=args.dry_run)
+        digests = send_due_digests(db, client, now)  # none on a dry run (no client)
     finally:
         db.dispose()
     for line in report.previews:
         print(f"  {line}")
+    if digests.sent or digests.paused or digests.retrying:
+        print(f"  {digests.summary()}")
     print(report.summary())
     return 0
 
@@ -176,10 +180,16 @@ def start_scheduler(
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.triggers.interval import IntervalTrigger
 
+    from bot.digests import send_due_digests
+
     def sweep() -> None:
-        report = sweeper.run(clock() if clock is not None else datetime.now(UTC))
+        now = clock() if clock is not None else datetime.now(UTC)
+        report = sweeper.run(now)
         if report.dms or report.failed or report.retrying:
             log.info(report.summary())
+        digests = send_due_digests(sweeper.db, sweeper.client, now)
+        if digests.sent or digests.paused or digests.retrying:
+            log.info(digests.summary())
 
     scheduler = BackgroundScheduler(timezone=UTC)
     scheduler.add_job(

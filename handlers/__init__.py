@@ -9,6 +9,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers import (
+    cohort_actions,
+    cohort_events,
+    cohort_students,
     commands,
     contact_edits,
     contacts,
@@ -24,7 +27,7 @@ from handlers import (
 
 
 def register_all(app: App) -> None:
-    modules = (
+    for module in (
         commands,
         contacts,
         contact_edits,
@@ -36,6 +39,8 @@ def register_all(app: App) -> None:
         lookup,
         settings,
         home,
-    )
-    for module in modules:
+        cohort_actions,
+        cohort_students,
+        cohort_events,
+    ):
         module.register(app)

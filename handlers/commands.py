@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.help import help_message, unknown_subcommand_message
 from bot.domain.spelling import closest
-from handlers import contacts, insights, interviews, lookup, questions, settings
+from handlers import cohorts, contacts, insights, interviews, lookup, questions, settings
 from handlers.context import Invocation
 
 COMMAND = "/infoint"
@@ -27,6 +27,8 @@ class Subcommand:
     usage: str  # shown in help, e.g. "/infoint find [text]"
     description: str
     run: Callable[[Invocation], None]
+    listed: tuple[tuple[str, str], ...] = ()
+    """What help shows instead of ``usage``/``description`` (a subcommand with subcommands of its own)."""
 
 
 SUBCOMMANDS: tuple[Subcommand, ...] = (
@@ -79,6 +81,13 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "Book an interview with one of your contacts.",
         interviews.schedule_command,
     ),
+    Subcommand(
+        "cohort",
+        "/infoint cohort [create | join | me | report | …]",
+        "Cohorts: a mentor follows students' progress in a channel; students keep their privacy.",
+        cohorts.cohort_command,
+        cohorts.LISTING,
+    ),
 )
 _BY_NAME = {entry.name: entry for entry in SUBCOMMANDS}
 HELP = ("/infoint help", "This message.")
@@ -86,10 +95,13 @@ HELP = ("/infoint help", "This message.")
 
 def listing() -> list[tuple[str, str]]:
     """(usage, description) of every subcommand, help last."""
-    return [*((entry.usage, entry.description) for entry in SUBCOMMANDS), HELP]
+    rows = [row for entry in SUBCOMMANDS for row in entry.listed or ((entry.usage, entry.description),)]
+    return [*rows, HELP]
 
 
-def infoint(ack: Ack, command: dict, client: WebClient, context: BoltContext) -> None:
+def infoint(
+    ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond | None = None
+) -> None:
     """``/infoint <name> <args>``: the subcommand ``name``, or help."""
     text = (command.get("text") or "").strip()
     name, _, args = text.partition(" ")
@@ -110,7 +122,7 @@ def infoint(ack: Ack, command: dict, client: WebClient, context: BoltContext) ->
             args=args.strip(),
             trigger_id=command.get("trigger_id", ""),
             channel_id=command.get("channel_id", ""),
-            response_url=command.get("response_url", ""),
+            respond=respond,
         )
     )
 

@@ -44,7 +44,8 @@ log = logging.getLogger(__name__)
 def log_command(call: Invocation) -> None:
     """``/infoint log``: the log form; once saved, the contact is shown where the command was typed."""
     call.ack()
-    metadata = FormMetadata(response_url=call.response_url)
+    answer = getattr(call.respond, "response_url", None) if call.respond is not None else None
+    metadata = FormMetadata(response_url=answer or "")
     call.client.views_open(trigger_id=call.trigger_id, view=log_contact_modal(metadata.dumps()))
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, BoltRequest, BoltResponse
+from slack_bolt import Ack, BoltContext, BoltRequest, BoltResponse, Respond
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
@@ -106,7 +106,8 @@ class Invocation:
     args: str
     trigger_id: str
     channel_id: str
-    response_url: str = ""
+    respond: Respond | None = None
+    """Answers later through the command's response_url (only the user sees it)."""
 
     @property
     def services(self) -> Services:

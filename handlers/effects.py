@@ -42,6 +42,7 @@ from bot.services.events import (
     UserSeen,
 )
 from handlers import places
+from handlers.cohort_effects import COHORT_EFFECTS
 from handlers.context import services_of, team_of, user_of
 from handlers.origins import Place, in_home, in_modal, parse_place, response_url
 from handlers.payloads import message_location
@@ -313,9 +314,9 @@ def learn_timezone(origin: Origin, user: str) -> None:
         log.exception("could not learn the timezone of %s", user)
 
 
-def publish_home(origin: Origin, user: str | None = None, news: str = "") -> None:
-    """Publish the App Home of ``user`` (by default, whoever acted)."""
-    places.publish_home(origin, user, news)
+def publish_home(origin: Origin, user: str | None = None, news: str = "", opened: bool = False) -> None:
+    """Publish the App Home of ``user`` (by default, whoever acted); ``opened``: they are looking."""
+    places.publish_home(origin, user, news, opened)
 
 
 def _home_stale(origin: Origin, event: HomeStale) -> bool:
@@ -341,4 +342,5 @@ EFFECTS: dict[type, Callable[[Origin, Any], bool | None]] = {
     GoalSaved: _goal_saved,
     UserSeen: _user_seen,
     HomeStale: _home_stale,
+    **COHORT_EFFECTS,
 }

@@ -13,7 +13,7 @@ def app_home_opened(event: dict, client: WebClient, context: BoltContext) -> Non
     if event.get("tab") == "messages":
         origin.services.users.remember_user(origin.team_id, origin.user_id, dm_channel=event.get("channel"))
     else:
-        effects.publish_home(origin)
+        effects.publish_home(origin, opened=True)
     effects.learn_timezone(origin, origin.user_id)
 
 

@@ -26,6 +26,7 @@ BAD_CONTACT_MENU = "That menu doesn't carry a contact I can read. Search again w
 BAD_NUDGE = "That button doesn't carry a reminder I can read."
 BAD_INTERVIEW = "That button doesn't carry an interview I can read."
 OUT_OF_DATE = "This form is out of date. Close it and try again."
+BAD_COHORT = "That button doesn't carry a cohort I can read. Try `/infoint cohort` in the cohort's channel."
 
 # The most digits an id may have: every 18-digit number fits a signed 64-bit integer (SQLite's INTEGER,
 # PostgreSQL's BIGINT), so a forged id never overflows a query.
@@ -313,6 +314,18 @@ def settings_values(view: Mapping[str, Any]) -> dict[str, object]:
     return raw
 
 
+def ticked(view: Mapping[str, Any], block_id: str) -> list[str]:
+    """The values ticked in a modal's checkboxes (or chosen in a multi-select)."""
+    found: list[str] = []
+    for block, element in _elements(view):
+        if block == block_id:
+            chosen = element.get("selected_options") or []
+            found += [
+                o["value"] for o in chosen if isinstance(o, Mapping) and isinstance(o.get("value"), str)
+            ]
+    return found
+
+
 def _elements(view: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
     state = (view.get("state") or {}).get("values") or {}
     return [(block_id, element) for block_id, elements in state.items() for element in elements.values()]
@@ -330,5 +343,7 @@ def _element_value(element: Mapping[str, Any]) -> str | None:
         return element.get("selected_date")
     if kind == "timepicker":
         return element.get("selected_time")
+    if kind == "users_select":
+        return element.get("selected_user")
     value = element.get("value")
     return value if isinstance(value, str) else None

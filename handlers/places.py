@@ -23,12 +23,14 @@ if TYPE_CHECKING:
     from handlers.effects import Origin
 
 
-def publish_home(origin: Origin, user: str | None = None, news: str = "") -> None:
-    """Publish the App Home of ``user`` (by default, whoever acted), with ``news`` (safe mrkdwn) on top."""
+def publish_home(origin: Origin, user: str | None = None, news: str = "", opened: bool = False) -> None:
+    """Publish the App Home of ``user`` (by default, whoever acted), with ``news`` (safe mrkdwn) on top;
+    ``opened``: they are looking (a mentor's looking at a cohort is logged)."""
     user = user or origin.user_id
     services = origin.services
     screen = services.queries.home.screen(origin.team_id, user, services.clock())
-    origin.client.views_publish(user_id=user, view=home_view(screen, news))
+    cohorts = services.cohort_reads.home(origin.team_id, user, looking=opened)
+    origin.client.views_publish(user_id=user, view=home_view(screen, news, cohorts))
 
 
 def _ephemeral(message: dict[str, Any], replace: bool) -> dict[str, Any]:

@@ -8,7 +8,7 @@ members. Only counts, instants and ids come out: no contact's name, company or n
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime, tzinfo
 from itertools import pairwise
 from typing import Any
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.cohort_report import InterviewDone, StudentActivity, WaitingRequest
 from bot.domain.cohort_weekly import WEEK, WeekCounts, week_bounds
+from bot.domain.cohorts import MemberState
 from bot.domain.nudges import InterviewFacts
 from bot.domain.pipeline import AttemptOutcome, InterviewStatus, Stage
 from bot.domain.preferences import nudge_settings
@@ -38,17 +39,24 @@ ASKED = (Resolution.DONE.value, Resolution.REFERRALS.value)
 class CohortActivity:
     """Reads of one cohort of one workspace, inside the caller's unit of work."""
 
-    def __init__(self, session: Session, team_id: str, cohort_id: int) -> None:
+    def __init__(self, session: Session, team_id: str, cohort_id: int, user_id: int | None = None) -> None:
+        """``user_id``: only that member (a student's own row), else every current member."""
         self.session = session
         self.team_id = team_id
         self.cohort_id = cohort_id
+        self.user_id = user_id
 
-    def _members(self) -> Select[Any]:
-        return select(CohortMember.user_id).where(
+    def _current(self) -> tuple[ColumnElement[bool], ...]:
+        only = () if self.user_id is None else (CohortMember.user_id == self.user_id,)
+        return (
             CohortMember.team_id == self.team_id,
             CohortMember.cohort_id == self.cohort_id,
             CohortMember.left_at.is_(None),
+            *only,
         )
+
+    def _members(self) -> Select[Any]:
+        return select(CohortMember.user_id).where(*self._current())
 
     def _contacts(self) -> tuple[ColumnElement[bool], ...]:
         return (Contact.team_id == self.team_id, Contact.owner_id.in_(self._members()))
@@ -60,6 +68,12 @@ class CohortActivity:
     def _nudges(self) -> tuple[ColumnElement[bool], ...]:
         return (Nudge.team_id == self.team_id, Nudge.user_id.in_(self._members()))
 
+    def active_ids(self) -> list[int]:
+        """The current members who are active (not paused, not placed): whom a median is over."""
+        return list(
+            self.session.scalars(self._members().where(CohortMember.state == MemberState.ACTIVE.value))
+        )
+
     # The report's facts ----------------------------------------------------------------------------
 
     def activity(self, now: datetime, tz: tzinfo) -> dict[int, StudentActivity]:
@@ -70,12 +84,7 @@ class CohortActivity:
         for user_id, timezone, prefs, joined_at in self.session.execute(
             select(User.id, User.timezone, User.preferences, CohortMember.joined_at)
             .join(CohortMember, CohortMember.user_id == User.id)
-            .where(
-                User.team_id == self.team_id,
-                CohortMember.team_id == self.team_id,
-                CohortMember.cohort_id == self.cohort_id,
-                CohortMember.left_at.is_(None),
-            )
+            .where(User.team_id == self.team_id, *self._current())
         ):
             window = nudge_settings(prefs, timezone).window
             facts[user_id] = {"joined_at": joined_at, "timezone": timezone, "window": window, "stages": {}}
@@ -274,9 +283,12 @@ class CohortActivity:
 
     # Weekly counts ---------------------------------------------------------------------------------
 
-    def weekly(self, weeks: Sequence[date], tz: tzinfo) -> dict[int, dict[date, WeekCounts]]:
+    def weekly(
+        self, weeks: Sequence[date], tz: tzinfo, only: Collection[str] | None = None
+    ) -> dict[int, dict[date, WeekCounts]]:
         """Counts per member per week (local weeks in ``tz``, consecutive Mondays): five GROUP BY
-        queries whatever the number of students or weeks. Weeks with nothing are left out."""
+        queries whatever the number of students or weeks (``only``: those measures, the others
+        zero). Weeks with nothing are left out."""
         if not weeks:
             return {}
         if any(b - a != WEEK for a, b in pairwise(weeks)):
@@ -308,6 +320,8 @@ class CohortActivity:
             ),
         ]
         for measure, instant, table, conditions in measures:
+            if only is not None and measure not in only:
+                continue
             bucket = case(*((instant < edges[i + 1], i) for i in range(len(weeks))))
             inner = select(Contact.owner_id.label("owner"), bucket.label("week"))
             if table is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -109,6 +109,18 @@ class DigestLog(Scoped):
             .where(CohortDigest.team_id == self.team_id, CohortDigest.cohort_id == cohort.id)
             .order_by(CohortDigest.week)
         ).all()
+
+    def reported(self, cohort: Cohort, week: date) -> dict[str, Any] | None:
+        """The numbers posted by the digest that reported ``week`` (the one of the week after), once
+        it went out."""
+        return self.session.scalar(
+            select(CohortDigest.totals).where(
+                CohortDigest.team_id == self.team_id,
+                CohortDigest.cohort_id == cohort.id,
+                CohortDigest.week == week + timedelta(weeks=1),
+                CohortDigest.status == "sent",
+            )
+        )
 
     def schedule_next_digest(self, cohort: Cohort, at: datetime | None) -> None:
         in_scope(self.team_id, cohort)

@@ -11,7 +11,7 @@ are in ``storage.cohort_records``; the digest's log and claim in ``storage.cohor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 from typing import Any
@@ -363,16 +363,26 @@ class CohortStore(Scoped):
 
     # What students did ---------------------------------------------------------------------------
 
-    def activity_of(self, cohort: Cohort, now: datetime, tz: tzinfo) -> dict[int, StudentActivity]:
-        """Each current student's activity, by user id, in a fixed number of queries. ``tz`` sets
-        the week of "requests this week" (the cohort's)."""
-        return CohortActivity(self.session, self.team_id, cohort.id).activity(now, tz)
+    def activity_of(
+        self, cohort: Cohort, now: datetime, tz: tzinfo, only: User | None = None
+    ) -> dict[int, StudentActivity]:
+        """Each current student's activity (``only``: that one's), by user id, in a fixed number of
+        queries. ``tz`` sets the week of "requests this week" (the cohort's)."""
+        user_id = only.id if only is not None else None
+        return CohortActivity(self.session, self.team_id, cohort.id, user_id).activity(now, tz)
 
     def weekly_counts(
-        self, cohort: Cohort, weeks: Sequence[date], tz: tzinfo
+        self,
+        cohort: Cohort,
+        weeks: Sequence[date],
+        tz: tzinfo,
+        only: User | None = None,
+        measures: Collection[str] | None = None,
     ) -> dict[int, dict[date, WeekCounts]]:
-        """Counts per current student per week (the export, the chart, medians and trends)."""
-        return CohortActivity(self.session, self.team_id, cohort.id).weekly(weeks, tz)
+        """Counts per current student (``only``: that one) per week, of every measure or of
+        ``measures``: the export, the chart, medians and trends."""
+        user_id = only.id if only is not None else None
+        return CohortActivity(self.session, self.team_id, cohort.id, user_id).weekly(weeks, tz, measures)
 
 
 def insert_for(session: Session, model: type[Any]) -> Any:

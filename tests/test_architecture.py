@@ -45,9 +45,12 @@ LAYERS: tuple[tuple[str, Layer], ...] = (
     ),
     (
         "bot.blocks",
-        # Block Kit through slack_sdk's models; calendar files through icalendar.
+        # Block Kit through slack_sdk's models; calendar files through icalendar; the digest's chart
+        # through matplotlib.
         Layer(
-            "Block Kit", ("bot.domain", "bot.queries.models", "bot.blocks"), ("slack_sdk.models", "icalendar")
+            "Block Kit",
+            ("bot.domain", "bot.queries.models", "bot.blocks"),
+            ("slack_sdk.models", "icalendar", "matplotlib"),
         ),
     ),
     ("bot.fakeslack", Layer("fake Slack", ("bot.fakeslack",), ("slack_sdk",))),
@@ -55,6 +58,7 @@ LAYERS: tuple[tuple[str, Layer], ...] = (
     ("bot.cli", ANYTHING),
     ("bot.config", ANYTHING),
     ("bot.sweep", ANYTHING),
+    ("bot.digests", ANYTHING),
     ("bot.demo", ANYTHING),  # `infoint demo`: the app, the fake Slack and the page together
     ("storage", Layer("storage", ("bot.domain", "storage"), None, SLACK)),
     ("handlers", Layer("handlers", None, None, ("storage", "bot.fakeslack"))),

@@ -24,7 +24,26 @@ MANIFEST_PATH = PROJECT_ROOT / "manifest.yml"
 DEFAULT_SCHEMA_PATH = Path(__file__).resolve().parents[2] / "shared" / "slack" / "manifest.schema.1.0.0.json"
 
 # Changing this set is a deliberate act: every added scope makes workspaces re-approve the app.
-EXPECTED_BOT_SCOPES = {"commands", "chat:write", "users:read", "im:history", "files:write"}
+EXPECTED_BOT_SCOPES = {
+    "commands",
+    "chat:write",
+    "users:read",
+    "im:history",
+    "files:write",
+    "channels:read",
+    "groups:read",
+}
+# The channel events that pause and resume a cohort.
+COHORT_EVENTS = {
+    "channel_left",
+    "group_left",
+    "member_left_channel",
+    "member_joined_channel",
+    "channel_archive",
+    "channel_unarchive",
+    "group_archive",
+    "group_unarchive",
+}
 
 
 def _schema_path() -> Path:
@@ -168,6 +187,11 @@ def test_home_and_messages_tabs_enabled(manifest):
 
 def test_app_home_opened_subscribed(manifest):
     assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]
+
+
+def test_cohort_channel_events_subscribed(manifest):
+    events = manifest["settings"]["event_subscriptions"]["bot_events"]
+    assert set(events) == {"app_home_opened"} | COHORT_EVENTS
 
 
 def test_socket_mode_and_interactivity(manifest):

@@ -9,6 +9,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.domain.cohorts import ShareKind, SharingLevel
+from handlers.cohort_payloads import (
+    CohortMetadata,
+    CohortRef,
+    cohort_metadata,
+    mentions,
+    parse_cohort,
+    parse_cohort_choice,
+    parse_cohort_page,
+    parse_cohort_student,
+    parse_share_item,
+    parse_sharing,
+)
 from handlers.payloads import (
     MAX_ID_DIGITS,
     ContactMetadata,
@@ -232,7 +245,7 @@ class TestNudgeAndInterviewMetadata:
 
 @given(st.one_of(anything, json_values.map(json.dumps)))
 def test_no_metadata_parser_ever_raises(raw: str) -> None:
-    for parse in (contact_metadata, nudge_metadata, interview_metadata):
+    for parse in (contact_metadata, nudge_metadata, interview_metadata, cohort_metadata):
         parse(raw)
 
 
@@ -261,3 +274,48 @@ def test_form_values() -> None:
     }
     assert form_values(view) == {"name": "Ada", "stage": "target", "when": "1700000000", "empty": None}
     assert form_values({}) == {}
+
+
+# Cohorts --------------------------------------------------------------------------------------------------
+
+
+class TestCohortValues:
+    @given(ids, ids)
+    def test_pages_students_and_choices_round_trip(self, cohort: int, page: int) -> None:
+        assert parse_cohort_page(f"{cohort}:{page}") == CohortRef(cohort, page=page)
+        assert parse_cohort_student(f"{cohort}:U0ABC12") == CohortRef(cohort, student="U0ABC12")
+        assert parse_cohort_choice(f"{cohort}:paused", frozenset({"paused"})) == CohortRef(
+            cohort, choice="paused"
+        )
+        assert cohort_metadata(CohortMetadata(cohort, "W0X1").dumps()) == CohortMetadata(cohort, "W0X1")
+        assert parse_share_item(f"interview:{page}") == (ShareKind.INTERVIEW, page)
+
+    @given(anything)
+    def test_no_cohort_parser_ever_raises(self, raw: str) -> None:
+        for parser in (
+            parse_cohort,
+            parse_cohort_page,
+            parse_cohort_student,
+            parse_share_item,
+            parse_sharing,
+        ):
+            parser(raw)
+        assert parse_cohort_choice(raw, frozenset({"active"})) is None or raw.endswith(":active")
+        assert cohort_metadata(raw) is None or isinstance(cohort_metadata(raw), CohortMetadata)
+        assert all(user.startswith(("U", "W")) for user in mentions(raw))
+
+    @pytest.mark.parametrize(
+        "raw",
+        ["1:u0abc", "1:U0ABC:x", "0:U0ABC", "1:<@U0ABC>", "1:", ":U0ABC", "1:U", "1:UA B"],
+    )
+    def test_a_student_must_be_a_slack_user_id(self, raw: str) -> None:
+        assert parse_cohort_student(raw) is None
+
+    def test_forged_metadata_and_levels(self) -> None:
+        assert cohort_metadata(json.dumps({"cohort": 3, "student": "<!channel>"})) is None
+        assert cohort_metadata(json.dumps({"cohort": True})) is None
+        assert parse_sharing("contact") is None and parse_sharing("stages") is SharingLevel.STAGES
+        assert parse_share_item("note:3") is None and parse_share_item("contact:03") is None
+
+    def test_mentions_with_and_without_a_name(self) -> None:
+        assert mentions("<@U0ANN|ann> and <@W0BOB>, not @carl or <#C0X>") == ["U0ANN", "W0BOB"]

@@ -4,17 +4,22 @@ contact with its buttons."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ContextBlock, DividerBlock, HeaderBlock, SectionBlock
 from slack_sdk.models.views import View
 
 from bot.blocks.actions import contact_actions
+from bot.blocks.cohorts import home_blocks
 from bot.blocks.kit import MAX_HEADER_TEXT, MAX_VIEW_BLOCKS, button, clip, esc, md, plain
 from bot.blocks.steps import step_mrkdwn
 from bot.domain import pipeline as core
 from bot.domain.ids import ActionId, Surface, surface_block
-from bot.queries.models import ContactCard, HomeScreen, WeekProgress
+from bot.queries.models import ContactCard, HomeCohort, HomeScreen, WeekProgress
+
+# Blocks kept for the cohorts section of a mentor's or student's Home.
+COHORT_BLOCKS = 30
 
 WELCOME = (
     "👋 *Welcome to infoint.* It runs the informational-interview method with you: keep a list of "
@@ -71,8 +76,9 @@ def home_row(card: ContactCard) -> list[Block]:
     ]
 
 
-def home_view(screen: HomeScreen, news: str = "") -> dict[str, Any]:
-    """``news``: what the student just did, or why nothing was done (safe mrkdwn)."""
+def home_view(screen: HomeScreen, news: str = "", cohorts: Sequence[HomeCohort] = ()) -> dict[str, Any]:
+    """``news``: what the student just did, or why nothing was done (safe mrkdwn); ``cohorts``: the
+    user's cohorts, as a student or a mentor."""
     blocks: list[Block] = [HeaderBlock(text=plain("Your informational interviews", MAX_HEADER_TEXT))]
     if news:
         blocks.append(SectionBlock(text=md(news)))
@@ -86,6 +92,7 @@ def home_view(screen: HomeScreen, news: str = "") -> dict[str, Any]:
                 ]
             ),
         ]
+        blocks += home_blocks(cohorts, MAX_VIEW_BLOCKS - len(blocks))
         return View(type="home", blocks=blocks).to_dict()
     if screen.week is not None:
         blocks.append(SectionBlock(text=md(week_text(screen.week))))
@@ -105,14 +112,16 @@ def home_view(screen: HomeScreen, news: str = "") -> dict[str, Any]:
         ]
         blocks.append(SectionBlock(text=md("*Upcoming interviews*\n" + "\n".join(lines))))
     blocks += [DividerBlock(), HeaderBlock(text=plain("What's next", MAX_HEADER_TEXT))]
+    reserved = min(COHORT_BLOCKS, 2 + 2 * len(cohorts)) if cohorts else 0
     if screen.rows:
         for card in screen.rows:
-            if len(blocks) + 3 > MAX_VIEW_BLOCKS:
+            if len(blocks) + 3 + reserved > MAX_VIEW_BLOCKS:
                 break
             blocks += home_row(card)
         if screen.more:
             blocks.append(ContextBlock(elements=[md(f"…and {screen.more} more in your list.")]))
     else:
         blocks.append(SectionBlock(text=md("Nothing due. Log a contact to get going.")))
+    blocks += home_blocks(cohorts, MAX_VIEW_BLOCKS - len(blocks) - 1)
     blocks.append(ContextBlock(elements=[md("Updated whenever you open this tab.")]))
     return View(type="home", blocks=blocks).to_dict()

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import ActionsBlock, Block, ContextBlock, HeaderBlock, SectionBlock
 
 from bot.blocks.actions import main_button
+from bot.blocks.cohorts import progress_text
 from bot.blocks.kit import MAX_HEADER_TEXT, button, clip, esc, md, plain
 from bot.blocks.steps import step_mrkdwn
 from bot.domain.ids import ActionId, Surface, surface_block
@@ -64,6 +65,14 @@ def plan_blocks(nudge_id: int, summary: WeeklySummary) -> list[Block]:
     if summary.targets_text:
         intro.append(f"🧭 {clip(esc(summary.targets_text), 600)}")
     intro += goal_lines(summary)
+    for cohort in summary.cohorts:
+        targets = cohort.targets
+        talks = "1 conversation" if targets.conversations == 1 else f"{targets.conversations} conversations"
+        intro.append(
+            f"👥 *{clip(esc(cohort.name), 80)}* asks {targets.requests} requests and {talks} a week "
+            f"(your own goal: {summary.requests_goal} and {summary.interviews_goal})."
+        )
+        intro += [progress_text(p) for p in cohort.progress]
     blocks.append(SectionBlock(block_id=f"nudge:{nudge_id}", text=md("\n".join(intro))))
     if progress is not None and progress.paused:
         blocks.append(

@@ -19,7 +19,8 @@ from bot.cli import start_scheduler
 from bot.config import Config
 from bot.demo.clock import DemoClock, next_monday_morning
 from bot.demo.door import SlackDoor
-from bot.demo.people import USERS
+from bot.demo.people import CHANNEL_NAMES, GENERAL, USERS
+from bot.digests import send_due_digests
 from bot.fakeslack import FakeSlack
 from bot.services import Services
 from bot.sweep import Sweeper, SweepReport
@@ -157,6 +158,8 @@ class Demo:
     def _add_people(self) -> None:
         for user in USERS:
             self.slack.set_user(user.id, tz=self.tz, real_name=user.name)
+        # #general, with everyone and the app in it (a cohort needs the app in its channel).
+        self.slack.add_channel(GENERAL, CHANNEL_NAMES[GENERAL], tuple(u.id for u in USERS))
 
     # What the page's controls do ---------------------------------------------------------------------
 
@@ -166,10 +169,13 @@ class Demo:
             log.warning("some listeners were still running after %s s", timeout)
 
     def sweep(self) -> SweepReport:
-        """One pass of the production sweep as of the demo's now."""
+        """One pass of the production sweep as of the demo's now, then the cohorts' digests due."""
         with self.lock:
             self.settle()
-            return self.sweeper.run(self.clock())
+            now = self.clock()
+            report = self.sweeper.run(now)
+            send_due_digests(self.db, self.sweeper.client, now)
+            return report
 
     def move_clock(self, move: str) -> ClockMove:
         """Move the clock (``day``, ``week``, ``monday``: see MOVES) and sweep once, as production

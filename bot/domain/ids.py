@@ -58,6 +58,20 @@ class ActionId(StrEnum):
     PREPARE_QUESTIONS = "prepare_questions"
     INTERVIEW_RESCHEDULE = "interview_reschedule"
     INTERVIEW_CANCEL = "interview_cancel"
+    # Cohorts: the announcement, the report's pages, a student's own row, the mentor's DM
+    COHORT_JOIN = "cohort_join"
+    COHORT_PREVIOUS = "cohort_previous"
+    COHORT_NEXT = "cohort_next"
+    COHORT_CSV = "cohort_csv"
+    COHORT_OPEN_REPORT = "cohort_open_report"
+    COHORT_STUDENT = "cohort_student"
+    COHORT_NOTE = "cohort_note"
+    COHORT_NUDGE = "cohort_nudge"
+    COHORT_NUDGE_AGAIN = "cohort_nudge_again"
+    COHORT_STATE = "cohort_state"
+    COHORT_PLACED = "cohort_placed"
+    COHORT_SHARING = "cohort_sharing"
+    COHORT_WHO_LOOKED = "cohort_who_looked"
 
 
 class Surface(StrEnum):
@@ -99,3 +113,10 @@ class ViewId(StrEnum):
     EDIT_CONTACT = "edit_contact"
     REMOVE_CONTACT = "remove_contact"
     PLAN_TARGETS = "plan_targets"
+    # Cohorts
+    COHORT_JOIN = "cohort_join"
+    COHORT_MENTOR = "cohort_mentor"
+    COHORT_PLACED = "cohort_placed"
+    COHORT_NOTE = "cohort_note"
+    COHORT_SETTINGS = "cohort_settings"
+    COHORT_SHARING = "cohort_sharing"

@@ -98,6 +98,8 @@ class MessageMethods(SlackState):
                 return error("invalid_metadata_format")
         if channel[:1] in ("U", "W") and not self._user(channel).exists:
             return error("channel_not_found")
+        if (refusal := self._channel_refusal(channel)) is not None:
+            return refusal
         channel_id = self._dm_channel(channel)
         ts = self._next_ts()
         message = self._message_echo(args, ts)

@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.fakeslack.channels import ChannelMethods
 from bot.fakeslack.files import FileMethods
 from bot.fakeslack.methods import MessageMethods
 from bot.fakeslack.people import PersonMethods
@@ -20,7 +21,7 @@ from bot.fakeslack.state import Call, Failure, RateLimits, User
 from bot.fakeslack.views import ViewMethods
 
 
-class FakeSlack(Router, PersonMethods, MessageMethods, ViewMethods, FileMethods):
+class FakeSlack(Router, ChannelMethods, PersonMethods, MessageMethods, ViewMethods, FileMethods):
     """A fake Slack Web API on 127.0.0.1 (see the `bot.fakeslack` package docstring).
 
     Usage::
@@ -56,6 +57,7 @@ class FakeSlack(Router, PersonMethods, MessageMethods, ViewMethods, FileMethods)
             "chat.postEphemeral": self._m_chat_post_ephemeral,
             "conversations.open": self._m_conversations_open,
             "conversations.history": self._m_conversations_history,
+            "conversations.info": self._m_conversations_info,
             "views.open": self._m_views_open,
             "views.push": self._m_views_push,
             "views.update": self._m_views_update,

@@ -180,6 +180,7 @@ class SlackState:
         self._response_targets: dict[str, ResponseTarget] = {}
         self._last_ts_micros = 0
         self._revision += 1
+        self._known_channels: dict[str, Any] = {}  # bot.fakeslack.channels: id -> Channel
 
     @property
     def base_url(self) -> str:
@@ -195,6 +196,10 @@ class SlackState:
 
     def _next_id(self, prefix: str) -> str:
         return f"{prefix}{next(self._ids):08d}"
+
+    def _channel_refusal(self, channel: str) -> dict[str, Any] | None:
+        """Slack's answer to a post into a channel the app can't post to (`bot.fakeslack.channels`)."""
+        return None
 
     def _user(self, user_id: str) -> User:
         return self._users.get(user_id) or User(user_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.queries.cohorts import CohortQueries
 from bot.queries.contacts import ContactQueries
 from bot.queries.drafts import DraftQueries
 from bot.queries.home import HomeQueries
@@ -22,6 +23,7 @@ from storage.db import Database
 
 class Queries:
     def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+        self.cohorts = CohortQueries(db, clock)
         self.contacts = ContactQueries(db, clock)
         self.drafts = DraftQueries(db, clock)
         self.home = HomeQueries(db)

@@ -12,6 +12,7 @@ from bot.domain import pipeline as core
 from bot.domain import plan as rules
 from bot.domain.preferences import nudge_settings
 from bot.domain.window import day_label, week_start, zone
+from bot.queries.cohorts import plan_cohorts
 from bot.queries.contacts import card_of
 from bot.queries.lookup import weekly_goal_texts
 from bot.queries.models import WeeklySummary, WeekProgress
@@ -125,4 +126,5 @@ def weekly_summary(session: Session, user: User, now: datetime, week: date | Non
         picked=tuple(picked),
         quiet=quiet and not picked,
         suggested=tuple(cards[i] for i in suggested),
+        cohorts=plan_cohorts(session, user, now),
     )

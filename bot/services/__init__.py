@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from bot.queries import Queries
 from bot.services.clock import Clock, system_clock
+from bot.services.cohort_reads import CohortReads
+from bot.services.cohorts import CohortService
 from bot.services.contact_edits import ContactEdits
 from bot.services.contacts import ContactService
 from bot.services.drafts import DraftService
@@ -42,3 +44,5 @@ class Services:
         self.drafts = DraftService(db, clock, self.contacts)
         self.lookup = LookupService(db, clock)
         self.questions = QuestionService(db, clock)
+        self.cohorts = CohortService(db, clock)
+        self.cohort_reads = CohortReads(db, clock)

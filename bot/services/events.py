@@ -113,6 +113,29 @@ class HomeStale:
     user: str
 
 
+@dataclass(frozen=True)
+class CohortAnnounced:
+    """A channel became a cohort: the announcement with its Join button goes to the channel."""
+
+    cohort_id: int
+
+
+@dataclass(frozen=True)
+class CohortClosed:
+    """A mentor closed the cohort: the channel is told."""
+
+    cohort_id: int
+
+
+@dataclass(frozen=True)
+class StudentNudged:
+    """A mentor nudged a student: a friendly DM from the mentor, with the student's next step."""
+
+    cohort_id: int
+    student: str
+    mentor: str
+
+
 Event = (
     ContactChanged
     | ContactCardStale
@@ -128,6 +151,9 @@ Event = (
     | GoalSaved
     | UserSeen
     | HomeStale
+    | CohortAnnounced
+    | CohortClosed
+    | StudentNudged
 )
 
 

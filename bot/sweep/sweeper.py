@@ -90,6 +90,11 @@ class Sweeper:
         self.monotonic = monotonic
         self._origin = (datetime.min, 0.0)
 
+    @property
+    def client(self) -> Any:
+        """The Web API client the sweep was given (the cohorts' digests post with it too)."""
+        return self.slack.client if self.slack is not None else None
+
     # The pass -------------------------------------------------------------------------------------
 
     def run(self, now: datetime, *, dry_run: bool = False) -> SweepReport:

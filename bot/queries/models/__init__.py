@@ -13,9 +13,60 @@ from enum import StrEnum
 from bot.domain import pipeline as core
 from bot.domain.calendar import CalendarEntry
 from bot.domain.chain import Chain
+from bot.domain.cohort_weekly import Progress
+from bot.domain.cohorts import CohortTargets
 from bot.domain.drafts import Draft
 from bot.domain.nextstep import StepKind
 from bot.domain.nudges import NudgeKind
+
+# The cohort screens' models live in bot/queries/models/cohorts.py; re-exported here.
+from bot.queries.models.cohorts import (
+    CohortInfo as CohortInfo,
+)
+from bot.queries.models.cohorts import (
+    CohortReport as CohortReport,
+)
+from bot.queries.models.cohorts import (
+    DigestContent as DigestContent,
+)
+from bot.queries.models.cohorts import (
+    HomeCohort as HomeCohort,
+)
+from bot.queries.models.cohorts import (
+    JoinPreview as JoinPreview,
+)
+from bot.queries.models.cohorts import (
+    Look as Look,
+)
+from bot.queries.models.cohorts import (
+    MentorNote as MentorNote,
+)
+from bot.queries.models.cohorts import (
+    MyCohortRow as MyCohortRow,
+)
+from bot.queries.models.cohorts import (
+    ShareChoices as ShareChoices,
+)
+from bot.queries.models.cohorts import (
+    SharedItem as SharedItem,
+)
+from bot.queries.models.cohorts import (
+    StudentDetail as StudentDetail,
+)
+
+# The App Home's and the Monday plan's own models live in bot/queries/models/home.py; re-exported here.
+from bot.queries.models.home import (
+    HomeScreen as HomeScreen,
+)
+from bot.queries.models.home import (
+    PlanTargets as PlanTargets,
+)
+from bot.queries.models.home import (
+    UpcomingInterview as UpcomingInterview,
+)
+from bot.queries.models.home import (
+    WeekProgress as WeekProgress,
+)
 
 # Search: at most this many results in one answer.
 FIND_LIMIT = 20
@@ -225,63 +276,17 @@ class PreparedInterview:
     questions: tuple[str, ...]
 
 
-# The App Home ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UpcomingInterview:
-    contact_id: int
-    name: str
-    company: str
-    when: str
-    """Its local day and time, as a person reads it ("Thu 5 Mar at 14:00")."""
-
-
-@dataclass(frozen=True)
-class HomeScreen:
-    """What the App Home shows."""
-
-    counts: dict[core.Stage, int]
-    rows: tuple[ContactCard, ...] = ()
-    """The contacts whose next step matters most, in that order."""
-    more: int = 0
-    """Contacts with a next step not shown (the list has them)."""
-    interviews: tuple[UpcomingInterview, ...] = ()
-    week: WeekProgress | None = None
-
-    @property
-    def first_use(self) -> bool:
-        return not any(self.counts.values())
-
-
-@dataclass(frozen=True)
-class PlanTargets:
-    """What **Pick this week's targets** offers: the people still on the target list, and those
-    already picked."""
-
-    week: str
-    choices: tuple[ContactChoice, ...]
-    chosen: tuple[int, ...] = ()
-
-
 # Nudge DMs -------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class WeekProgress:
-    """A week against the student's weekly goals (the App Home and the Monday plan)."""
+class CohortPlan:
+    """A cohort of the student's in their Monday plan: its targets beside their own goal, and their
+    last week against their own trend and the cohort's median (never a rank)."""
 
-    week: str
-    """Its Monday, as a person reads it ("Mon 2 Mar")."""
-    requests_sent: int
-    requests_goal: int
-    interviews: int
-    interviews_goal: int
-    skipped: bool = False
-    paused: bool = False
-    next_week: str = ""
-    current: bool = True
-    """Whether it is the week we are in (an old plan's buttons don't change this week)."""
+    name: str
+    targets: CohortTargets
+    progress: tuple[Progress, ...]
 
 
 @dataclass(frozen=True)
@@ -294,6 +299,7 @@ class WeeklySummary:
     due: tuple[StepLine, ...] = ()
     objective: str = ""
     targets_text: str = ""
+    cohorts: tuple[CohortPlan, ...] = ()
     progress: WeekProgress | None = None
     cards: tuple[ContactCard, ...] = ()
     """The contacts of ``due``, in the same order, for their buttons."""

@@ -1,0 +1,248 @@
+"""The weekly digests: each active cohort's digest posted to its channel once per week, however many
+processes sweep, with the details and the chart in its thread; then each mentor's DM of the
+students who need attention.
+
+One pass, as of ``now`` (every sweep: ``infoint sweep`` and the scheduler of ``infoint run``):
+
+1. Recover: a claim whose lease ran out (its process died) goes back to pending.
+2. Claim: the cohorts whose ``next_digest_at`` has come (rows locked with SKIP LOCKED on
+   PostgreSQL); for each, this week's digest is claimed in the digest log (one row per cohort and
+   week, one conditional UPDATE: of two processes, one gets the claim). A cohort whose digest is not
+   due yet, or went out, is looked at again when it next is.
+3. Post: the message (its claim in the message metadata), then the thread (details and the chart:
+   a failure there leaves the digest sent), then the mentors' DMs. The app removed from the channel
+   or the channel archived pauses the cohort; another error leaves the digest pending for a retry.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from bot.blocks.chart import digest_chart
+from bot.blocks.cohort_digest import digest_message, digest_thread
+from bot.blocks.cohort_dms import attention_message
+from bot.domain.cohort_digest import DigestSlot, due_digest, next_digest_at
+from bot.domain.cohort_weekly import Measure
+from bot.domain.cohorts import CohortEvent, CohortStatus, status_after
+from bot.domain.window import MONTHS
+from bot.queries.cohorts import digest_content
+from bot.queries.models import DigestContent
+from bot.sweep import UNREACHABLE
+from storage.cohort_digests import DigestLog, DigestSweep
+from storage.cohort_records import CohortRecords
+from storage.cohorts import CohortStore, schedule_of
+from storage.db import Database
+from storage.models import Cohort, User
+
+log = logging.getLogger(__name__)
+
+METADATA_EVENT = "infoint_digest"
+LEASE = timedelta(minutes=5)
+RETRY = timedelta(minutes=15)
+# Slack's answers to a post in the channel that mean the cohort can't be posted to: it pauses.
+CHANNEL_GONE = {
+    "not_in_channel": CohortEvent.APP_REMOVED,
+    "channel_not_found": CohortEvent.APP_REMOVED,
+    "is_archived": CohortEvent.CHANNEL_ARCHIVED,
+}
+
+
+@dataclass
+class DigestReport:
+    sent: int = 0
+    paused: int = 0
+    retrying: int = 0
+    recovered: int = 0
+    mentor_dms: int = 0
+
+    def summary(self) -> str:
+        parts = [f"posted {self.sent} weekly digest(s)", f"{self.mentor_dms} mentor DM(s)"]
+        for label, count in (("cohort(s) paused", self.paused), ("to retry", self.retrying)):
+            if count:
+                parts.append(f"{count} {label}")
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class _Claim:
+    team_id: str
+    cohort_id: int
+    slot: DigestSlot
+    token: str
+
+
+def send_due_digests(db: Database, client: WebClient | None, now: datetime, batch: int = 50) -> DigestReport:
+    """Post every digest due at ``now`` (none without a client: a dry run sends nothing)."""
+    report = DigestReport()
+    if client is None:
+        return report
+    _recover(db, now, batch, report)
+    for claim in _claim(db, now, batch):
+        _post(db, client, claim, now, report)
+    return report
+
+
+def _recover(db: Database, now: datetime, batch: int, report: DigestReport) -> None:
+    with db.session() as session:
+        for digest in DigestSweep(session).expired_claims(now, batch):
+            if digest.claim_token and DigestLog(session, digest.team_id).release_digest(
+                digest.claim_token, "lease expired"
+            ):
+                cohort = session.get(Cohort, digest.cohort_id)
+                if cohort is not None and cohort.status == CohortStatus.ACTIVE.value:
+                    cohort.next_digest_at = now
+                report.recovered += 1
+
+
+def _sent(session: Session, cohort: Cohort, slot: DigestSlot) -> bool:
+    digests = DigestLog(session, cohort.team_id).digests(cohort)
+    return any(d.week == slot.week and d.status == "sent" for d in digests)
+
+
+def _claim(db: Database, now: datetime, batch: int) -> list[_Claim]:
+    claims: list[_Claim] = []
+    with db.session() as session:
+        for cohort in DigestSweep(session).due(now, batch):
+            digests, schedule = DigestLog(session, cohort.team_id), schedule_of(cohort)
+            slot = due_digest(now, schedule)
+            if slot is None:
+                digests.schedule_next_digest(cohort, next_digest_at(now, schedule))
+                continue
+            token = digests.claim_digest(cohort, slot, now, LEASE)
+            if token is None:  # sent already, or another process is posting it
+                sent = _sent(session, cohort, slot)
+                digests.schedule_next_digest(
+                    cohort, next_digest_at(now, schedule, True) if sent else now + LEASE
+                )
+                continue
+            digests.schedule_next_digest(cohort, now + LEASE)
+            claims.append(_Claim(cohort.team_id, cohort.id, slot, token))
+    return claims
+
+
+def _post(db: Database, client: WebClient, claim: _Claim, now: datetime, report: DigestReport) -> None:
+    with db.session() as session:
+        cohort = CohortStore(session, claim.team_id).get(claim.cohort_id)
+        if cohort is None:
+            return
+        content = digest_content(session, claim.team_id, cohort, claim.slot, now)
+    channel = content.cohort.channel_id
+    try:
+        posted = client.chat_postMessage(
+            channel=channel,
+            metadata={"event_type": METADATA_EVENT, "event_payload": {"claim": claim.token}},
+            **digest_message(content),
+        )
+    except SlackApiError as error:
+        _failed(db, claim, str(error.response.get("error") or "error"), now, report)
+        return
+    except OSError as error:
+        _failed(db, claim, f"network: {error}", now, report)
+        return
+    ts = str(posted["ts"])
+    with db.session() as session:
+        digests = DigestLog(session, claim.team_id)
+        numbers = content.numbers
+        totals: dict[str, Any] = {m.value: numbers.totals.of(m) for m in Measure}
+        totals |= {"placements": numbers.placements, "medians": content.medians}
+        digests.digest_sent(claim.token, now, str(posted["channel"]), ts, totals)
+        cohort = CohortStore(session, claim.team_id).get(claim.cohort_id)
+        if cohort is not None and cohort.status == CohortStatus.ACTIVE.value:
+            digests.schedule_next_digest(cohort, next_digest_at(now, schedule_of(cohort), True))
+    report.sent += 1
+    log.info(
+        "digest of cohort %s/%s for the week of %s posted", claim.team_id, claim.cohort_id, claim.slot.covers
+    )
+    _thread(client, channel, ts, content)
+    report.mentor_dms += _mentors(db, client, claim, content, now)
+
+
+def _failed(db: Database, claim: _Claim, reason: str, now: datetime, report: DigestReport) -> None:
+    with db.session() as session:
+        DigestLog(session, claim.team_id).release_digest(claim.token, reason)
+        store = CohortStore(session, claim.team_id)
+        cohort = store.get(claim.cohort_id)
+        if cohort is None:
+            return
+        event = CHANNEL_GONE.get(reason)
+        if event is not None:
+            store.set_status(cohort, status_after(CohortStatus(cohort.status), event), now, event.value)
+            report.paused += 1
+            log.warning("cohort %s/%s paused: %s", claim.team_id, claim.cohort_id, reason)
+        else:
+            DigestLog(session, claim.team_id).schedule_next_digest(cohort, now + RETRY)
+            report.retrying += 1
+            log.warning(
+                "digest of cohort %s/%s failed (%s); will retry", claim.team_id, claim.cohort_id, reason
+            )
+
+
+def _thread(client: WebClient, channel: str, ts: str, content: DigestContent) -> None:
+    """The details and the chart, in the digest's thread."""
+    week = content.numbers.week
+    try:
+        client.chat_postMessage(channel=channel, thread_ts=ts, **digest_thread(content))
+        title = f"{content.cohort.name}: the week of {week.day} {MONTHS[week.month - 1]}"
+        client.files_upload_v2(
+            channel=channel,
+            thread_ts=ts,
+            content=digest_chart(content.numbers, title),
+            filename=f"cohort-digest-{week.isoformat()}.png",
+            title="The cohort's funnel and its last six weeks",
+            alt_txt="The cohort's funnel as bars; requests, replies and interviews per week as lines",
+        )
+    except (SlackApiError, OSError) as error:
+        log.warning("the digest's thread in %s is incomplete: %s", channel, error)
+
+
+def _mentors(db: Database, client: WebClient, claim: _Claim, content: DigestContent, now: datetime) -> int:
+    """Each reachable mentor's DM of who needs attention (none when nobody does). A deactivated or
+    departed mentor is marked unreachable and skipped; the others still get theirs."""
+    if not content.attention:
+        return 0
+    with db.session() as session:
+        cohort = CohortStore(session, claim.team_id).get(claim.cohort_id)
+        mentors = CohortStore(session, claim.team_id).mentors(cohort) if cohort is not None else []
+    message, sent = attention_message(content), 0
+    for mentor in mentors:
+        if not mentor.reachable:
+            continue
+        reason = _unreachable(client, mentor.slack_user_id)
+        if reason is None:
+            try:
+                client.chat_postMessage(channel=mentor.slack_user_id, **message)
+            except SlackApiError as error:
+                reason = str(error.response.get("error"))
+                if reason not in UNREACHABLE:
+                    log.warning("attention DM to %s failed: %s", mentor.slack_user_id, reason)
+                    continue
+        with db.session() as session:
+            cohort = CohortStore(session, claim.team_id).get(claim.cohort_id)
+            user = session.get(User, mentor.user_id)
+            if reason is not None:
+                if user is not None and user.unreachable_since is None:
+                    user.unreachable_since, user.unreachable_reason = now, reason[:64]
+                continue
+            if cohort is not None and user is not None:
+                CohortRecords(session, claim.team_id).record_view(cohort, user, "attention", now)
+        sent += 1
+    return sent
+
+
+def _unreachable(client: WebClient, slack_user: str) -> str | None:
+    """Why Slack says the user can't be reached (users.info), or None."""
+    try:
+        info = client.users_info(user=slack_user)
+    except SlackApiError as error:
+        reason = str(error.response.get("error"))
+        return reason if reason in UNREACHABLE else None
+    except OSError:
+        return None
+    return "account_inactive" if (info.get("user") or {}).get("deleted") else None
