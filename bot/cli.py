@@ -125,6 +125,9 @@ def cmd_run(_args: argparse.Namespace) -> int:
             ) from None
 
         def _close(_signum: int, _frame: FrameType | None) -> None:
+            # Let the requests being served finish first: a worker that finishes after the server
+            # closed would wake a loop whose descriptors are gone.
+            server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)
             server.close()
 
         signal.signal(signal.SIGTERM, _close)

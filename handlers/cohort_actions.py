@@ -7,8 +7,8 @@ Values and metadata are read by :mod:`handlers.payloads`; what may be done is th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
@@ -44,6 +44,8 @@ from handlers.payloads import BAD_COHORT, OUT_OF_DATE, action_value, form_values
 
 STATES = frozenset({MemberState.ACTIVE.value, MemberState.PAUSED.value})
 
+T = TypeVar("T")
+
 
 def origin_of_click(
     context: BoltContext, client: WebClient, body: Mapping[str, Any], respond: Respond
@@ -69,6 +71,30 @@ def refuse(origin: Origin, refusal: ActionRefused) -> None:
     tell(origin, esc(str(refusal)))
 
 
+def open_about_cohort(
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    read: Callable[[Origin, int], T],
+    view: Callable[[T, int], dict[str, Any]],
+) -> None:
+    """A button naming a cohort that opens a modal: the cohort read (``read``, refused in the user's
+    words), then the modal built from it (``view``)."""
+    origin = origin_of_click(context, client, body, respond)
+    ref = parse_cohort(action_value(action))
+    if ref is None:
+        tell(origin, BAD_COHORT)
+        return
+    try:
+        found = read(origin, ref.cohort_id)
+    except ActionRefused as refusal:
+        refuse(origin, refusal)
+        return
+    client.views_open(trigger_id=body["trigger_id"], view=view(found, ref.cohort_id))
+
+
 # Joining -------------------------------------------------------------------------------------------
 
 
@@ -77,19 +103,23 @@ def join_clicked(
 ) -> None:
     """The announcement's Join: the consent preview first."""
     ack()
-    origin = origin_of_click(context, client, body, respond)
-    ref = parse_cohort(action_value(action))
-    if ref is None:
-        tell(origin, BAD_COHORT)
-        return
-    try:
-        preview = origin.services.cohort_reads.join_preview(origin.team_id, origin.user_id, ref.cohort_id)
-    except ActionRefused as refusal:
-        refuse(origin, refusal)
-        return
-    client.views_open(
-        trigger_id=body["trigger_id"], view=join_modal(preview, CohortMetadata(ref.cohort_id).dumps())
+    open_about_cohort(
+        body,
+        action,
+        client,
+        context,
+        respond,
+        _join_preview,
+        _join_view,
     )
+
+
+def _join_preview(origin: Origin, cohort_id: int) -> Any:
+    return origin.services.cohort_reads.join_preview(origin.team_id, origin.user_id, cohort_id)
+
+
+def _join_view(preview: Any, cohort_id: int) -> dict[str, Any]:
+    return join_modal(preview, CohortMetadata(cohort_id).dumps())
 
 
 def join_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
@@ -157,17 +187,23 @@ def open_report(
 ) -> None:
     """The App Home's "Open the report": its first page in a modal."""
     ack()
-    origin = origin_of_click(context, client, body, respond)
-    ref = parse_cohort(action_value(action))
-    if ref is None:
-        tell(origin, BAD_COHORT)
-        return
-    try:
-        report = origin.services.cohort_reads.report(origin.team_id, origin.user_id, ref.cohort_id)
-    except ActionRefused as refusal:
-        refuse(origin, refusal)
-        return
-    client.views_open(trigger_id=body["trigger_id"], view=report_modal(report))
+    open_about_cohort(
+        body,
+        action,
+        client,
+        context,
+        respond,
+        _report_of,
+        _report_view,
+    )
+
+
+def _report_of(origin: Origin, cohort_id: int) -> Any:
+    return origin.services.cohort_reads.report(origin.team_id, origin.user_id, cohort_id)
+
+
+def _report_view(report: Any, _cohort_id: int) -> dict[str, Any]:
+    return report_modal(report)
 
 
 def csv_clicked(

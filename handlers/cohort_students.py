@@ -4,6 +4,8 @@ stages, one contact, one interview's takeaways, shared and unshared explicitly),
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
@@ -14,7 +16,7 @@ from bot.domain.ids import ActionId, ViewId
 from bot.domain.window import zone
 from bot.services import ActionRefused
 from handlers import effects
-from handlers.cohort_actions import STATES, ephemeral_answer, origin_of_click, refuse
+from handlers.cohort_actions import STATES, ephemeral_answer, open_about_cohort, origin_of_click, refuse
 from handlers.cohort_effects import tell
 from handlers.cohort_payloads import (
     CohortMetadata,
@@ -25,6 +27,7 @@ from handlers.cohort_payloads import (
     parse_sharing,
 )
 from handlers.context import services_of, team_of, user_of
+from handlers.effects import Origin
 from handlers.payloads import BAD_COHORT, OUT_OF_DATE, action_value, form_values, parse_id, ticked
 
 
@@ -106,19 +109,23 @@ def sharing_clicked(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     ack()
-    origin = origin_of_click(context, client, body, respond)
-    ref = parse_cohort(action_value(action))
-    if ref is None:
-        tell(origin, BAD_COHORT)
-        return
-    try:
-        choices = origin.services.cohort_reads.share_choices(origin.team_id, origin.user_id, ref.cohort_id)
-    except ActionRefused as refusal:
-        refuse(origin, refusal)
-        return
-    client.views_open(
-        trigger_id=body["trigger_id"], view=sharing_modal(choices, CohortMetadata(ref.cohort_id).dumps())
+    open_about_cohort(
+        body,
+        action,
+        client,
+        context,
+        respond,
+        _share_choices,
+        _sharing_view,
     )
+
+
+def _share_choices(origin: Origin, cohort_id: int) -> Any:
+    return origin.services.cohort_reads.share_choices(origin.team_id, origin.user_id, cohort_id)
+
+
+def _sharing_view(choices: Any, cohort_id: int) -> dict[str, Any]:
+    return sharing_modal(choices, CohortMetadata(cohort_id).dumps())
 
 
 def sharing_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
