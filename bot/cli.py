@@ -196,6 +196,12 @@ def start_scheduler(
     return scheduler
 
 
+def cmd_doctor(_args: argparse.Namespace) -> int:
+    from bot.doctor import run
+
+    return run(os.environ)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo.serve import run
 
@@ -219,6 +225,10 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     upgrade = db_sub.add_parser("upgrade", help="apply the database migrations")
     upgrade.set_defaults(func=cmd_db_upgrade)
+    doctor = sub.add_parser(
+        "doctor", help="check the configuration, the database, its migrations, Slack and the scopes"
+    )
+    doctor.set_defaults(func=cmd_doctor)
     sweep = sub.add_parser("sweep", help="one pass of the nudge sweep: log what is due and DM it")
     sweep.add_argument("--at", metavar="ISO-8601", help="sweep as of this instant (default: now)")
     sweep.add_argument(

@@ -160,6 +160,8 @@ class SlackState:
             self.BOT_USER_ID: User(self.BOT_USER_ID, real_name=self.BOT_USER_NAME, is_bot=True)
         }
         self._rate_limits: RateLimits | None = None
+        #: The scopes the bot token was granted, sent as ``x-oauth-scopes`` (None: no such header).
+        self.granted_scopes: tuple[str, ...] | None = None
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         #: Channels a message was posted to (or opened with conversations.open), even if deleted since.
         self._channels_seen: set[str] = set()
