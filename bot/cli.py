@@ -95,10 +95,10 @@ def cmd_run(_args: argparse.Namespace) -> int:
     # is done below, outside the handler (see bot/shutdown.py).
     stop = Stop(sweeper.stopping)
     if config.socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from bot.logs import socket_mode_handler
 
         assert config.app_token is not None
-        handler = SocketModeHandler(app, config.app_token, web_client=client)
+        handler = socket_mode_handler(app, config.app_token, client)
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         try:

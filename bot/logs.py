@@ -117,24 +117,46 @@ def log_request(
         path = str(environ.get("PATH_INFO", ""))[:100]
         status = answered[-1] if answered else 0
         if not (path in ("/healthz", "/readyz") and status == 200):  # a load balancer's probes
-            fields = {
-                "method": str(environ.get("REQUEST_METHOD", ""))[:10],
-                "path": path,
-                **request_fields(environ.get(body_key)),
-                "status": status,
-                "duration_ms": round((time.monotonic() - started) * 1000, 1),
-            }
-            log.info(_request_message(fields), extra=fields)
+            where = {"method": str(environ.get("REQUEST_METHOD", ""))[:10], "path": path}
+            _log_request(where, environ.get(body_key), status, started)
 
 
-def _request_message(fields: Mapping[str, Any]) -> str:
+def _log_request(where: dict[str, str], body: Any, status: int, started: float) -> None:
+    fields = {
+        **where,
+        **request_fields(body),
+        "status": status,
+        "duration_ms": round((time.monotonic() - started) * 1000, 1),
+    }
     what = " ".join(str(fields[key]) for key in ("kind", "action") if fields.get(key))
     who = ", ".join(str(fields[key]) for key in ("team_id", "user_id") if fields.get(key))
-    return (
-        f"{fields['method']} {fields['path']} {fields['status']} in {fields['duration_ms']:.0f} ms"
+    message = (
+        " ".join(where.values())
+        + f" {status} in {fields['duration_ms']:.0f} ms"
         + (f": {what}" if what else "")
         + (f" ({who})" if who else "")
     )
+    log.info(message, extra=fields)
+
+
+def socket_mode_handler(app: Any, app_token: str, web_client: Any) -> Any:
+    """Bolt's Socket Mode handler, logging the same line per request as `log_request` (``transport``
+    ``socket_mode``; ``status``: what Bolt answered)."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_bolt.adapter.socket_mode.internals import run_bolt_app, send_response
+
+    class LoggedSocketModeHandler(SocketModeHandler):
+        def handle(self, client: Any, req: Any) -> None:  # as Bolt's own, plus the line
+            started, wall = time.monotonic(), time.time()
+            status = 500
+            try:
+                response = run_bolt_app(self.app, req)
+                status = response.status
+                send_response(client, req, response, wall)
+            finally:
+                _log_request({"transport": "socket_mode"}, req.payload, status, started)
+
+    return LoggedSocketModeHandler(app, app_token, web_client=web_client)
 
 
 def request_fields(body: Any) -> dict[str, str]:
