@@ -1,7 +1,8 @@
 """The health checks a load balancer or an orchestrator asks: ``GET /healthz`` (the process is
 alive and serving: always 200) and ``GET /readyz`` (it can do its work: 200 when the database answers
 and its schema is at the newest migration, 503 with the reason otherwise, and from the moment the
-process is told to stop)."""
+process is told to stop; a schema newer than this version knows, which a rolling upgrade leaves for
+a moment, counts as ready)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ import logging
 import threading
 from collections.abc import Callable
 from typing import Any
+
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 
 from storage.db import Database
 
@@ -38,6 +42,15 @@ class Health:
             log.warning("/readyz: the database does not answer (%s)", type(error).__name__)
             return 503, {"ok": False, "reason": "the database does not answer"}
         head = self.head()
+        if current is not None and current != head and not self.knows(current):
+            # A newer version migrated it (a rolling upgrade under way): migrations add, never remove,
+            # so this process still works; it stays in service until it is replaced.
+            return 200, {
+                "ok": True,
+                "database": "up",
+                "revision": current,
+                "note": "schema newer than this version",
+            }
         if current != head:
             return 503, {
                 "ok": False,
@@ -50,6 +63,13 @@ class Health:
         if self._head is None:
             self._head = self.db.head_revision()
         return self._head
+
+    def knows(self, revision: str) -> bool:
+        """Is ``revision`` one of this version's migrations?"""
+        try:
+            return ScriptDirectory.from_config(self.db.alembic_config()).get_revision(revision) is not None
+        except CommandError:
+            return False
 
     def answer(self, path: str, start_response: StartResponse) -> list[bytes]:
         status, body = self.ready() if path == "/readyz" else self.live()

@@ -101,3 +101,14 @@ def test_not_ready_once_stopping(serve: Any, migrated_db: Database) -> None:
     app.web.health.stopping.set()
     assert app.get("/readyz") == (503, {"ok": False, "reason": "shutting down"})
     assert app.get("/healthz")[0] == 200
+
+
+def test_ready_on_a_schema_newer_than_this_version(serve: Any, tmp_path: Path) -> None:
+    """A rolling upgrade: the new version migrated the database; this older process stays in service."""
+    db = Database(f"sqlite:///{tmp_path / 'newer.db'}")
+    db.upgrade()
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    status, body = serve(db).get("/readyz")
+    assert status == 200 and body["revision"] == "9999_from_the_future", body
+    assert body["note"] == "schema newer than this version"
