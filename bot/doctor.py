@@ -18,6 +18,7 @@ No token or secret is ever printed.
 from __future__ import annotations
 
 import http.client
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,7 +173,9 @@ def _migrations(db: Database) -> Check:
 
 
 def _slack(config: Config) -> list[Check]:
-    client = WebClient(token=config.bot_token, base_url=config.slack_api_url, timeout=TIMEOUT)
+    quiet = logging.getLogger("infoint.doctor.slack")  # the check's own line says what went wrong
+    quiet.propagate, quiet.disabled = False, True
+    client = WebClient(token=config.bot_token, base_url=config.slack_api_url, timeout=TIMEOUT, logger=quiet)
     try:
         response = client.auth_test()
     except SlackApiError as error:
@@ -190,7 +193,8 @@ def _slack(config: Config) -> list[Check]:
             Check(
                 "Slack",
                 "FAIL",
-                f"Slack does not answer at SLACK_API_URL ({type(error).__name__}): check the network",
+                f"Slack does not answer at {config.slack_api_url} ({_reason(error)}): check the network, "
+                "or SLACK_API_URL",
             ),
             _skip("scopes", "Slack did not answer"),
         ]
@@ -217,4 +221,12 @@ def _scopes(headers: Mapping[str, Any]) -> Check:
     extra = sorted(granted - set(BOT_SCOPES))
     return Check(
         name, "ok", "every scope of the manifest" + (f" (and also {', '.join(extra)})" if extra else "")
+    )
+
+
+def _reason(error: BaseException) -> str:
+    return (
+        str(getattr(error, "reason", None) or error).splitlines()[0][:100]
+        if str(error)
+        else type(error).__name__
     )

@@ -197,3 +197,17 @@ def test_the_fake_sends_the_granted_scopes(fake: FakeSlack) -> None:
         WebClient(token="xoxb-wrong", base_url=fake.api_url).auth_test()
     assert refused.value.response["error"] == "invalid_auth"
     assert not any(name.lower() == "x-oauth-scopes" for name in refused.value.response.headers)
+
+
+def test_slack_not_answering(tmp_path: Path, upgraded: str) -> None:
+    env = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": f"http://127.0.0.1:{free_port()}/api/",  # nothing listens there
+        "DATABASE_URL": upgraded,
+    }
+    code, lines, output = doctor(tmp_path, **env)
+    assert code == 1, output
+    assert lines["Slack"].startswith("FAIL Slack: Slack does not answer at http://127.0.0.1:"), output
+    assert statuses(lines)["scopes"] == "skip", output
+    assert "slack_sdk" not in output, "the client's own error lines are not the doctor's"
