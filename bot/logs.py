@@ -13,6 +13,7 @@ import json
 import logging
 import re
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
@@ -88,6 +89,17 @@ def configure(env: Mapping[str, str]) -> None:
     handler.setFormatter(JsonFormatter() if chosen == "json" else TextFormatter())
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.captureWarnings(True)  # Python's warnings become log lines too
+    if chosen == "json":  # a thread's uncaught error: a line like the others, not a bare traceback
+        threading.excepthook = _log_thread_error
+
+
+def _log_thread_error(args: threading.ExceptHookArgs) -> None:
+    if args.exc_type is SystemExit:
+        return
+    name = args.thread.name if args.thread is not None else "?"
+    error = (args.exc_type, args.exc_value, args.exc_traceback) if args.exc_value is not None else None
+    logging.getLogger("infoint").error("uncaught error in thread %s", name, exc_info=error)
 
 
 # The request line ------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -170,14 +171,24 @@ def test_text_stays_the_default_and_masks_tokens() -> None:
 def test_configure_switches_the_root_handler() -> None:
     root = logging.getLogger()
     saved = root.handlers[:], root.level
+    hook = threading.excepthook
     try:
         configure({"INFOINT_LOG_FORMAT": "json"})
         assert [type(h.formatter) for h in root.handlers] == [JsonFormatter]
+        stream = io.StringIO()
+        root.handlers[0].setStream(stream)  # type: ignore[attr-defined]
+        failing = threading.Thread(target=lambda: 1 / 0, name="doomed")
+        failing.start()
+        failing.join()
+        [line] = [json.loads(text) for text in stream.getvalue().splitlines()]
+        assert line["message"] == "uncaught error in thread doomed" and "ZeroDivisionError" in line["error"]
         configure({})
         assert [type(h.formatter) for h in root.handlers] == [TextFormatter]
     finally:
         root.handlers[:] = saved[0]
         root.setLevel(saved[1])
+        threading.excepthook = hook
+        logging.captureWarnings(False)
 
 
 def test_log_contact_still_works_with_json_logs(
