@@ -89,6 +89,7 @@ def configure(env: Mapping[str, str]) -> None:
     handler.setFormatter(JsonFormatter() if chosen == "json" else TextFormatter())
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # the sweep says what it did itself
     logging.captureWarnings(True)  # Python's warnings become log lines too
     if chosen == "json":  # a thread's uncaught error: a line like the others, not a bare traceback
         threading.excepthook = _log_thread_error
