@@ -5,7 +5,7 @@ finished and recorded, none is begun); the listening socket is closed (new conne
 the requests being served are answered and idle connections closed; the work listeners do after
 their acknowledgement (a DM, the App Home) finishes; the sweep's pass ends, the scheduler stops.
 What could not finish in time (Slack hanging) is left as the sweep's claims, which the next sweep
-recovers: a DM is never half-sent, and never sent twice.
+recovers (README, "Exactly once"): a DM is never half-sent.
 """
 
 from __future__ import annotations
