@@ -108,7 +108,7 @@ def _configuration(env: Mapping[str, str], oauth: bool) -> tuple[Check, Config |
                 "FAIL",
                 f"OAuth installs (SLACK_CLIENT_ID is set) also need {', '.join(missing)}: the client "
                 f"secret and signing secret are on your app's 'Basic Information' page at {APPS_PAGE}; "
-                "INFOINT_ENCRYPTION_KEY is a key of your own that encrypts the stored tokens.",
+                "INFOINT_ENCRYPTION_KEY holds the Fernet key(s) that seal the stored tokens.",
             ), None
         return Check(name, "ok", "OAuth installs (" + ", ".join(OAUTH_VARIABLES) + " set)"), config
     transport = "Socket Mode (SLACK_APP_TOKEN)" if config.socket_mode else "HTTP (SLACK_SIGNING_SECRET)"
