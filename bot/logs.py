@@ -28,6 +28,7 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 TOKEN = re.compile(r"x(?:ox[a-z]|app)-[A-Za-z0-9-]+")
 SLACK_ID = re.compile(r"[A-Z0-9]{1,20}")
 EVENT_TYPE = re.compile(r"[a-z_]{1,60}")
+UNPRINTABLE = re.compile(r"[^\x21-\x7e]")
 #: What a LogRecord has of its own; anything else on a record came from ``extra=`` (its fields).
 _RECORD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
 
@@ -127,11 +128,16 @@ def log_request(
         answered.append(500)
         raise
     finally:
-        path = str(environ.get("PATH_INFO", ""))[:100]
+        path = _printable(environ.get("PATH_INFO", ""), 100)
         status = answered[-1] if answered else 0
         if not (path in ("/healthz", "/readyz") and status == 200):  # a load balancer's probes
-            where = {"method": str(environ.get("REQUEST_METHOD", ""))[:10], "path": path}
+            where = {"method": _printable(environ.get("REQUEST_METHOD", ""), 10), "path": path}
             _log_request(where, environ.get(body_key), status, started)
+
+
+def _printable(value: Any, limit: int) -> str:
+    """Anyone can send any path: no control character (a forged line) and no more than ``limit``."""
+    return UNPRINTABLE.sub("?", str(value)[:limit])
 
 
 def _log_request(where: dict[str, str], body: Any, status: int, started: float) -> None:

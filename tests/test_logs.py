@@ -118,6 +118,16 @@ def test_a_refused_request_and_the_probes(running_app: RunningApp, json_lines: L
     assert line["status"] == 401 and "team_id" not in line and "kind" not in line
 
 
+def test_a_forged_path_cannot_forge_a_line(running_app: RunningApp, json_lines: Lines) -> None:
+    """The path is the sender's to choose: its control characters never start a line of their own."""
+    reply = running_app.transport.request("GET", "/x\n2026-01-01 INFO infoint: all good")
+    assert reply.status == 404
+    [line] = requests(json_lines)
+    assert line["path"] == "/x?2026-01-01?INFO?infoint:?all?good" and line["status"] == 404
+    text = TextFormatter().format(logging.makeLogRecord({"msg": line["message"], "levelname": "INFO"}))
+    assert "\n" not in text
+
+
 def _due_follow_up(app: RunningApp) -> None:
     """A contact written to 8 days ago with no reply: a follow-up is due now, at any hour."""
     now = datetime.now(UTC)
