@@ -14,7 +14,7 @@ from helpers import BOT_TOKEN, clean_env
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slackwire import SIGNING_SECRET
-from test_cli import describe, free_port, run_cli
+from test_cli import describe, free_port, postgres_schema_url, run_cli  # noqa: F401 (a fixture)
 
 from bot.fakeslack import FakeSlack
 from bot.scopes import BOT_SCOPES
@@ -211,3 +211,18 @@ def test_slack_not_answering(tmp_path: Path, upgraded: str) -> None:
     assert lines["Slack"].startswith("FAIL Slack: Slack does not answer at http://127.0.0.1:"), output
     assert statuses(lines)["scopes"] == "skip", output
     assert "slack_sdk" not in output, "the client's own error lines are not the doctor's"
+
+
+def test_everything_ready_on_postgresql(
+    tmp_path: Path,
+    fake: FakeSlack,
+    postgres_schema_url: str,  # noqa: F811 (test_cli's fixture, imported above)
+) -> None:
+    env = single_workspace(fake, postgres_schema_url)
+    code, lines, output = doctor(tmp_path, **env)
+    assert code == 1 and lines["migrations"].startswith("FAIL migrations: the database has no schema"), output
+    upgraded = run_cli("db", "upgrade", cwd=tmp_path, env=clean_env(**env))
+    assert upgraded.returncode == 0, describe(upgraded)
+    code, lines, output = doctor(tmp_path, **env)
+    assert code == 0, output
+    assert lines["database"].startswith("ok database: postgresql answers"), output
