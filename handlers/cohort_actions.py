@@ -28,7 +28,7 @@ from bot.domain.cohorts import (
 )
 from bot.domain.ids import ActionId, ViewId
 from bot.services import ActionRefused
-from handlers import effects
+from handlers import effects, whose
 from handlers.cohort_effects import message_of, send_file, tell
 from handlers.cohort_payloads import (
     CohortMetadata,
@@ -60,7 +60,10 @@ def _in_modal(body: Mapping[str, Any]) -> bool:
 
 
 def _show(client: WebClient, body: Mapping[str, Any], view: dict[str, Any]) -> None:
-    """Open a modal, on top of the one clicked in if any."""
+    """Open a modal, on top of the one clicked in if any; keyed to the user (:mod:`handlers.whose`)."""
+    user = body.get("user")
+    if isinstance(user, Mapping) and isinstance(user.get("id"), str):
+        view = whose.keyed(view, user["id"])
     if _in_modal(body):
         client.views_push(trigger_id=body["trigger_id"], view=view)
     else:
@@ -92,7 +95,9 @@ def open_about_cohort(
     except ActionRefused as refusal:
         refuse(origin, refusal)
         return
-    client.views_open(trigger_id=body["trigger_id"], view=view(found, ref.cohort_id))
+    client.views_open(
+        trigger_id=body["trigger_id"], view=whose.keyed(view(found, ref.cohort_id), origin.user_id)
+    )
 
 
 # Joining -------------------------------------------------------------------------------------------
@@ -177,7 +182,7 @@ def page_clicked(
         refuse(origin, refusal)
         return
     if _in_modal(body):
-        client.views_update(view_id=body["view"]["id"], view=report_modal(report))
+        whose.update_view(client, origin.user_id, body.get("view"), report_modal(report))
     elif origin.respond is not None:
         origin.respond(report_message(report, replace=True))
 
