@@ -26,15 +26,13 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.signature import SignatureVerifier
 
-from bot.blocks.kit import notice
 from bot.config import Config
+from bot.failures import KeepTheAck, on_error
 from bot.services import Services
 from handlers import register_all
 from handlers.context import RequestContext
 
 logger = logging.getLogger(__name__)
-
-SORRY = "Something went wrong on my side and nothing was changed. Please try again in a minute."
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -87,28 +85,11 @@ def create_app(
         process_before_response=False,
         logger=_bolt_logger(),
     )
+    app.use(KeepTheAck())  # an ack given stays the answer, even if its listener then fails
     app.use(RequestContext(services))  # services, team_id and user_id in every listener's context
     register_all(app)
 
-    @app.error
-    def on_error(error: Exception, body: dict, response: BoltResponse | None) -> BoltResponse | None:
-        logger.exception("listener failed: %s", error, exc_info=error)
-        if response is None or response.status != 500:
-            return None  # already acknowledged: the user saw the result; the log has the details
-        if body.get("type") == "view_submission":
-            view = {
-                "type": "modal",
-                "title": {"type": "plain_text", "text": "infoint"},
-                "close": {"type": "plain_text", "text": "Close"},
-                "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": SORRY}}],
-            }
-            payload: dict[str, Any] = {"response_action": "update", "view": view}
-        else:
-            payload = notice(SORRY)
-        return BoltResponse(
-            status=200, body=json.dumps(payload), headers={"content-type": "application/json;charset=utf-8"}
-        )
-
+    app.error(on_error)
     return app
 
 
