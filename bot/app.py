@@ -29,6 +29,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.config import Config
 from bot.failures import KeepTheAck, on_error
 from bot.services import Services
+from bot.shapes import malformed
 from handlers import register_all
 from handlers.context import RequestContext
 
@@ -106,7 +107,8 @@ class SlackGate:
 
     ``check`` answers ``(status, reason, body)``: 401 for a request Slack did not sign, 400 for a signed
     one that is not a form with a JSON-object ``payload``, a form command or a JSON object (UTF-8), and
-    200 with the parsed body otherwise."""
+    200 with the parsed body otherwise; a signed body whose fields are not shaped as Slack sends them
+    (`bot.shapes`: a view that is not an object, an action id that is not text, no user…) is a 400 too."""
 
     def __init__(self, signing_secret: str) -> None:
         self.verifier = RawBodyVerifier(signing_secret)
@@ -123,6 +125,9 @@ class SlackGate:
         parsed = parse_slack_body(body, headers.get("content-type", ""))
         if isinstance(parsed, str):
             return 400, parsed, None
+        shape = malformed(parsed)  # what Slack always sends, before Bolt's matchers rely on it
+        if shape is not None:
+            return 400, shape, None
         return 200, "", parsed
 
 

@@ -56,6 +56,7 @@ LAYERS: tuple[tuple[str, Layer], ...] = (
     ("bot.fakeslack", Layer("fake Slack", ("bot.fakeslack",), ("slack_sdk",))),
     ("bot.app", ANYTHING),
     ("bot.failures", ANYTHING),
+    ("bot.shapes", ANYTHING),
     ("bot.cli", ANYTHING),
     ("bot.config", ANYTHING),
     ("bot.sweep", ANYTHING),
