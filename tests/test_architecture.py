@@ -57,6 +57,7 @@ LAYERS: tuple[tuple[str, Layer], ...] = (
     ("bot.app", ANYTHING),
     ("bot.failures", ANYTHING),
     ("bot.shapes", ANYTHING),
+    ("bot.listeners", ANYTHING),
     ("bot.cli", ANYTHING),
     ("bot.config", ANYTHING),
     ("bot.sweep", ANYTHING),
