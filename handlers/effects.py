@@ -42,7 +42,7 @@ from bot.services.events import (
     UserSeen,
 )
 from handlers import places, whose
-from handlers.cohort_effects import COHORT_EFFECTS
+from handlers.cohort_effects import COHORT_EFFECTS, tell
 from handlers.context import services_of, team_of, user_of
 from handlers.origins import Place, in_home, in_modal, parse_place, response_url
 from handlers.payloads import message_location
@@ -150,16 +150,23 @@ def apply(origin: Origin, events: Iterable[Event]) -> None:
         home_published |= bool(EFFECTS[type(event)](origin, event))
 
 
-def refuse(origin: Origin, refusal: ActionRefused) -> None:
-    """Tell the user why nothing was done (where they acted), then show what the refusal still asks to
-    show."""
-    why = esc(str(refusal))
+def answer(origin: Origin, text: str) -> None:
+    """Tell the user ``text`` (safe mrkdwn) where they acted: at the top of the App Home they acted
+    from, as an ephemeral answer to their click, else in a DM."""
     if origin.home:
-        places.publish_home(origin, news=why)
+        places.publish_home(origin, news=text)
+        return
+    tell(origin, text)
+
+
+def refuse(origin: Origin, refusal: ActionRefused) -> None:
+    """Tell the user why nothing was done (where they acted, see :func:`answer`), then show what the
+    refusal still asks to show."""
+    why = esc(str(refusal))
+    answer(origin, why)
+    if origin.home:
         apply(origin, [e for e in refusal.events if not isinstance(e, ContactCardStale | HomeStale)])
         return
-    if origin.respond is not None:
-        origin.respond(notice(why))
     apply(origin, refusal.events)
 
 

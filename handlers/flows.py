@@ -85,7 +85,10 @@ def act(
     ack()
     ref = reading.parse(action_value(action))
     if ref is None:
-        respond(notice(reading.unreadable))
+        if isinstance(respond, Respond) and not respond.response_url:  # the App Home, a modal
+            effects.answer(effects.click_origin(context, client, body, action, respond), reading.unreadable)
+        else:
+            respond(notice(reading.unreadable))
         return
     click = Click(ref, effects.click_origin(context, client, body, action, respond, in_place=in_place), body)
     effects.settle(click.origin, partial(run, click))
