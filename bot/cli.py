@@ -81,11 +81,12 @@ def cmd_run(_args: argparse.Namespace) -> int:
     services = Services(db)
 
     from bot.app import WebApp, create_app, make_client
-    from bot.shutdown import Listeners, Stop, serve_until, stop_scheduler
+    from bot.listeners import ListenerPool
+    from bot.shutdown import Stop, drain_listeners, serve_until, stop_scheduler
 
     client = make_client(config)
     check_bot_token(client)
-    listeners = Listeners()
+    listeners = ListenerPool()
     app = create_app(config, services, client, listener_executor=listeners)
     from bot.sweep import Sweeper
 
@@ -126,7 +127,7 @@ def cmd_run(_args: argparse.Namespace) -> int:
         signal.signal(signal.SIGINT, stop)
         log.info("infoint is listening on port %s: POST /slack/events, GET /healthz, /readyz", config.port)
         serve_until(server, stop)
-    drained = listeners.drain(stop.left() - 1.0)
+    drained = drain_listeners(listeners, stop.left() - 1.0)
     finished = stop_scheduler(scheduler, stop.left()) and drained
     db.dispose()
     log.info(

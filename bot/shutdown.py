@@ -14,9 +14,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from waitress import wasyncore
 
@@ -24,11 +23,10 @@ if TYPE_CHECKING:
     from apscheduler.schedulers.base import BaseScheduler
     from waitress.server import BaseWSGIServer
 
+    from bot.listeners import ListenerPool
     from bot.sweep import Sweeper
 
 log = logging.getLogger("infoint")
-P = ParamSpec("P")
-T = TypeVar("T")
 
 #: From the signal to the exit, at most (an orchestrator usually waits 10 s before SIGKILL).
 GRACE = 9.0
@@ -90,39 +88,14 @@ def stop_scheduler(scheduler: BaseScheduler, timeout: float) -> bool:
     return finished
 
 
-class Listeners(ThreadPoolExecutor):
-    """Bolt's listener executor, which knows when the work it was given (what a listener does after
-    its acknowledgement) has all finished."""
-
-    def __init__(self, max_workers: int = 8) -> None:
-        super().__init__(max_workers=max_workers, thread_name_prefix="listener")
-        self._busy = 0
-        self._changed = threading.Condition()
-
-    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
-        with self._changed:
-            self._busy += 1
-        try:
-            future = super().submit(fn, *args, **kwargs)
-        except BaseException:
-            self._done()
-            raise
-        future.add_done_callback(lambda _: self._done())
-        return future
-
-    def _done(self) -> None:
-        with self._changed:
-            self._busy -= 1
-            self._changed.notify_all()
-
-    def drain(self, timeout: float) -> bool:
-        """Wait until every listener given so far has finished; True if they did in time."""
-        with self._changed:
-            finished = self._changed.wait_for(lambda: self._busy == 0, max(timeout, 0.0))
-        self.shutdown(wait=False)
-        if not finished:
-            log.warning("%d listener(s) still running at shutdown", self._busy)
-        return finished
+def drain_listeners(pool: ListenerPool, timeout: float) -> bool:
+    """Wait until every listener given so far (what it does after its ack) has finished; True if
+    they did in time. The pool takes no more work after this."""
+    finished = pool.wait_idle(max(timeout, 0.0))
+    pool.shutdown(wait=False)
+    if not finished:
+        log.warning("%d listener(s) still running at shutdown", pool.busy)
+    return finished
 
 
 def serve_until(server: BaseWSGIServer, stop: Stop) -> bool:
