@@ -26,6 +26,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.signature import SignatureVerifier
 
+from bot import late_failures
 from bot.blocks.kit import notice
 from bot.config import Config
 from bot.services import Services
@@ -93,8 +94,11 @@ def create_app(
     @app.error
     def on_error(error: Exception, body: dict, response: BoltResponse | None) -> BoltResponse | None:
         logger.exception("listener failed: %s", error, exc_info=error)
-        if response is None or response.status != 500:
-            return None  # already acknowledged: the user saw the result; the log has the details
+        if response is None:  # after the ack: said where they acted, or in a DM
+            late_failures.tell(app.client, body)
+            return None
+        if response.status != 500:
+            return None
         if body.get("type") == "view_submission":
             view = {
                 "type": "modal",

@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from bot.blocks.help import help_message, unknown_subcommand_message
 from bot.domain.spelling import closest
 from handlers import cohorts, contacts, insights, interviews, lookup, questions, settings
-from handlers.context import Invocation
+from handlers.context import Answer, Invocation
 
 COMMAND = "/infoint"
 
@@ -102,21 +102,24 @@ def listing() -> list[tuple[str, str]]:
 def infoint(
     ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond | None = None
 ) -> None:
-    """``/infoint <name> <args>``: the subcommand ``name``, or help."""
+    """``/infoint <name> <args>``: the subcommand ``name``, or help. Acknowledged first, with nothing:
+    the answer follows through the command's response_url (see :class:`~handlers.context.Answer`)."""
+    ack()
+    answer = Answer(respond, client, command.get("channel_id", ""), command.get("user_id", ""))
     text = (command.get("text") or "").strip()
     name, _, args = text.partition(" ")
     name = name.lower()
     if name in ("", "help"):
-        ack(help_message(listing()))
+        answer(help_message(listing()))
         return
     entry = _BY_NAME.get(name)
     if entry is None:
         meant = closest(name, [*_BY_NAME, "help"])
-        ack(unknown_subcommand_message(listing(), text, f"{COMMAND} {meant}" if meant else None))
+        answer(unknown_subcommand_message(listing(), text, f"{COMMAND} {meant}" if meant else None))
         return
     entry.run(
         Invocation(
-            ack=ack,
+            answer=answer,
             client=client,
             context=context,
             args=args.strip(),

@@ -143,8 +143,8 @@ def log_contact(ack: Ack, view: dict, client: WebClient, context: BoltContext) -
     if isinstance(checked, dict):
         ack(response_action="errors", errors=checked)
         return
+    ack()  # the form is right: it closes now, the contact is saved after (nothing for the ack to carry)
     result = services.contacts.log_contact(team_of(context), user_of(context), checked)
-    ack()
     origin = effects.form_origin(context, client, metadata.message, metadata.place, metadata.response_url)
     effects.apply(origin, result.events)
 

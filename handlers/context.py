@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, BoltRequest, BoltResponse, Respond
+from slack_bolt import BoltContext, BoltRequest, BoltResponse, Respond
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
@@ -96,11 +96,32 @@ def user_of(context: BoltContext) -> str:
 # A subcommand's request ---------------------------------------------------------------------------
 
 
+class Answer:
+    """How a subcommand answers, after the router has acknowledged the command (plain, at once):
+    ``answer(message)`` posts ``message`` to the command's response_url, which only the user sees
+    (``chat.postEphemeral`` in the command's channel without one); ``answer()`` says nothing (a
+    subcommand that opens a modal or answers elsewhere)."""
+
+    def __init__(self, respond: Respond | None, client: WebClient, channel_id: str, user_id: str) -> None:
+        self.respond = respond if respond is not None and respond.response_url else None
+        self.client, self.channel_id, self.user_id = client, channel_id, user_id
+
+    def __call__(self, message: Mapping[str, Any] | None = None) -> None:
+        if not message:
+            return
+        if self.respond is not None:
+            self.respond(dict(message))
+            return
+        fields = {key: value for key, value in message.items() if key in ("text", "blocks")}
+        self.client.chat_postEphemeral(channel=self.channel_id, user=self.user_id, **fields)
+
+
 @dataclass(frozen=True)
 class Invocation:
-    """One use of ``/infoint <name> <args>``: what a subcommand needs to answer."""
+    """One use of ``/infoint <name> <args>``: what a subcommand needs to answer. The command is
+    already acknowledged when a subcommand runs; it answers with :attr:`answer`."""
 
-    ack: Ack
+    answer: Callable[..., None]
     client: WebClient
     context: BoltContext
     args: str
@@ -108,6 +129,12 @@ class Invocation:
     channel_id: str
     respond: Respond | None = None
     """Answers later through the command's response_url (only the user sees it)."""
+
+    @property
+    def ack(self) -> Callable[..., None]:
+        """The same as :attr:`answer` (the name subcommands knew before commands were acknowledged
+        first)."""
+        return self.answer
 
     @property
     def services(self) -> Services:
