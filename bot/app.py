@@ -10,7 +10,7 @@ import logging
 import re
 import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
@@ -30,6 +30,7 @@ from bot import late_failures
 from bot.blocks.kit import notice
 from bot.config import Config
 from bot.services import Services
+from bot.turns import TakeTurns, TurnExecutor, Turns
 from handlers import register_all
 from handlers.context import RequestContext
 
@@ -78,9 +79,9 @@ def create_app(
     client: WebClient | None = None,
     listener_executor: Executor | None = None,
 ) -> App:
+    turns = Turns()  # what listeners do after their ack takes turns: no ack waits behind it
     app = App(
-        listener_executor=listener_executor
-        or ThreadPoolExecutor(max_workers=8, thread_name_prefix="listener"),
+        listener_executor=TurnExecutor(turns, listener_executor),
         client=client or make_client(config),
         signing_secret=config.signing_secret or "",
         request_verification_enabled=not config.socket_mode,
@@ -88,6 +89,7 @@ def create_app(
         process_before_response=False,
         logger=_bolt_logger(),
     )
+    app.use(TakeTurns(turns))
     app.use(RequestContext(services))  # services, team_id and user_id in every listener's context
     register_all(app)
 

@@ -82,10 +82,12 @@ def cmd_run(_args: argparse.Namespace) -> int:
     services = Services(db)
 
     from bot.app import WebApp, create_app, make_client
+    from bot.turns import favour_acks
 
     client = make_client(config)
     check_bot_token(client)
     app = create_app(config, services, client)
+    favour_acks()
     stop = threading.Event()
     from bot.sweep import Sweeper
 

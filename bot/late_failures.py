@@ -52,8 +52,5 @@ def tell(client: WebClient, body: Mapping[str, Any]) -> bool:
 
 def _user(body: Mapping[str, Any]) -> str:
     user = body.get("user")
-    if isinstance(user, Mapping):
-        value = user.get("id")
-    else:
-        value = body.get("user_id")
+    value = user.get("id") if isinstance(user, Mapping) else body.get("user_id")
     return value if isinstance(value, str) else ""

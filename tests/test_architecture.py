@@ -59,6 +59,8 @@ LAYERS: tuple[tuple[str, Layer], ...] = (
     ("bot.config", ANYTHING),
     ("bot.sweep", ANYTHING),
     ("bot.digests", ANYTHING),
+    ("bot.turns", ANYTHING),  # acks first: the work after an ack takes turns
+    ("bot.late_failures", ANYTHING),  # a failure after the ack, told to the person
     ("bot.demo", ANYTHING),  # `infoint demo`: the app, the fake Slack and the page together
     ("storage", Layer("storage", ("bot.domain", "storage"), None, SLACK)),
     ("handlers", Layer("handlers", None, None, ("storage", "bot.fakeslack"))),
