@@ -399,8 +399,8 @@ def measure(args: argparse.Namespace) -> str:
         time.sleep(1)  # the first sweep's DMs are out (the scheduler's first run, at start)
         idle_rss, bare_idle = app.rss_mib(), bare.rss_mib()
         for kind in args.kinds:  # warm-up: code paths, connection pools, caches
-            load(bare.url, kind, fake, f"{tag}w", 10, 2, submitter)
-            load(app.url, kind, fake, f"{tag}w", 10, 2, submitter)
+            load(bare.url, kind, fake, f"{tag}v", 10, 2, submitter)
+            visible_times(fake, load(app.url, kind, fake, f"{tag}w", 10, 2, submitter), args.answer_timeout)
         for concurrency in args.concurrency:
             for kind in args.kinds:
                 row = rows[(kind, concurrency)]

@@ -30,7 +30,7 @@ from bot import late_failures
 from bot.blocks.kit import notice
 from bot.config import Config
 from bot.services import Services
-from bot.turns import TakeTurns, TurnExecutor, Turns
+from bot.turns import AckFirst, TurnExecutor, Turns
 from handlers import register_all
 from handlers.context import RequestContext
 
@@ -89,7 +89,7 @@ def create_app(
         process_before_response=False,
         logger=_bolt_logger(),
     )
-    app.use(TakeTurns(turns))
+    app.use(AckFirst(turns))
     app.use(RequestContext(services))  # services, team_id and user_id in every listener's context
     register_all(app)
 

@@ -6,6 +6,7 @@ call and its effects, a modal's save). In one Python process those threads share
 lock: twenty lists being built after their acks would make the twenty-first request's ack wait its
 share of the lock each time its thread wakes up. So:
 
+* a slash command or a click is acknowledged before its listener starts (:class:`AckFirst`);
 * every ``ack`` a listener gets is a :class:`TurnTakingAck`: it acknowledges, then waits for one of
   :data:`TURNS` turns before the listener goes on (at most :data:`PATIENCE` seconds: a modal still
   opens well within its trigger's 3 s when the work is piled up);
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
@@ -81,8 +82,13 @@ class TurnTakingAck(Ack):
         return response
 
 
-class TakeTurns(Middleware):
-    """Gives every request a :class:`TurnTakingAck` (before Bolt hands it to a listener)."""
+class AckFirst(Middleware):
+    """Gives every request a :class:`TurnTakingAck` before Bolt hands it to a listener, and
+    acknowledges a slash command or a click (``block_actions``) at once, here in the request's
+    thread: their ack never carries anything (a command's answer goes to its response_url), so Slack
+    gets its 200 before the listener starts (Bolt, which polls for the ack every 10 ms, finds it
+    given). A modal's submission (its ack may carry errors) and a menu's options are acknowledged by
+    their listener."""
 
     def __init__(self, turns: Turns) -> None:
         self.turns = turns
@@ -90,8 +96,16 @@ class TakeTurns(Middleware):
     def process(
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
-        req.context["ack"] = TurnTakingAck(self.turns)
+        ack = TurnTakingAck(self.turns)
+        req.context["ack"] = ack
+        if _carries_nothing(req.body):
+            ack()
         return next()
+
+
+def _carries_nothing(body: Mapping[str, Any]) -> bool:
+    """A slash command or a click: what their ack says is never read."""
+    return isinstance(body.get("command"), str) or body.get("type") == "block_actions"
 
 
 class TurnExecutor(Executor):
