@@ -14,8 +14,9 @@ One command, one table::
   Slack (`bot/fakeslack`) running in this process. The bare app (`bench/bare_app.py`: one command, one
   action, one view listener that only ``ack()``) is served the same way, in another process.
 * Load: signed requests from this process, ``--requests`` of each kind at each concurrency
-  (``--concurrency``, default 1 and 20; a closed loop: each of the N senders sends its next request
-  when the previous one is answered), after a warm-up: ``/infoint help``, ``/infoint list`` (200
+  (``--concurrency``, default 1 and 20: N people, each sending the next request once they see the
+  answer to the previous one: for infoint when it reaches the fake Slack, for the bare app, which
+  answers nothing, its ack), after a warm-up: ``/infoint help``, ``/infoint list`` (200
   contacts), a button click (the list's **Next page**) and a modal submission (the log form, valid).
 * Measured: the ack (the HTTP response time) p50/p99, and for infoint the time until the answer is
   visible (it reaches the fake Slack's response_url) p50/p99; the app process's RSS idle (started,
@@ -201,11 +202,60 @@ def infoint_command(app_source: Path | None) -> tuple[list[str], dict[str, str]]
 @dataclass
 class Sample:
     kind: str
-    sent: float  # time.monotonic()
     ack: float  # seconds until the HTTP answer
+    visible: float | None  # seconds until the answer reached the fake Slack (None: never, or not asked)
     status: int
     body: bytes
-    answer_name: str = ""  # the response_url its answer goes to (infoint only)
+
+
+class Answers:
+    """When each response_url of the fake Slack got its (accepted) post: one thread watches the
+    fake's calls; senders wait for theirs."""
+
+    def __init__(self, fake: FakeSlack) -> None:
+        self.fake = fake
+        self.seen: dict[str, float] = {}
+        self.changed = threading.Condition()
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._watch, name="answers", daemon=True)
+        self.thread.start()
+
+    def _watch(self) -> None:
+        done = 0
+        while not self.stopped.wait(0.002):
+            calls = self.fake.calls
+            fresh = {
+                c.method[len("response_url:") :]: c.at
+                for c in calls[done:]
+                if c.method.startswith("response_url:") and (c.response or {}).get("ok")
+            }
+            done = len(calls)
+            if fresh:
+                with self.changed:
+                    for name, at in fresh.items():
+                        self.seen.setdefault(name, at)
+                    self.changed.notify_all()
+
+    def wait(self, name: str, timeout: float) -> float | None:
+        with self.changed:
+            self.changed.wait_for(lambda: name in self.seen, timeout)
+            return self.seen.get(name)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=5)
+
+
+@dataclass
+class Target:
+    """Where requests go, and whether a sender waits for each answer at the fake Slack (infoint) or
+    takes the ack as the answer (the bare app, which answers nothing)."""
+
+    url: str
+    fake: FakeSlack
+    answers: Answers | None
+    submitter: str
+    answer_timeout: float
 
 
 def _form(fields: dict[str, str]) -> tuple[bytes, dict[str, str]]:
@@ -251,17 +301,23 @@ def request_for(kind: str, fake: FakeSlack, name: str, submitter: str) -> tuple[
     return _form({"payload": json.dumps(payload)})
 
 
-def send(url: str, kind: str, fake: FakeSlack, name: str, submitter: str) -> Sample:
-    body, headers = request_for(kind, fake, name, submitter)
+def send(target: Target, kind: str, name: str) -> Sample:
+    """One request; with ``target.answers``, wait until its answer is visible (as a person would)."""
+    body, headers = request_for(kind, target.fake, name, target.submitter)
     started = time.monotonic()
-    reply = http_request("POST", url + "/slack/events", body, headers, timeout=30)
-    return Sample(kind, started, time.monotonic() - started, reply.status, reply.body, name)
+    reply = http_request("POST", target.url + "/slack/events", body, headers, timeout=30)
+    acked = time.monotonic() - started
+    if _answers(reply.body):  # the ack carried the answer (commands before ack-first)
+        return Sample(kind, acked, acked, reply.status, reply.body)
+    if target.answers is None:
+        return Sample(kind, acked, None, reply.status, reply.body)
+    at = target.answers.wait(name, target.answer_timeout)
+    return Sample(kind, acked, None if at is None else at - started, reply.status, reply.body)
 
 
-def load(
-    url: str, kind: str, fake: FakeSlack, tag: str, count: int, concurrency: int, submitter: str
-) -> list[Sample]:
-    """``count`` requests of ``kind`` from ``concurrency`` senders, each sending when answered."""
+def load(target: Target, kind: str, tag: str, count: int, concurrency: int) -> list[Sample]:
+    """``count`` requests of ``kind`` from ``concurrency`` senders, each sending its next request
+    once it has the answer to the previous one."""
     numbers = iter(range(count))
     lock = threading.Lock()
 
@@ -272,31 +328,11 @@ def load(
                 n = next(numbers, None)
             if n is None:
                 return mine
-            mine.append(send(url, kind, fake, f"{tag}-{kind}-{n}", submitter))
+            mine.append(send(target, kind, f"{tag}-{kind}-{n}"))
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         futures = [pool.submit(sender) for _ in range(concurrency)]
         return [s for f in futures for s in f.result()]
-
-
-def visible_times(fake: FakeSlack, samples: list[Sample], timeout: float) -> list[float | None]:
-    """For each sample, seconds from its sending until its answer reached the response_url."""
-    wanted = {f"response_url:{s.answer_name}" for s in samples}
-    deadline = time.monotonic() + timeout
-    arrived: dict[str, float] = {}
-    while True:
-        for call in fake.calls:
-            if call.method in wanted and call.method not in arrived and (call.response or {}).get("ok"):
-                arrived[call.method] = call.at
-        if len(arrived) == len(wanted) or time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
-    return [
-        (arrived[f"response_url:{s.answer_name}"] - s.sent)
-        if f"response_url:{s.answer_name}" in arrived
-        else None
-        for s in samples
-    ]
 
 
 def _answers(body: bytes) -> bool:
@@ -392,35 +428,32 @@ def measure(args: argparse.Namespace) -> str:
                 "--signing-secret", SECRET, "--api-url", fake.api_url]  # fmt: skip
     load_before = load_average()
     rows = {(k, c): Row(k, c) for c in args.concurrency for k in args.kinds}
+    answers = Answers(fake)
     with (
         serve("infoint", command, env, app_port, ("executed successfully", "listening on port")) as app,
         serve("bare", bare_cmd, bare_env, bare_port, ("listening",)) as bare,
     ):
-        time.sleep(1)  # the first sweep's DMs are out (the scheduler's first run, at start)
+        time.sleep(1)
         idle_rss, bare_idle = app.rss_mib(), bare.rss_mib()
+        infoint = Target(app.url, fake, answers, submitter, args.answer_timeout)
+        plain = Target(bare.url, fake, None, submitter, args.answer_timeout)
         for kind in args.kinds:  # warm-up: code paths, connection pools, caches
-            load(bare.url, kind, fake, f"{tag}v", 10, 2, submitter)
-            visible_times(fake, load(app.url, kind, fake, f"{tag}w", 10, 2, submitter), args.answer_timeout)
+            load(plain, kind, f"{tag}v", 10, 2)
+            load(infoint, kind, f"{tag}w", 10, 2)
         for concurrency in args.concurrency:
             for kind in args.kinds:
                 row = rows[(kind, concurrency)]
                 print(f"{kind} × {args.requests} at {concurrency} concurrent…", flush=True)
-                bare_samples = load(
-                    bare.url, kind, fake, f"{tag}b{concurrency}", args.requests, concurrency, submitter
-                )
+                bare_samples = load(plain, kind, f"{tag}b{concurrency}", args.requests, concurrency)
+                samples = load(infoint, kind, f"{tag}a{concurrency}", args.requests, concurrency)
                 row.bare = [s.ack for s in bare_samples if s.status == 200]
-                samples = load(
-                    app.url, kind, fake, f"{tag}a{concurrency}", args.requests, concurrency, submitter
-                )
                 row.ack = [s.ack for s in samples if s.status == 200]
+                row.visible = [s.visible for s in samples if s.visible is not None]
+                row.missing = sum(1 for s in samples if s.visible is None)
                 row.errors = sum(1 for s in samples + bare_samples if s.status != 200)
                 row.ack_bodies = sum(1 for s in samples if s.body.strip() not in (b"", b"{}"))
-                seen = visible_times(fake, samples, args.answer_timeout)
-                # An answer carried by the ack itself (commands before ack-first) is seen with it.
-                seen = [s.ack if _answers(s.body) else v for s, v in zip(samples, seen, strict=True)]
-                row.visible = [v for v in seen if v is not None]
-                row.missing = sum(1 for v in seen if v is None)
         after_rss, bare_after = app.rss_mib(), bare.rss_mib()
+    answers.stop()
     fake.stop()
     return report(args, list(rows.values()), (idle_rss, after_rss, bare_idle, bare_after), load_before)
 

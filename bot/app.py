@@ -27,11 +27,11 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.signature import SignatureVerifier
 
 from bot import late_failures
+from bot.ack_first import AckFirst, TurnExecutor, Turns
 from bot.blocks.kit import notice
 from bot.config import Config
 from bot.services import Services
-from bot.turns import AckFirst, TurnExecutor, Turns
-from handlers import register_all
+from handlers import FORMS_CHECKED_FIRST, register_all
 from handlers.context import RequestContext
 
 logger = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ def create_app(
         process_before_response=False,
         logger=_bolt_logger(),
     )
-    app.use(AckFirst(turns))
+    app.use(AckFirst(turns, FORMS_CHECKED_FIRST, services.clock))
     app.use(RequestContext(services))  # services, team_id and user_id in every listener's context
     register_all(app)
 

@@ -81,8 +81,8 @@ def cmd_run(_args: argparse.Namespace) -> int:
     db = _open_database(config, migrate_sqlite=True)
     services = Services(db)
 
+    from bot.ack_first import favour_acks
     from bot.app import WebApp, create_app, make_client
-    from bot.turns import favour_acks
 
     client = make_client(config)
     check_bot_token(client)

@@ -21,6 +21,8 @@ from bot.services import Services
 SERVICES = "services"
 TEAM_ID = "team_id"
 USER_ID = "user_id"
+#: A modal's form as checked before its listener started (``bot/ack_first.py``).
+CHECKED_FIRST = "checked_first"
 
 
 class RequestContext(Middleware):
@@ -70,6 +72,11 @@ def _text(value: object) -> str | None:
 
 
 # Typed accessors ----------------------------------------------------------------------------------
+
+
+def checked_first(context: BoltContext) -> Any:
+    """The submitted form as checked (and acknowledged) before the listener started, if it was."""
+    return context.get(CHECKED_FIRST)
 
 
 def services_of(context: BoltContext) -> Services:

@@ -59,7 +59,7 @@ LAYERS: tuple[tuple[str, Layer], ...] = (
     ("bot.config", ANYTHING),
     ("bot.sweep", ANYTHING),
     ("bot.digests", ANYTHING),
-    ("bot.turns", ANYTHING),  # acks first: the work after an ack takes turns
+    ("bot.ack_first", ANYTHING),  # acks first; the work after an ack takes turns
     ("bot.late_failures", ANYTHING),  # a failure after the ack, told to the person
     ("bot.demo", ANYTHING),  # `infoint demo`: the app, the fake Slack and the page together
     ("storage", Layer("storage", ("bot.domain", "storage"), None, SLACK)),

@@ -24,10 +24,13 @@ import sys
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
 
 from slack_bolt import Ack, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
+
+from handlers.context import CHECKED_FIRST
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -87,11 +90,20 @@ class AckFirst(Middleware):
     acknowledges a slash command or a click (``block_actions``) at once, here in the request's
     thread: their ack never carries anything (a command's answer goes to its response_url), so Slack
     gets its 200 before the listener starts (Bolt, which polls for the ack every 10 ms, finds it
-    given). A modal's submission (its ack may carry errors) and a menu's options are acknowledged by
-    their listener."""
+    given). A modal's submission named in ``forms`` is checked here (a pure check of its form, no
+    database) and acknowledged with its errors (nothing else runs) or, right, with nothing, the
+    checked form left in the context for its listener; other submissions (their ack may carry what
+    their listener decides) and a menu's options are acknowledged by their listener."""
 
-    def __init__(self, turns: Turns) -> None:
+    def __init__(
+        self,
+        turns: Turns,
+        forms: Mapping[str, Callable[[Mapping[str, Any], datetime], Any]] | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self.turns = turns
+        self.forms = forms or {}
+        self.clock = clock or (lambda: datetime.now(UTC))
 
     def process(
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
@@ -100,6 +112,15 @@ class AckFirst(Middleware):
         req.context["ack"] = ack
         if _carries_nothing(req.body):
             ack()
+        elif req.body.get("type") == "view_submission":
+            view = req.body.get("view")
+            check = self.forms.get(view.get("callback_id")) if isinstance(view, dict) else None
+            if check is not None and isinstance(view, dict):
+                checked = check(view, self.clock())
+                if isinstance(checked, dict):  # refused: the modal shows why, nothing else runs
+                    return ack(response_action="errors", errors=checked)
+                req.context[CHECKED_FIRST] = checked
+                ack()
         return next()
 
 
