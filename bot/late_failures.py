@@ -4,7 +4,8 @@ Listeners acknowledge first and do the work after (a command's answer, a click's
 its effects, a modal's save): Slack has had its 200 by then, so a failure there can no longer be the
 HTTP answer. :func:`tell` says it where the person acted instead: the command's or the message's
 response_url (only they see it), else a DM from the app (a click on the App Home or in a modal, a
-modal's submission). Telling them never raises: when Slack can't be reached either, the log has it.
+modal's submission, or a response_url that refuses the post). Telling them never raises: when
+Slack can't be reached either, the log has it.
 """
 
 from __future__ import annotations
@@ -37,16 +38,20 @@ def tell(client: WebClient, body: Mapping[str, Any]) -> bool:
         return False
     url = body.get("response_url")
     user = _user(body)
-    try:
-        if isinstance(url, str) and url and kind != "view_submission":
-            Respond(response_url=url)(notice(LATE_SORRY))
-            return True
-        if user:
-            message = notice(LATE_SORRY)
-            client.chat_postMessage(channel=user, text=message["text"], blocks=message["blocks"])
-            return True
+    message = notice(LATE_SORRY)
+    if isinstance(url, str) and url and kind != "view_submission":
+        try:
+            if Respond(response_url=url)(message).status_code == 200:
+                return True
+        except Exception:
+            logger.exception("could not tell %s through the response_url", user or "the user")
+    if not user:
+        return False
+    try:  # no response_url (the App Home, a modal), or it refused: a DM
+        client.chat_postMessage(channel=user, text=message["text"], blocks=message["blocks"])
+        return True
     except Exception:
-        logger.exception("could not tell %s that their request failed", user or "the user")
+        logger.exception("could not tell %s that their request failed", user)
     return False
 
 

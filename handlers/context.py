@@ -8,6 +8,7 @@ same through its :class:`Invocation`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,8 @@ from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
 from bot.services import Services
+
+log = logging.getLogger(__name__)
 
 SERVICES = "services"
 TEAM_ID = "team_id"
@@ -105,9 +108,9 @@ def user_of(context: BoltContext) -> str:
 
 class Answer:
     """How a subcommand answers, after the router has acknowledged the command (plain, at once):
-    ``answer(message)`` posts ``message`` to the command's response_url, which only the user sees
-    (``chat.postEphemeral`` in the command's channel without one); ``answer()`` says nothing (a
-    subcommand that opens a modal or answers elsewhere)."""
+    ``answer(message)`` posts ``message`` to the command's response_url, which only the user sees;
+    when that URL is missing or refuses it, the app's DM with the user has it instead (nothing is
+    lost). ``answer()`` says nothing (a subcommand that opens a modal or answers elsewhere)."""
 
     def __init__(self, respond: Respond | None, client: WebClient, channel_id: str, user_id: str) -> None:
         self.respond = respond if respond is not None and respond.response_url else None
@@ -117,10 +120,17 @@ class Answer:
         if not message:
             return
         if self.respond is not None:
-            self.respond(dict(message))
-            return
+            try:
+                status = self.respond(dict(message)).status_code
+            except Exception as error:  # no answer from the response_url at all
+                status, reason = 0, repr(error)
+            else:
+                reason = f"HTTP {status}"
+            if status == 200:
+                return
+            log.warning("the command's response_url refused the answer (%s): sent as a DM instead", reason)
         fields = {key: value for key, value in message.items() if key in ("text", "blocks")}
-        self.client.chat_postEphemeral(channel=self.channel_id, user=self.user_id, **fields)
+        self.client.chat_postMessage(channel=self.user_id, **fields)
 
 
 @dataclass(frozen=True)
