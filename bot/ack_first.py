@@ -27,9 +27,10 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
 
-from slack_bolt import Ack, BoltRequest, BoltResponse
+from slack_bolt import BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
+from bot.failures import KeptAck
 from handlers.context import CHECKED_FIRST
 
 P = ParamSpec("P")
@@ -72,8 +73,9 @@ class Turns:
                 self._gate.release()
 
 
-class TurnTakingAck(Ack):
-    """Bolt's ``ack``; once it has acknowledged, the listener waits for its turn to go on."""
+class TurnTakingAck(KeptAck):
+    """Bolt's ``ack``, kept once given (:class:`~bot.failures.KeptAck`); once it has acknowledged, the
+    listener waits for its turn to go on."""
 
     def __init__(self, turns: Turns) -> None:
         super().__init__()

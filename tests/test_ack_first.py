@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from bot.app import WebApp, create_app
 from bot.domain.forms import validate_contact
+from bot.failures import SORRY_AFTER
 from bot.fakeslack import FakeSlack, validate_message_blocks
 from bot.services import Services
 from storage.db import Database
@@ -118,7 +119,7 @@ def test_a_failure_after_the_ack_is_told_where_the_command_was_typed(
     reply = broken_app.command("list")
     assert reply.status == 200 and reply.body == b""
     told = slack.wait_for(ANSWERS)[-1]
-    assert told.response["ok"] and "Something went wrong on my side" in texts(told.args)
+    assert told.response["ok"] and SORRY_AFTER in texts(told.args)
     assert told.args["response_type"] == "ephemeral"
 
 
@@ -129,7 +130,7 @@ def test_a_failure_after_the_ack_is_told_in_a_dm_when_the_response_url_refuses(
     reply = broken_app.command("list")
     assert reply.status == 200 and reply.body == b""
     dm = slack.wait_for("chat.postMessage")[-1]
-    assert dm.args["channel"] == STUDENT and "Something went wrong on my side" in texts(dm.args)
+    assert dm.args["channel"] == STUDENT and SORRY_AFTER in texts(dm.args)
 
 
 def test_a_failure_after_a_click_on_the_app_home_is_told_in_a_dm(
@@ -139,7 +140,7 @@ def test_a_failure_after_a_click_on_the_app_home_is_told_in_a_dm(
     reply = broken_app.click("open_pipeline", None, view={"id": "VHOME", "type": "home", "blocks": []})
     assert reply.status == 200 and reply.body == b""
     dm = slack.wait_for("chat.postMessage")[-1]
-    assert dm.args["channel"] == STUDENT and "Something went wrong on my side" in texts(dm.args)
+    assert dm.args["channel"] == STUDENT and SORRY_AFTER in texts(dm.args)
     assert slack.calls_to("views.open") == []
 
 
@@ -151,7 +152,7 @@ def test_a_log_form_saved_after_its_ack_is_told_when_saving_fails(
     reply = broken_app.submit("log_contact", contact_form(name="Ada Lovelace"))
     assert reply.status == 200 and reply.body == b""
     dm = slack.wait_for("chat.postMessage")[-1]
-    assert dm.args["channel"] == STUDENT and "may not have been saved" in texts(dm.args)
+    assert dm.args["channel"] == STUDENT and SORRY_AFTER in texts(dm.args)
 
 
 def test_a_wrong_log_form_is_refused_in_its_ack_without_the_database(

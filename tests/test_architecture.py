@@ -55,12 +55,14 @@ LAYERS: tuple[tuple[str, Layer], ...] = (
     ),
     ("bot.fakeslack", Layer("fake Slack", ("bot.fakeslack",), ("slack_sdk",))),
     ("bot.app", ANYTHING),
+    ("bot.failures", ANYTHING),
+    ("bot.shapes", ANYTHING),
+    ("bot.listeners", ANYTHING),
     ("bot.cli", ANYTHING),
     ("bot.config", ANYTHING),
     ("bot.sweep", ANYTHING),
     ("bot.digests", ANYTHING),
     ("bot.ack_first", ANYTHING),  # acks first; the work after an ack takes turns
-    ("bot.late_failures", ANYTHING),  # a failure after the ack, told to the person
     ("bot.demo", ANYTHING),  # `infoint demo`: the app, the fake Slack and the page together
     ("storage", Layer("storage", ("bot.domain", "storage"), None, SLACK)),
     ("handlers", Layer("handlers", None, None, ("storage", "bot.fakeslack"))),
