@@ -1,4 +1,5 @@
-"""Acks first: the work a listener does after its ack takes turns, so that no ack waits behind it.
+"""Acks first: commands, clicks and the forms that allow it are acknowledged before their listener
+starts, and the work a listener does after its ack takes turns, so that no ack waits behind it.
 
 Bolt runs each listener in its listener executor and answers Slack as soon as the listener calls
 ``ack()``; the listener then goes on in the same thread (the command's answer, a click's service
@@ -6,7 +7,8 @@ call and its effects, a modal's save). In one Python process those threads share
 lock: twenty lists being built after their acks would make the twenty-first request's ack wait its
 share of the lock each time its thread wakes up. So:
 
-* a slash command or a click is acknowledged before its listener starts (:class:`AckFirst`);
+* a slash command or a click is acknowledged before its listener starts, and a form named in
+  ``handlers.FORMS_CHECKED_FIRST`` is checked and acknowledged there too (:class:`AckFirst`);
 * every ``ack`` a listener gets is a :class:`TurnTakingAck`: it acknowledges, then waits for one of
   :data:`TURNS` turns before the listener goes on (at most :data:`PATIENCE` seconds: a modal still
   opens well within its trigger's 3 s when the work is piled up);
