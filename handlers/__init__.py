@@ -15,6 +15,7 @@ from handlers import (
     commands,
     contact_edits,
     contacts,
+    datarights,
     drafts,
     home,
     interviews,
@@ -42,5 +43,6 @@ def register_all(app: App) -> None:
         cohort_actions,
         cohort_students,
         cohort_events,
+        datarights,
     ):
         module.register(app)

@@ -56,6 +56,7 @@ LAYERS: tuple[tuple[str, Layer], ...] = (
     ("bot.fakeslack", Layer("fake Slack", ("bot.fakeslack",), ("slack_sdk",))),
     ("bot.app", ANYTHING),
     ("bot.cli", ANYTHING),
+    ("bot.datarights_cli", ANYTHING),  # `infoint export` and `infoint forget`
     ("bot.config", ANYTHING),
     ("bot.sweep", ANYTHING),
     ("bot.digests", ANYTHING),
