@@ -68,7 +68,7 @@ USER_PLAN: tuple[Rule, ...] = (
     Rule("cohort_mentors", "user_id", Points.USER, Fate.DELETE),
     Rule("cohort_mentors", "added_by_id", Points.USER, Fate.UNLINK, "a co-mentor they added stays"),
     Rule("cohort_members", "user_id", Points.USER, Fate.DELETE),
-    Rule("cohort_members", "placed_contact_id", Points.CONTACT, Fate.UNLINK),
+    Rule("cohort_members", "placed_contact_id", Points.CONTACT, Fate.UNLINK, "only their own row has it"),
     Rule("cohort_shares", "user_id", Points.USER, Fate.DELETE),
     Rule("cohort_shares", "contact_id", Points.CONTACT, Fate.DELETE),
     Rule("cohort_shares", "interview_id", Points.INTERVIEW, Fate.DELETE),
