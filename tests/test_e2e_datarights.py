@@ -16,7 +16,7 @@ from helpers import STUDENT, RunningApp, count, elements, log_contact, nudge_dms
 from sqlalchemy import select
 
 from bot.app import make_client
-from bot.fakeslack import FakeSlack
+from bot.fakeslack import FakeSlack, validate_view
 from bot.sweep import Sweeper
 from storage.models import Base, Cohort, CohortMentor, CohortNote, Contact, Interview, Nudge, User
 
@@ -165,6 +165,7 @@ def forget_me(
     assert reply.status == 200, reply.body
     body = reply.json()
     assert body["response_action"] == "update", body
+    assert not validate_view(view) and not validate_view(body["view"])
     return view, body["view"]
 
 
