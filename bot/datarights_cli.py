@@ -35,7 +35,12 @@ def _services() -> Services:
 
 
 def _plain(line: str) -> str:
-    return line.replace("• ", "  ")
+    return _printable(line.replace("• ", "  "))
+
+
+def _printable(text: str) -> str:
+    """Text a user typed (a cohort's name), safe on an admin's terminal: no control characters."""
+    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -84,7 +89,7 @@ def _forget_user(services: Services, args: argparse.Namespace, ask: Callable[[st
     for line in erasure_lines(preview):
         print(_plain(line))
     for name in preview.closing:
-        print(f"  the cohort '{name}' closes: they are its only mentor")
+        print(f"  the cohort '{_printable(name)}' closes: they are its only mentor")
     if not _confirm(args, f"Delete all of it for {args.user}?", ask):
         print("infoint: nothing deleted")
         return 1
@@ -93,7 +98,7 @@ def _forget_user(services: Services, args: argparse.Namespace, ask: Callable[[st
     for line in erasure_lines(erasure):
         print(_plain(line))
     for name in erasure.closing:
-        print(f"  closed the cohort '{name}' (they were its only mentor)")
+        print(f"  closed the cohort '{_printable(name)}' (they were its only mentor)")
     return 0
 
 

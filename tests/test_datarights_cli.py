@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import subprocess
 import sys
 import zipfile
@@ -14,23 +15,36 @@ from pathlib import Path
 import pytest
 from datarights_world import OTHER_TEAM, TEAM, seed_cohort, seed_person, snapshot
 from helpers import RunningApp, clean_env
+from sqlalchemy import update
+
+from storage.models import Cohort
 
 CLI = [sys.executable, "-m", "bot.cli"]
 NOW = datetime(2026, 3, 16, 9, tzinfo=UTC)
 STUDENT, MENTOR = "U0ONE", "U0TWO"
 
 
-def infoint(app: RunningApp, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [*CLI, *args],
-        cwd=tmp_path,
-        env=clean_env(DATABASE_URL=app.services.db.url),
-        stdin=subprocess.DEVNULL,  # nobody at a terminal
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+def infoint(
+    app: RunningApp, tmp_path: Path, *args: str, answer: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``infoint``: with no terminal (``answer`` None), or at a terminal where ``answer`` is typed."""
+    terminal = os.openpty() if answer is not None else None
+    try:
+        if terminal is not None:
+            os.write(terminal[0], answer.encode() + b"\n")  # type: ignore[union-attr]
+        result = subprocess.run(
+            [*CLI, *args],
+            cwd=tmp_path,
+            env=clean_env(DATABASE_URL=app.services.db.url),
+            stdin=terminal[1] if terminal is not None else subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        for fd in terminal or ():
+            os.close(fd)
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -78,10 +92,22 @@ def test_forget_a_user_with_yes(seeded: RunningApp, tmp_path: Path) -> None:
     assert again.returncode == 0 and "nothing to delete" in again.stdout
 
 
+def test_forget_a_user_asks_at_a_terminal(seeded: RunningApp, tmp_path: Path) -> None:
+    before = snapshot(seeded)
+    kept = infoint(seeded, tmp_path, "forget", "--team", TEAM, "--user", STUDENT, answer="no")
+    assert kept.returncode == 1 and "nothing deleted" in kept.stdout, kept.stdout
+    assert snapshot(seeded) == before
+    done = infoint(seeded, tmp_path, "forget", "--team", TEAM, "--user", STUDENT, answer="yes")
+    assert done.returncode == 0 and "deleted 17 rows" in done.stdout, done.stdout
+
+
 def test_forget_the_only_mentor_says_the_cohort_closes(seeded: RunningApp, tmp_path: Path) -> None:
+    with seeded.services.db.session() as session:  # a name with a terminal escape in it
+        session.execute(update(Cohort).where(Cohort.team_id == TEAM).values(name="Spring\x1b[2J cohort"))
     result = infoint(seeded, tmp_path, "forget", "--team", TEAM, "--user", MENTOR, "--yes")
     assert result.returncode == 0, result.stderr
-    assert "closed the cohort 'Cohort C0ONE' (they were its only mentor)" in result.stdout
+    assert "closed the cohort 'Spring?[2J cohort' (they were its only mentor)" in result.stdout
+    assert "\x1b" not in result.stdout
 
 
 def test_forget_a_workspace(seeded: RunningApp, tmp_path: Path) -> None:
