@@ -142,7 +142,8 @@ class UserErasure(Scoped):
         return [(t, rules[t.name]) for t in reversed(Base.metadata.sorted_tables) if t.name in rules]
 
     def _mentored(self, user: User) -> list[tuple[Cohort, int]]:
-        """The cohorts ``user`` mentors, each with how many mentors it has."""
+        """The cohorts ``user`` mentors that are not closed, each with how many mentors it has (a
+        closed cohort keeps only its counts: losing a mentor changes nothing for it)."""
         mine = select(CohortMentor.cohort_id).where(
             CohortMentor.team_id == self.team_id, CohortMentor.user_id == user.id
         )
@@ -155,7 +156,7 @@ class UserErasure(Scoped):
         rows = self.session.execute(
             select(Cohort, mentors.c.n)
             .join(mentors, mentors.c.cohort_id == Cohort.id)
-            .where(Cohort.team_id == self.team_id, Cohort.id.in_(mine))
+            .where(Cohort.team_id == self.team_id, Cohort.id.in_(mine), Cohort.closed_at.is_(None))
             .order_by(Cohort.name, Cohort.id)
         ).all()
         return [(cohort, int(n)) for cohort, n in rows]
@@ -209,7 +210,7 @@ class UserErasure(Scoped):
         store = CohortStore(self.session, self.team_id)
         for cohort, mentors in self._mentored(user):
             fates.append(CohortFate(cohort.id, cohort.name, closes=mentors == 1))
-            if mentors == 1 and cohort.closed_at is None:
+            if mentors == 1:
                 store.close(cohort, now)
         for table, rules in self._by_table(Fate.UNLINK):
             for rule in rules:

@@ -288,6 +288,18 @@ def test_the_only_mentor_forgotten_closes_the_cohort_and_says_so(world: RunningA
     )
 
 
+def test_a_cohort_closed_already_is_left_as_it_is(world: RunningApp, slack: FakeSlack) -> None:
+    forget_me(world, slack, user=CO_MENTOR)
+    reply = world.sender.command("cohort close", user=MENTOR, team=TEAM, channel_id=CHANNEL)
+    world.settle()
+    assert reply.status == 200 and "closed" in texts([m for m in slack.messages_in(CHANNEL)])
+    [closed] = rows(world, Cohort, team_id=TEAM)
+    confirmation, _ = forget_me(world, slack, user=MENTOR)
+    assert "1 mentor role" in texts(confirmation) and "only mentor" not in texts(confirmation)
+    [cohort] = rows(world, Cohort, team_id=TEAM)
+    assert (cohort.status, cohort.closed_at) == ("closed", closed.closed_at)
+
+
 def test_help_lists_export_and_forget_me(world: RunningApp) -> None:
     shown = texts(command(world, "help"))
     assert "/infoint export" in shown and "/infoint forget-me" in shown
