@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from sqlalchemy import Column, ColumnElement, Table, delete, false, func, or_, select, update
+from sqlalchemy import Column, ColumnElement, ScalarSelect, Table, delete, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.datarights import CohortFate, Erasure, Kind
@@ -107,12 +107,9 @@ KIND_OF_TABLE: dict[str, Kind] = {
 class UserErasure(Scoped):
     """Forgetting one user of this workspace, inside the caller's unit of work."""
 
-    def _targets(self, user: User, points: Points) -> ColumnElement[bool] | None:
-        """What a column of ``points`` must hold to point at ``user`` (a subquery for their contacts
-        and interviews, read before any of them is deleted)."""
+    def _theirs(self, user: User, points: Points) -> ScalarSelect[int]:
+        """The ids of the user's contacts or interviews (a subquery, read before any is deleted)."""
         contacts = select(Contact.id).where(Contact.team_id == self.team_id, Contact.owner_id == user.id)
-        if points is Points.USER:
-            return None
         if points is Points.CONTACT:
             return contacts.scalar_subquery()
         return (
@@ -130,7 +127,7 @@ class UserErasure(Scoped):
             elif rule.points is Points.SLACK_ID:
                 tests.append(column == user.slack_user_id)
             else:
-                tests.append(column.in_(self._targets(user, rule.points)))  # type: ignore[arg-type]
+                tests.append(column.in_(self._theirs(user, rule.points)))
         return (table.c.team_id == self.team_id) & or_(false(), *tests)
 
     def _by_table(self, fate: Fate) -> list[tuple[Table, list[Rule]]]:
@@ -198,19 +195,20 @@ class UserErasure(Scoped):
     def forget(self, user: User | None, now: datetime) -> Erasure:
         """Delete everything of ``user`` in this workspace (see :data:`USER_PLAN`); what was deleted.
 
-        The user's row is locked first (on PostgreSQL), so a sweep planning their reminders skips
-        them until this commits; their reminders go whatever their state, so a claim a sweep holds
-        finds no rows to post or to record."""
+        Their reminders go whatever their state, so a claim a sweep holds finds no rows to post or
+        to record. On PostgreSQL the user's row is locked first (FOR NO KEY UPDATE: a sweep looking
+        for users to plan skips it, and a row a sweep adds meanwhile, which only takes a key-share
+        lock, is deleted with the user by the foreign keys' cascade)."""
         if user is None:
             return Erasure()
         if self.session.get_bind().dialect.name == "postgresql":
-            self.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+            self.session.execute(select(User.id).where(User.id == user.id).with_for_update(key_share=True))
         counts = self._within(user)
-        fates = []
+        fates = self._fates(user)
         store = CohortStore(self.session, self.team_id)
-        for cohort, mentors in self._mentored(user):
-            fates.append(CohortFate(cohort.id, cohort.name, closes=mentors == 1))
-            if mentors == 1:
+        for fate in fates:
+            cohort = store.get(fate.cohort_id)
+            if fate.closes and cohort is not None:
                 store.close(cohort, now)
         for table, rules in self._by_table(Fate.UNLINK):
             for rule in rules:
@@ -222,7 +220,7 @@ class UserErasure(Scoped):
             kind = KIND_OF_TABLE[table.name]
             counts[kind] = counts.get(kind, 0) + int(result.rowcount or 0)  # type: ignore[attr-defined]
         self.session.expire_all()
-        return Erasure(counts, tuple(fates))
+        return Erasure(counts, fates)
 
 
 def forget_workspace(session: Session, team_id: str) -> dict[str, int]:

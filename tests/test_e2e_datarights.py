@@ -205,7 +205,7 @@ def test_forget_me_asks_then_deletes_everything_of_theirs_and_nothing_else(
     confirmation, done = forget_me(world, slack)
     asked = texts(confirmation)
     for line in (
-        "3 contacts (1 of them referrals)",
+        "3 contacts (1 of them a referral)",
         "2 requests, follow-ups and calls",
         "1 interview, with 2 prepared questions",
     ):

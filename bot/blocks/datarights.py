@@ -45,8 +45,9 @@ def erasure_lines(erasure: Erasure) -> list[str]:
         if not n:
             continue
         line = f"• {counted(n, kind)}"
-        if kind is Kind.CONTACTS and erasure.count(Kind.REFERRALS):
-            line += f" ({erasure.count(Kind.REFERRALS)} of them referrals)"
+        referrals = erasure.count(Kind.REFERRALS)
+        if kind is Kind.CONTACTS and referrals:
+            line += f" ({referrals} of them {'a referral' if referrals == 1 else 'referrals'})"
         if kind is Kind.INTERVIEWS and erasure.count(Kind.QUESTIONS):
             questions = erasure.count(Kind.QUESTIONS)
             line += f", with {questions} prepared question{'' if questions == 1 else 's'}"

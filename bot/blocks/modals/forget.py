@@ -42,12 +42,13 @@ def forget_modal(erasure: Erasure) -> dict[str, Any]:
                     ]
                 )
             )
+    others = "" if erasure.closing else " Nothing of anyone else's is deleted."
     blocks.append(
         ContextBlock(
             elements=[
                 md(
                     "Want a copy first? Cancel and type `/infoint export`. Messages already in your DMs stay "
-                    "in Slack. Nothing of anyone else's is deleted."
+                    f"in Slack.{others}"
                 )
             ]
         )
