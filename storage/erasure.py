@@ -87,6 +87,9 @@ USER_PLAN: tuple[Rule, ...] = (
     Rule("cohort_nudges", "mentor_id", Points.USER, Fate.UNLINK, "other students' nudge history"),
 )
 
+#: Tables of no workspace (no ``team_id``), with why: forgetting a workspace leaves them alone.
+NO_WORKSPACE: dict[str, str] = {}
+
 #: What each table's deleted rows count as.
 KIND_OF_TABLE: dict[str, Kind] = {
     "users": Kind.PROFILE,
@@ -230,6 +233,8 @@ def forget_workspace(session: Session, team_id: str) -> dict[str, int]:
         raise ValueError("a workspace (team_id) is required")
     deleted: dict[str, int] = {}
     for table in reversed(Base.metadata.sorted_tables):
+        if table.name in NO_WORKSPACE:
+            continue
         result = session.execute(delete(table).where(table.c.team_id == team_id))
         if result.rowcount:  # type: ignore[attr-defined]
             deleted[table.name] = int(result.rowcount)  # type: ignore[attr-defined]

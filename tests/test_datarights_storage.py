@@ -9,7 +9,7 @@ from datarights_world import OTHER_TEAM, TEAM, seed_cohort, seed_person, snapsho
 from helpers import RunningApp
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table
 
-from storage.erasure import KIND_OF_TABLE, USER_PLAN, Fate, UserErasure, forget_workspace
+from storage.erasure import KIND_OF_TABLE, NO_WORKSPACE, USER_PLAN, Fate, UserErasure, forget_workspace
 from storage.models import Base
 from storage.repository import Repository
 
@@ -19,19 +19,20 @@ NOW = datetime(2026, 3, 16, 9, tzinfo=UTC)
 
 def uncovered(metadata: MetaData) -> list[str]:
     """``table.column`` of every column that points at a person (a foreign key to their user row, one of
-    their contacts or interviews, or a Slack user id kept as text) with no rule in ``USER_PLAN``, and
-    every table without a ``team_id`` (which forgetting a workspace would miss)."""
+    their contacts or interviews, or a Slack user id kept as text: a name ending in ``slack_id`` or
+    ``user_id``) with no rule in ``USER_PLAN``, and every table without a ``team_id`` (which
+    forgetting a workspace could not delete: give it one, or say why in ``NO_WORKSPACE``)."""
     ruled = {(rule.table, rule.column) for rule in USER_PLAN}
     deleted_whole = {rule.table for rule in USER_PLAN if rule.column == "id" and rule.fate is Fate.DELETE}
     missing = []
     for table in metadata.sorted_tables:
-        if "team_id" not in table.c:
+        if "team_id" not in table.c and table.name not in NO_WORKSPACE:
             missing.append(f"{table.name}.team_id")
         if table.name in deleted_whole:
             continue
         for column in table.columns:
             points = any(key.column.table.name in PERSON_TABLES for key in column.foreign_keys)
-            slack_id = column.name.endswith(("slack_id", "slack_user_id"))
+            slack_id = not column.foreign_keys and column.name.endswith(("slack_id", "user_id"))
             if (points or slack_id) and (table.name, column.name) not in ruled:
                 missing.append(f"{table.name}.{column.name}")
     return missing
@@ -50,8 +51,14 @@ def test_the_coverage_check_sees_a_new_table() -> None:
         Column("id", Integer, primary_key=True),
         Column("owner_id", ForeignKey("users.id")),
         Column("author_slack_id", String),
+        Column("installer_user_id", String),
     )
-    assert uncovered(metadata) == ["bookmarks.team_id", "bookmarks.owner_id", "bookmarks.author_slack_id"]
+    assert uncovered(metadata) == [
+        "bookmarks.team_id",
+        "bookmarks.owner_id",
+        "bookmarks.author_slack_id",
+        "bookmarks.installer_user_id",
+    ]
 
 
 def test_every_rule_names_a_real_column_and_every_deletion_is_counted() -> None:
