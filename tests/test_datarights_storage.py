@@ -4,11 +4,14 @@ each table carries its workspace, and a whole workspace is deleted without touch
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
+from alembic import command
 from datarights_world import OTHER_TEAM, TEAM, seed_cohort, seed_person, snapshot
 from helpers import RunningApp
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table
+from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, inspect
 
+from storage.db import Database
 from storage.erasure import KIND_OF_TABLE, NO_WORKSPACE, USER_PLAN, Fate, UserErasure, forget_workspace
 from storage.models import Base
 from storage.repository import Repository
@@ -101,3 +104,22 @@ def test_forgetting_a_workspace_deletes_all_of_it_and_nothing_of_another(running
         assert after[name] == others, name
         assert deleted.get(name, 0) == len(theirs), name
     assert deleted["workspaces"] == 1 and deleted["contacts"] == 6
+
+
+def test_migration_0005_adds_and_removes_its_indexes(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'm.db'}")
+    try:
+        db.upgrade()
+        names = {"ix_contacts_owner_id", "ix_notes_interview_id", "ix_nudges_interview_id"}
+        assert names <= _indexes(db)
+        command.downgrade(db.alembic_config(), "0004")
+        assert not names & _indexes(db)
+        db.upgrade()
+        assert names <= _indexes(db)
+    finally:
+        db.dispose()
+
+
+def _indexes(db: Database) -> set[str]:
+    found = inspect(db.engine)
+    return {i["name"] for t in ("contacts", "notes", "nudges") for i in found.get_indexes(t) if i["name"]}
