@@ -55,6 +55,9 @@ LAYERS: tuple[tuple[str, Layer], ...] = (
     ),
     ("bot.fakeslack", Layer("fake Slack", ("bot.fakeslack",), ("slack_sdk",))),
     ("bot.app", ANYTHING),
+    ("bot.failures", ANYTHING),
+    ("bot.shapes", ANYTHING),
+    ("bot.listeners", ANYTHING),
     ("bot.cli", ANYTHING),
     ("bot.datarights_cli", ANYTHING),  # `infoint export` and `infoint forget`
     ("bot.config", ANYTHING),
