@@ -20,6 +20,7 @@ from handlers import (
     commands,
     contact_edits,
     contacts,
+    datarights,
     drafts,
     home,
     interviews,
@@ -53,5 +54,6 @@ def register_all(app: App) -> None:
         cohort_actions,
         cohort_students,
         cohort_events,
+        datarights,
     ):
         module.register(app)

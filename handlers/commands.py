@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.help import help_message, unknown_subcommand_message
 from bot.domain.spelling import closest
-from handlers import cohorts, contacts, insights, interviews, lookup, questions, settings
+from handlers import cohorts, contacts, datarights, insights, interviews, lookup, questions, settings
 from handlers.cohort_payloads import mentions
 from handlers.context import Answer, Invocation
 
@@ -88,6 +88,18 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "Cohorts: a mentor follows students' progress in a channel; students keep their privacy.",
         cohorts.cohort_command,
         cohorts.LISTING,
+    ),
+    Subcommand(
+        "export",
+        "/infoint export",
+        "A copy of all your records, as a ZIP of CSV files in your DM.",
+        datarights.export_command,
+    ),
+    Subcommand(
+        "forget-me",
+        "/infoint forget-me",
+        "Delete everything infoint keeps about you in this workspace (it asks first).",
+        datarights.forget_command,
     ),
 )
 _BY_NAME = {entry.name: entry for entry in SUBCOMMANDS}

@@ -59,6 +59,7 @@ LAYERS: tuple[tuple[str, Layer], ...] = (
     ("bot.shapes", ANYTHING),
     ("bot.listeners", ANYTHING),
     ("bot.cli", ANYTHING),
+    ("bot.datarights_cli", ANYTHING),  # `infoint export` and `infoint forget`
     ("bot.config", ANYTHING),
     ("bot.sweep", ANYTHING),
     ("bot.digests", ANYTHING),
