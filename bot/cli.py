@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Config, ConfigError, load_config, load_dotenv_file
+from bot.datarights_cli import add_commands as add_datarights_commands
 from bot.logs import configure as configure_logging
 from bot.services import Services
 from storage.db import Database
@@ -80,14 +81,16 @@ def cmd_run(_args: argparse.Namespace) -> int:
     db = _open_database(config, migrate_sqlite=True)
     services = Services(db)
 
+    from bot.ack_first import LISTENER_THREADS, favour_acks
     from bot.app import WebApp, create_app, make_client
     from bot.listeners import ListenerPool
     from bot.shutdown import Stop, drain_listeners, serve_until, stop_scheduler
 
     client = make_client(config)
     check_bot_token(client)
-    listeners = ListenerPool()
+    listeners = ListenerPool(LISTENER_THREADS)
     app = create_app(config, services, client, listener_executor=listeners)
+    favour_acks()
     from bot.sweep import Sweeper
 
     sweeper = Sweeper(db, make_client(config, retry_connection_errors=False))
@@ -246,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", metavar="PATH", help="keep the demo's SQLite database here (default: a temporary file)"
     )
     demo.set_defaults(func=cmd_demo)
+    add_datarights_commands(sub)
     return parser
 
 

@@ -59,9 +59,11 @@ LAYERS: tuple[tuple[str, Layer], ...] = (
     ("bot.shapes", ANYTHING),
     ("bot.listeners", ANYTHING),
     ("bot.cli", ANYTHING),
+    ("bot.datarights_cli", ANYTHING),  # `infoint export` and `infoint forget`
     ("bot.config", ANYTHING),
     ("bot.sweep", ANYTHING),
     ("bot.digests", ANYTHING),
+    ("bot.ack_first", ANYTHING),  # acks first; the work after an ack takes turns
     ("bot.logs", ANYTHING),  # log lines: text or JSON, the request line, the sweep's line per DM
     ("bot.health", ANYTHING),  # /healthz, /readyz
     ("bot.shutdown", ANYTHING),  # `infoint run` stopping gracefully
