@@ -59,6 +59,7 @@ LAYERS: tuple[tuple[str, Layer], ...] = (
     ("bot.config", ANYTHING),
     ("bot.sweep", ANYTHING),
     ("bot.digests", ANYTHING),
+    ("bot.workspaces", ANYTHING),
     ("bot.demo", ANYTHING),  # `infoint demo`: the app, the fake Slack and the page together
     ("storage", Layer("storage", ("bot.domain", "storage"), None, SLACK)),
     ("handlers", Layer("handlers", None, None, ("storage", "bot.fakeslack"))),

@@ -158,12 +158,20 @@ class Router(SlackState):
             if not auth:
                 return self._record(call, Reply(200, data=error("not_authed")))
             scheme, _, token = auth.partition(" ")
-            # apps.connections.open takes the app-level token (xapp-), every other method the bot's.
-            expected = self.app_token if method == "apps.connections.open" else self.bot_token
-            if scheme.lower() != "bearer" or token.strip() != expected:
-                wrong_kind = token.strip() in (self.app_token, self.bot_token)
-                reply = error("not_allowed_token_type" if wrong_kind else "invalid_auth")
-                return self._record(call, Reply(200, data=reply))
+            token = token.strip() if scheme.lower() == "bearer" else ""
+            # apps.connections.open takes the app-level token (xapp-), every other method a bot's,
+            # each of which belongs to a team (`bot.fakeslack.teams`).
+            if method == "apps.connections.open":
+                refusal = None if token == self.app_token else "invalid_auth"
+                if refusal and token in self._teams.tokens:
+                    refusal = "not_allowed_token_type"
+            else:
+                refusal = self._teams.refusal(token)
+                if refusal == "invalid_auth" and token == self.app_token:
+                    refusal = "not_allowed_token_type"
+            if refusal is not None:
+                return self._record(call, Reply(200, data=error(refusal)))
+            call.team = self._team = self._teams.tokens.get(token, self.TEAM_ID)
             injected = self._take_failure(method)
             if injected is not None:
                 call.injected = True
@@ -173,15 +181,13 @@ class Router(SlackState):
             implementation = self._methods.get(method)
             if implementation is None:
                 return self._record(call, Reply(200, data=error("unknown_method", req_method=method)))
-            if method == "chat.postMessage" and self._rate_limits is not None:
+            if self._rate_limits.active:
                 channel = str_arg(args, "channel")
-                if channel is not None:
-                    retry_after = self._rate_limits.check(self._dm_channel(channel), arrived)
-                    if retry_after is not None:
-                        reply = Reply(
-                            429, data=error("ratelimited"), headers={"Retry-After": str(retry_after)}
-                        )
-                        return self._record(call, reply)
+                channel = self._dm_channel(channel) if channel is not None else None
+                retry_after = self._rate_limits.check(call.team, method, channel, arrived)
+                if retry_after is not None:
+                    reply = Reply(429, data=error("ratelimited"), headers={"Retry-After": str(retry_after)})
+                    return self._record(call, reply)
             return self._record(call, Reply(200, data=implementation(args)))
 
     def _response_url(
