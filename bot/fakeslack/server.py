@@ -237,14 +237,18 @@ class FakeSlack(Router, ChannelMethods, PersonMethods, MessageMethods, ViewMetho
             self._rate_limits.post = (per_channel_per_second, burst, workspace_per_minute, max(1, ws_burst))
             self._rate_limits.buckets.clear()
 
-    def limit_method(self, method: str, per_minute: float, burst: int | None = None) -> None:
+    def limit_method(
+        self, method: str, per_minute: float, burst: int | None = None, *, team: str = ""
+    ) -> None:
         """Rate-limit ``method`` per team: a token bucket of ``burst`` tokens (default
         ``per_minute``) refilled at ``per_minute / 60`` per second (Slack's tiers: `TIERS`); over it,
-        HTTP 429 with ``Retry-After``. For ``chat.postMessage`` it adds to `enforce_rate_limits`."""
+        HTTP 429 with ``Retry-After``. With ``team``, for that team only (over the limit for every
+        team). For ``chat.postMessage`` it adds to `enforce_rate_limits`."""
         if per_minute <= 0 or (burst is not None and burst < 1):
             raise ValueError("the rate must be positive and the burst at least 1")
         with self._lock:
-            self._rate_limits.methods[method] = Limit(per_minute, int(per_minute) if burst is None else burst)
+            limit = Limit(per_minute, int(per_minute) if burst is None else burst)
+            self._rate_limits.methods[(team, method)] = limit
             self._rate_limits.buckets.clear()
 
     def disable_rate_limits(self) -> None:

@@ -42,8 +42,8 @@ class RateLimits:
 
     #: ``chat.postMessage`` per channel and per workspace (`FakeSlack.enforce_rate_limits`); None: off
     post: tuple[float, int, float, int] | None = None
-    #: method -> its limit per team (`FakeSlack.limit_method`)
-    methods: dict[str, Limit] = field(default_factory=dict)
+    #: (team, method) -> that method's limit in that team; ("", method): in every other team
+    methods: dict[tuple[str, str], Limit] = field(default_factory=dict)
     buckets: dict[tuple[str, ...], Bucket] = field(default_factory=dict)
 
     def _bucket(self, key: tuple[str, ...], capacity: float, per_second: float, now: float) -> Bucket:
@@ -55,7 +55,7 @@ class RateLimits:
     def check(self, team: str, method: str, channel: str | None, now: float) -> int | None:
         """Take a token from each bucket that applies, or return Retry-After seconds (taking none)."""
         wanted: list[Bucket] = []
-        limit = self.methods.get(method)
+        limit = self.methods.get((team, method)) or self.methods.get(("", method))
         if limit is not None:
             wanted.append(self._bucket((team, method), limit.burst, limit.per_minute / 60.0, now))
         if method == "chat.postMessage" and self.post is not None and channel is not None:

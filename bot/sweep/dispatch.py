@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.config import DEFAULT_SWEEP_WORKERS
 from bot.sweep.report import SweepReport
 from bot.sweep.slack import SweepSlack
 from bot.workspaces import SingleWorkspace, Workspace, Workspaces
@@ -31,7 +32,7 @@ log = logging.getLogger("bot.sweep")
 
 #: Workspaces delivered to at once (``INFOINT_SWEEP_WORKERS``). A worker is mostly waiting (on
 #: Slack, or on a workspace's Retry-After), so more workers than cores is the point.
-DEFAULT_WORKERS = 16
+DEFAULT_WORKERS = DEFAULT_SWEEP_WORKERS
 
 
 class WorkspaceRefused(Exception):
