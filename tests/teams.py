@@ -166,3 +166,47 @@ def assert_each_once(db: Database, slack: FakeSlack, expected: int) -> Tally:
         assert counted.posted_by[n.id] == {n.team_id}, (n.id, n.team_id, counted.posted_by[n.id])
     assert slack.internal_errors == []
     return counted
+
+
+def channel_of(team_id: str) -> str:
+    return f"C{team_id[1:]}COHORT"
+
+
+def seed_cohorts(db: Database, slack: FakeSlack, teams: list[str]) -> None:
+    """In each team, a cohort in its own channel (the app invited), created before `NOW` by a mentor
+    in UTC, its students members: this week's digest is due at `NOW`."""
+    from storage.cohorts import CohortStore
+
+    created = NOW - timedelta(days=9)
+    with db.session() as session:
+        for team_id in teams:
+            mentor = User(
+                team_id=team_id,
+                slack_user_id=f"U{team_id[1:]}MENTOR",
+                timezone="UTC",
+                preferences=ALWAYS,
+                created_at=created,
+            )
+            session.add(mentor)
+            session.flush()
+            store = CohortStore(session, team_id)
+            cohort = store.create(channel_of(team_id), f"Cohort of {team_id}", mentor, created)
+            members = session.scalars(select(User).where(User.team_id == team_id, User.id != mentor.id))
+            for user in members:
+                store.join(cohort, user, created)
+            slack.add_channel(channel_of(team_id), f"cohort-{team_id.lower()}", (mentor.slack_user_id,))
+
+
+def digests_posted(slack: FakeSlack, teams: list[str]) -> dict[str, int]:
+    """How many weekly digests (the channel message carrying its claim) each team's channel got."""
+    from bot.digests import METADATA_EVENT as DIGEST_EVENT
+
+    slack.wait_idle()
+    return {
+        team_id: sum(
+            1
+            for message in slack.messages_in(channel_of(team_id))
+            if (message.get("metadata") or {}).get("event_type") == DIGEST_EVENT
+        )
+        for team_id in teams
+    }
