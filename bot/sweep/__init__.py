@@ -13,8 +13,12 @@ One pass, as of an instant ``now`` (`Sweeper.run`):
    lease, sent as one DM while the lease is still this sweep's, and recorded as sent with the
    message's channel and ts.
 
-Modules: `sweeper` (the pass), `plan` (what is due and still applies), `slack` (posting and
-reading the DM), `report` (the summary).
+Deliver and recover run per workspace, several workspaces at once (`dispatch`): each with its own
+client, so each stays within its own rate limits.
+
+Modules: `sweeper` (the pass), `dispatch` (the pool of workspaces), `claims` (a claim and its
+back-off), `plan` (what is due and still applies), `slack` (posting and reading the DM), `report`
+(the summary).
 """
 
 from __future__ import annotations
