@@ -74,7 +74,7 @@ class MessageMethods(SlackState):
         return {
             "ok": True,
             "url": self.TEAM_URL,
-            "team": self._teams.names.get(self._team, self.TEAM_NAME),
+            "team": self._team_names.get(self._team, self.TEAM_NAME),
             "user": self.BOT_USER_NAME,
             "team_id": self._team,
             "user_id": self.BOT_USER_ID,

@@ -161,17 +161,16 @@ class Router(SlackState):
             token = token.strip() if scheme.lower() == "bearer" else ""
             # apps.connections.open takes the app-level token (xapp-), every other method a bot's,
             # each of which belongs to a team (`bot.fakeslack.teams`).
-            if method == "apps.connections.open":
-                refusal = None if token == self.app_token else "invalid_auth"
-                if refusal and token in self._teams.tokens:
-                    refusal = "not_allowed_token_type"
-            else:
-                refusal = self._teams.refusal(token)
-                if refusal == "invalid_auth" and token == self.app_token:
-                    refusal = "not_allowed_token_type"
+            app_level = method == "apps.connections.open"
+            team = None if app_level else self._team_tokens.get(token)
+            refusal = None if app_level or token not in self._revoked_tokens else self._revoked_tokens[token]
+            if refusal is None and (token != self.app_token if app_level else team is None):
+                wrong_kind = token == self.app_token or token in self._team_tokens
+                refusal = "not_allowed_token_type" if wrong_kind else "invalid_auth"
             if refusal is not None:
                 return self._record(call, Reply(200, data=error(refusal)))
-            call.team = self._team = self._teams.tokens.get(token, self.TEAM_ID)
+            self._team, self._token = team or self.TEAM_ID, token
+            call.team = team or ""
             injected = self._take_failure(method)
             if injected is not None:
                 call.injected = True

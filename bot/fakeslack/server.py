@@ -259,15 +259,15 @@ class FakeSlack(Router, ChannelMethods, PersonMethods, MessageMethods, ViewMetho
         """Another workspace with the app installed: calls with ``bot_token`` are that team's
         (``auth.test`` answers it, rate limits count per team)."""
         with self._lock:
-            self._teams.tokens[bot_token] = team_id
-            self._teams.names[team_id] = name or f"Team {team_id}"
-            self._teams.revoked.pop(bot_token, None)
+            self._team_tokens[bot_token] = team_id
+            self._team_names[team_id] = name or f"Team {team_id}"
+            self._revoked_tokens.pop(bot_token, None)
 
     def revoke_token(self, bot_token: str, error: str = "invalid_auth") -> None:
         """From now on every call with ``bot_token`` is refused with ``error`` (``invalid_auth``,
         ``account_inactive``, ``token_revoked``...), as when a workspace uninstalls the app."""
         with self._lock:
-            self._teams.revoked[bot_token] = error
+            self._revoked_tokens[bot_token] = error
 
     def trigger_id(self, user: str | None = None) -> str:
         """A fresh trigger_id that expires ``trigger_ttl`` seconds from now (others never expire).

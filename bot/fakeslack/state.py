@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from bot.fakeslack.teams import RateLimits, Teams
+from bot.fakeslack.teams import RateLimits
 
 
 @dataclass
@@ -119,9 +119,13 @@ class SlackState:
             self.BOT_USER_ID: User(self.BOT_USER_ID, real_name=self.BOT_USER_NAME, is_bot=True)
         }
         self._rate_limits = RateLimits()
-        #: bot token -> team (`bot.fakeslack.teams`); the token given to the fake is TEAM_ID's
-        self._teams = Teams({self.bot_token: self.TEAM_ID}, {self.TEAM_ID: self.TEAM_NAME})
-        self._team = self.TEAM_ID  # the team of the call being answered (under _lock)
+        # Several workspaces: bot token -> team; the token given to the fake is TEAM_ID's. The team
+        # and token of the call being answered (under _lock).
+        self._team_tokens: dict[str, str] = {self.bot_token: self.TEAM_ID}
+        self._team_names: dict[str, str] = {self.TEAM_ID: self.TEAM_NAME}
+        self._revoked_tokens: dict[str, str] = {}  # bot token -> the error Slack answers with it
+        self._team = self.TEAM_ID
+        self._token = self.bot_token
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         #: Channels a message was posted to (or opened with conversations.open), even if deleted since.
         self._channels_seen: set[str] = set()

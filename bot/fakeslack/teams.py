@@ -1,4 +1,4 @@
-"""Several workspaces in one fake: each bot token belongs to a team, may be revoked, and rate limits
+"""Rate limits per workspace: each bot token belongs to a team (`FakeSlack.add_team`), and limits
 are counted per team (token buckets per team and method, and ``chat.postMessage``'s per channel and
 per workspace), answering 429 with ``Retry-After`` like Slack."""
 
@@ -72,18 +72,3 @@ class RateLimits:
     @property
     def active(self) -> bool:
         return self.post is not None or bool(self.methods)
-
-
-@dataclass
-class Teams:
-    """Which team each bot token belongs to, and the tokens Slack no longer accepts."""
-
-    tokens: dict[str, str] = field(default_factory=dict)  # bot token -> team id
-    names: dict[str, str] = field(default_factory=dict)  # team id -> name
-    revoked: dict[str, str] = field(default_factory=dict)  # bot token -> the error Slack answers
-
-    def refusal(self, token: str) -> str | None:
-        """Why a call with this bot token is refused, or None when it is accepted."""
-        if token in self.revoked:
-            return self.revoked[token]
-        return None if token in self.tokens else "invalid_auth"
