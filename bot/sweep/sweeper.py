@@ -45,7 +45,8 @@ T = TypeVar("T")
 
 
 class Sweeper:
-    """One pass: recover claims whose lease ran out, log what fell due, deliver per user.
+    """One pass: log what fell due; then per workspace, recover claims whose lease ran out and
+    deliver per user.
 
     The client's own retry handlers are not used (see `SweepSlack`): a 429 is waited out here,
     within the claim's lease, and a post without an answer is checked in the DM before any resend.
