@@ -215,6 +215,8 @@ class Outcome:
     fastest_workspace_seconds: float
     rate_limited: int
     dms_sent: int
+    unconfirmed: int
+    settled_later: int
     nudges_sent_once: bool
     commit: str
     load_before: str
@@ -247,6 +249,8 @@ def run_one(args: argparse.Namespace, workers: int, workdir: Path) -> Outcome:
         report = sweeper.run(NOW)
         total = time.monotonic() - started
         load_after = load_average()
+        # Untimed: a DM left unconfirmed (a post without an answer) is settled by the next passes.
+        later = [Sweeper(db, workspaces, workers=workers).run(NOW + timedelta(minutes=m)) for m in (5, 10)]
         summary = fake.summary()
         with db.session() as session:
             nudges = {n.id: (n.status, n.team_id) for n in session.scalars(select(Nudge))}
@@ -296,6 +300,8 @@ def run_one(args: argparse.Namespace, workers: int, workdir: Path) -> Outcome:
         fastest_workspace_seconds=round(min(spans), 1),
         rate_limited=sum(1 for p in summary["posts"] if p["status"] == 429),
         dms_sent=report.dms,
+        unconfirmed=report.unconfirmed,
+        settled_later=sum(r.dms + r.recovered for r in later),
         nudges_sent_once=once,
         commit=app_version(),
         load_before=load_before,
@@ -306,7 +312,7 @@ def run_one(args: argparse.Namespace, workers: int, workdir: Path) -> Outcome:
 HEADER = (
     "| backend | workspaces × DMs | limit per workspace | workers | total | send window | "
     "theoretical min | total / min | slowest / fastest workspace | sequential (computed) | 429s | "
-    "sent once | commit, load |\n|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|---|"
+    "sent once | commit, load |\n|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|"
 )
 
 
@@ -315,7 +321,7 @@ def row(o: Outcome) -> str:
         f"| {o.backend} | {o.workspaces} × {o.dms_per_workspace} | {o.per_minute:g}/min (burst {o.burst}) | "
         f"{o.workers} | {o.total_seconds:.1f} s | {o.send_window_seconds:.1f} s | {o.theoretical_seconds:.1f} s | "
         f"**{o.ratio:.2f}×** | {o.slowest_workspace_seconds:.1f} / {o.fastest_workspace_seconds:.1f} s | "
-        f"{o.sequential_seconds / 3600:.1f} h | {o.rate_limited} | {'✔' if o.nudges_sent_once else '✘'} | "
+        f"{o.sequential_seconds / 3600:.1f} h | {o.rate_limited} | {o.unconfirmed} | {'✔' if o.nudges_sent_once else '✘'} | "
         f"{o.commit}, {o.load_before.split()[0]}–{o.load_after.split()[0]} |"
     )
 

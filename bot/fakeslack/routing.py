@@ -35,6 +35,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 class LoopbackServer(ThreadingHTTPServer):
     daemon_threads = True
+    # Many clients at once (a sweep's pool of workspaces): socketserver's backlog of 5 would reset
+    # connections that arrive together.
+    request_queue_size = 128
 
     def __init__(self, fake: Router) -> None:
         self.fake = fake
