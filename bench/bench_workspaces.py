@@ -311,7 +311,7 @@ def run_one(args: argparse.Namespace, workers: int, workdir: Path) -> Outcome:
 
 HEADER = (
     "| backend | workspaces × DMs | limit per workspace | workers | total | send window | "
-    "theoretical min | total / min | slowest / fastest workspace | sequential (computed) | 429s | "
+    "theoretical min | total / min | slowest / fastest workspace | sequential (computed) | 429s | unconfirmed | "
     "sent once | commit, load |\n|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|"
 )
 
