@@ -81,11 +81,13 @@ def cmd_run(_args: argparse.Namespace) -> int:
     db = _open_database(config, migrate_sqlite=True)
     services = Services(db)
 
+    from bot.ack_first import favour_acks
     from bot.app import WebApp, create_app, make_client
 
     client = make_client(config)
     check_bot_token(client)
     app = create_app(config, services, client)
+    favour_acks()
     stop = threading.Event()
     from bot.sweep import Sweeper
 

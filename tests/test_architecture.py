@@ -55,11 +55,15 @@ LAYERS: tuple[tuple[str, Layer], ...] = (
     ),
     ("bot.fakeslack", Layer("fake Slack", ("bot.fakeslack",), ("slack_sdk",))),
     ("bot.app", ANYTHING),
+    ("bot.failures", ANYTHING),
+    ("bot.shapes", ANYTHING),
+    ("bot.listeners", ANYTHING),
     ("bot.cli", ANYTHING),
     ("bot.config", ANYTHING),
     ("bot.sweep", ANYTHING),
     ("bot.digests", ANYTHING),
     ("bot.workspaces", ANYTHING),
+    ("bot.ack_first", ANYTHING),  # acks first; the work after an ack takes turns
     ("bot.demo", ANYTHING),  # `infoint demo`: the app, the fake Slack and the page together
     ("storage", Layer("storage", ("bot.domain", "storage"), None, SLACK)),
     ("handlers", Layer("handlers", None, None, ("storage", "bot.fakeslack"))),
