@@ -19,7 +19,7 @@ DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
 DEFAULT_SWEEP_SECONDS = 60
 #: workspaces the sweep delivers to at once (`bot.sweep.dispatch`)
-DEFAULT_SWEEP_WORKERS = 32
+DEFAULT_SWEEP_WORKERS = 64
 
 
 class ConfigError(Exception):

@@ -145,4 +145,4 @@ def test_infoint_sweep_workers_is_read_and_checked(raw: str, ok: bool) -> None:
     else:
         with pytest.raises(ConfigError, match=r"^INFOINT_SWEEP_WORKERS must be a whole number from 1 to 256"):
             load_config(env)
-    assert load_config({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "a" * 32}).sweep_workers == 32
+    assert load_config({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "a" * 32}).sweep_workers == 64
