@@ -93,7 +93,7 @@ def cmd_run(_args: argparse.Namespace) -> int:
     favour_acks()
     from bot.sweep import Sweeper
 
-    sweeper = Sweeper(db, make_client(config, retry_connection_errors=False))
+    sweeper = Sweeper(db, make_client(config, retry_connection_errors=False), workers=config.sweep_workers)
     scheduler = start_scheduler(sweeper, config.sweep_seconds)
     # On SIGTERM or Ctrl-C: the sweep stops between two DMs (and /readyz says 503) at once; the rest
     # is done below, outside the handler (see bot/shutdown.py).
@@ -163,7 +163,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         from bot.sweep import Sweeper
 
         client = None if args.dry_run else make_client(config, retry_connection_errors=False)
-        report = Sweeper(db, client).run(now, dry_run=args.dry_run)
+        report = Sweeper(db, client, workers=config.sweep_workers).run(now, dry_run=args.dry_run)
         digests = send_due_digests(db, client, now)  # none on a dry run (no client)
     finally:
         db.dispose()

@@ -249,7 +249,13 @@ def _known_ids() -> frozenset[str]:
 
 # The sweep's line per DM ---------------------------------------------------------------------------------
 
-_OUTCOMES = {"Posted": "sent", "RateLimited": "rate_limited", "Refused": "refused", "Unknown": "no_answer"}
+_OUTCOMES = {
+    "Posted": "sent",
+    "RateLimited": "rate_limited",
+    "Refused": "refused",
+    "WorkspaceRefused": "refused",  # the workspace's token: its round stops there
+    "Unknown": "no_answer",
+}
 
 
 def dm_fields(team_id: str, slack_user: str, nudges: Iterable[Any]) -> dict[str, Any]:
@@ -272,7 +278,11 @@ def log_dm(logger: logging.Logger, about: Mapping[str, Any], outcome: Any, secon
         "outcome": _OUTCOMES.get(type(outcome).__name__, "lease_lost"),
         "duration_ms": round(seconds * 1000, 1),
     }
-    error = getattr(outcome, "error", None)
+    error = (
+        getattr(outcome, "error", None) or getattr(outcome, "reason", None)
+        if fields["outcome"] == "refused"
+        else None
+    )
     if isinstance(error, str):
         fields["error"] = error[:100]
     kinds = ", ".join(fields.get("kinds") or ()) or "no reminder"

@@ -67,7 +67,7 @@ class SweepJob:
             log.info(report.summary())
         if self.sweeper.stopping.is_set():
             return  # the digests wait for the next process
-        digests = send_due_digests(self.sweeper.db, self.sweeper.client, now)
+        digests = send_due_digests(self.sweeper.db, self.sweeper.workspaces, now)
         if digests.sent or digests.paused or digests.retrying:
             log.info(digests.summary())
 

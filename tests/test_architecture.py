@@ -63,6 +63,7 @@ LAYERS: tuple[tuple[str, Layer], ...] = (
     ("bot.config", ANYTHING),
     ("bot.sweep", ANYTHING),
     ("bot.digests", ANYTHING),
+    ("bot.workspaces", ANYTHING),
     ("bot.ack_first", ANYTHING),  # acks first; the work after an ack takes turns
     ("bot.logs", ANYTHING),  # log lines: text or JSON, the request line, the sweep's line per DM
     ("bot.health", ANYTHING),  # /healthz, /readyz

@@ -208,3 +208,16 @@ def test_log_contact_still_works_with_json_logs(
     dm = log_contact(running_app, slack, name="Ada")
     assert "Ada" in json.dumps(dm["blocks"])
     assert [line["action"] for line in requests(json_lines)] == ["log_contact"]
+
+
+def test_a_dm_refused_for_a_revoked_token_is_logged(
+    running_app: RunningApp, slack: FakeSlack, json_lines: Lines
+) -> None:
+    """Slack refusing the workspace's token ends that workspace's round; its DM still has its line."""
+    _due_follow_up(running_app)
+    slack.revoke_token(BOT_TOKEN, "token_revoked")
+    report = sweeper(running_app).run(datetime.now(UTC))
+    assert report.refused_workspaces, report
+    [line] = [entry for entry in json_lines() if entry.get("outcome")]
+    assert line["outcome"] == "refused" and line["error"] == "token_revoked", line
+    assert line["team_id"] == "T0001" and line["user_id"] == STUDENT
