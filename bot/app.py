@@ -28,6 +28,8 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.blocks.kit import notice
 from bot.config import Config
+from bot.oauth import revocation
+from bot.oauth.distribution import Distribution
 from bot.services import Services
 from handlers import register_all
 from handlers.context import RequestContext
@@ -60,7 +62,7 @@ def make_client(config: Config, *, retry_connection_errors: bool = True) -> WebC
     if retry_connection_errors:
         handlers.insert(0, ConnectionErrorRetryHandler(max_retry_count=2))
     return WebClient(
-        token=config.bot_token, base_url=config.slack_api_url, timeout=10, retry_handlers=handlers
+        token=config.bot_token or None, base_url=config.slack_api_url, timeout=10, retry_handlers=handlers
     )
 
 
@@ -76,11 +78,16 @@ def create_app(
     services: Services,
     client: WebClient | None = None,
     listener_executor: Executor | None = None,
+    distribution: Distribution | None = None,
 ) -> App:
+    """``distribution``: OAuth distribution (each workspace's token from the installation store, the
+    install pages); without it, the one SLACK_BOT_TOKEN."""
+    client = client or make_client(config)
     app = App(
         listener_executor=listener_executor
         or ThreadPoolExecutor(max_workers=8, thread_name_prefix="listener"),
-        client=client or make_client(config),
+        client=client,
+        oauth_flow=distribution.flow(client) if distribution else None,
         signing_secret=config.signing_secret or "",
         request_verification_enabled=not config.socket_mode,
         token_verification_enabled=False,
@@ -89,6 +96,10 @@ def create_app(
     )
     app.use(RequestContext(services))  # services, team_id and user_id in every listener's context
     register_all(app)
+    if distribution:
+        distribution.register(app)  # app_uninstalled, tokens_revoked: tokens deleted, reminders stopped
+    else:
+        revocation.register(app, None)
 
     @app.error
     def on_error(error: Exception, body: dict, response: BoltResponse | None) -> BoltResponse | None:

@@ -122,21 +122,22 @@ def replace_token(session: Session, token: StoredToken, sealed: str) -> None:
     session.execute(update(table).where(table.c.id == token.row_id).values({token.column: sealed}))
 
 
-def installed_teams(session: Session, client_id: str) -> list[str]:
-    """The workspaces where this app has a bot token and that are not marked uninstalled."""
+def installed_teams(session: Session, client_id: str) -> list[tuple[str | None, str]]:
+    """(enterprise id, team id) of each workspace where this app has a bot token and that is not
+    marked uninstalled, the first installed first."""
     uninstalled = select(Workspace.team_id).where(Workspace.uninstalled_at.is_not(None))
     statement = (
-        select(bots.c.team_id)
+        select(bots.c.enterprise_id, bots.c.team_id)
         .where(
             bots.c.client_id == client_id,
             bots.c.bot_token.is_not(None),
             bots.c.team_id.is_not(None),
             bots.c.team_id.not_in(uninstalled),
         )
-        .group_by(bots.c.team_id)
+        .group_by(bots.c.enterprise_id, bots.c.team_id)
         .order_by(func.min(bots.c.installed_at), bots.c.team_id)
     )
-    return [str(team) for team in session.scalars(statement)]
+    return [(enterprise, str(team)) for enterprise, team in session.execute(statement)]
 
 
 def mark_installed(session: Session, team_id: str, name: str | None, now: datetime) -> None:

@@ -59,6 +59,8 @@ LAYERS: tuple[tuple[str, Layer], ...] = (
     ("bot.config", ANYTHING),
     ("bot.sweep", ANYTHING),
     ("bot.digests", ANYTHING),
+    ("bot.workspaces", ANYTHING),
+    ("bot.oauth", ANYTHING),  # OAuth distribution: install pages, sealed tokens, installed workspaces
     ("bot.demo", ANYTHING),  # `infoint demo`: the app, the fake Slack and the page together
     ("storage", Layer("storage", ("bot.domain", "storage"), None, SLACK)),
     ("handlers", Layer("handlers", None, None, ("storage", "bot.fakeslack"))),

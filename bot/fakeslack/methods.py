@@ -71,12 +71,13 @@ class MessageMethods(SlackState):
         }
 
     def _m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        team_id = self._team
         return {
             "ok": True,
             "url": self.TEAM_URL,
-            "team": self.TEAM_NAME,
+            "team": self._team_names.get(team_id, self.TEAM_NAME),
             "user": self.BOT_USER_NAME,
-            "team_id": self.TEAM_ID,
+            "team_id": team_id,
             "user_id": self.BOT_USER_ID,
             "bot_id": self.BOT_ID,
             "is_enterprise_install": False,

@@ -154,16 +154,23 @@ class Router(SlackState):
         args, decode_error = decode_args(query, body, headers.get("content-type", ""))
         call = Call(method=method, args=args, headers=headers, at=arrived, body=body, delayed=held)
         with self._lock:
+            if method == "oauth.v2.access":  # the app's client id and secret, not a token
+                return self._record(call, Reply(200, data=self._m_oauth_v2_access(args, headers)))
             auth = headers.get("authorization", "").strip()
             if not auth:
                 return self._record(call, Reply(200, data=error("not_authed")))
             scheme, _, token = auth.partition(" ")
             # apps.connections.open takes the app-level token (xapp-), every other method the bot's.
-            expected = self.app_token if method == "apps.connections.open" else self.bot_token
-            if scheme.lower() != "bearer" or token.strip() != expected:
-                wrong_kind = token.strip() in (self.app_token, self.bot_token)
+            # Each bot token is one team's (bot.fakeslack.oauth).
+            token = token.strip()
+            app_level = method == "apps.connections.open"
+            team = None if app_level else self._team_tokens.get(token)
+            if scheme.lower() != "bearer" or (token != self.app_token if app_level else team is None):
+                wrong_kind = token == self.app_token or token in self._team_tokens
                 reply = error("not_allowed_token_type" if wrong_kind else "invalid_auth")
                 return self._record(call, Reply(200, data=reply))
+            self._team, self._token = team or self.TEAM_ID, token
+            call.team = team or ""
             injected = self._take_failure(method)
             if injected is not None:
                 call.injected = True

@@ -29,6 +29,7 @@ class Call:
     status: int = 200  # HTTP status answered (for a dropped call: the one that would have been)
     response: Any = None  # decoded JSON answered (None for plain-text answers)
     body: bytes = b""  # raw request body
+    team: str = ""  # the team of the bot token the call carried ("" when refused or not a method)
 
 
 @dataclass
@@ -181,6 +182,14 @@ class SlackState:
         self._last_ts_micros = 0
         self._revision += 1
         self._known_channels: dict[str, Any] = {}  # bot.fakeslack.channels: id -> Channel
+        # Several workspaces (bot.fakeslack.oauth): bot token -> team; the token given to the fake is
+        # TEAM_ID's. The team and token of the call being answered (under _lock).
+        self._team_tokens: dict[str, str] = {self.bot_token: self.TEAM_ID}
+        self._team_names: dict[str, str] = {self.TEAM_ID: self.TEAM_NAME}
+        self._oauth_client: tuple[str, str] | None = None
+        self._install_codes: dict[str, Any] = {}  # code -> bot.fakeslack.oauth.Grant
+        self._team = self.TEAM_ID
+        self._token = self.bot_token
 
     @property
     def base_url(self) -> str:

@@ -10,8 +10,8 @@ Nothing here ever puts a token or a key in a message: a failure says which key i
 
 from __future__ import annotations
 
-import binascii
 import base64
+import binascii
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
