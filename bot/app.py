@@ -30,12 +30,17 @@ from bot.blocks.kit import notice
 from bot.config import Config
 from bot.oauth import revocation
 from bot.oauth.distribution import Distribution
+from bot.oauth.logs import keep_tokens_out_of_logs
 from bot.services import Services
 from handlers import register_all
 from handlers.context import RequestContext
 
 logger = logging.getLogger(__name__)
 
+NOT_INSTALLED = (
+    "infoint is not installed in this workspace any more, so nothing was done. Ask a workspace admin to "
+    "install it again."
+)
 SORRY = "Something went wrong on my side and nothing was changed. Please try again in a minute."
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
@@ -82,12 +87,14 @@ def create_app(
 ) -> App:
     """``distribution``: OAuth distribution (each workspace's token from the installation store, the
     install pages); without it, the one SLACK_BOT_TOKEN."""
+    keep_tokens_out_of_logs()
     client = client or make_client(config)
     app = App(
         listener_executor=listener_executor
         or ThreadPoolExecutor(max_workers=8, thread_name_prefix="listener"),
         client=client,
         oauth_flow=distribution.flow(client) if distribution else None,
+        user_facing_authorize_error_message=NOT_INSTALLED,
         signing_secret=config.signing_secret or "",
         request_verification_enabled=not config.socket_mode,
         token_verification_enabled=False,

@@ -24,7 +24,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    func,
     select,
     update,
 )
@@ -124,7 +123,7 @@ def replace_token(session: Session, token: StoredToken, sealed: str) -> None:
 
 def installed_teams(session: Session, client_id: str) -> list[tuple[str | None, str]]:
     """(enterprise id, team id) of each workspace where this app has a bot token and that is not
-    marked uninstalled, the first installed first."""
+    marked uninstalled, by team id."""
     uninstalled = select(Workspace.team_id).where(Workspace.uninstalled_at.is_not(None))
     statement = (
         select(bots.c.enterprise_id, bots.c.team_id)
@@ -135,7 +134,7 @@ def installed_teams(session: Session, client_id: str) -> list[tuple[str | None, 
             bots.c.team_id.not_in(uninstalled),
         )
         .group_by(bots.c.enterprise_id, bots.c.team_id)
-        .order_by(func.min(bots.c.installed_at), bots.c.team_id)
+        .order_by(bots.c.team_id)
     )
     return [(enterprise, str(team)) for enterprise, team in session.execute(statement)]
 
