@@ -202,3 +202,15 @@ def test_the_install_page_is_not_served_without_oauth(running_app: object) -> No
 
 def test_links_reads_hrefs() -> None:
     assert links(b'<p><a href="/x?a=1&amp;b=2">x</a></p>') == ["/x?a=1&b=2"]
+
+
+def test_with_one_token_an_uninstall_is_acknowledged_and_logged(
+    running_app: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    from helpers import RunningApp
+
+    assert isinstance(running_app, RunningApp)
+    reply = running_app.sender.event({"type": "app_uninstalled"}, event_id="Ev0SINGLE")
+    running_app.settle()
+    assert reply.status == 200
+    assert any("SLACK_BOT_TOKEN no longer works" in r.getMessage() for r in caplog.records)
