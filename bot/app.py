@@ -234,7 +234,8 @@ class _BoltHandler(SlackRequestHandler):
 
 
 class WebApp:
-    """The WSGI application: Slack's requests at POST /slack/events and a health check at GET /healthz.
+    """The WSGI application: Slack's requests at POST /slack/events and a health check at GET /healthz;
+    with OAuth distribution, bolt's adapter also serves GET /slack/install and /slack/oauth_redirect.
 
     Every POST to /slack/events is verified (`SlackGate`) before it is parsed: 401 unsigned, 400
     malformed, each logged in one line; only then does Bolt see it."""

@@ -138,6 +138,7 @@ class TestUninstall:
         assert bot_teams(db) == [TEAM_A, TEAM_B] and active_teams(two) == [TEAM_A, TEAM_B]
 
     def test_a_request_after_uninstalling_is_told_so(self, two: OAuthWorld, slack: FakeSlack) -> None:
+        assert "No contacts yet" in texts(two.sender.command("list", team=TEAM_A, user=ALICE).json())
         two.sender.event({"type": "app_uninstalled"}, team=TEAM_A, event_id="Ev0UNINSTALL2")
         two.settle()
         assert two.sender.command("list", team=TEAM_A, user=ALICE).body == b""

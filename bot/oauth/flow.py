@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.error import BoltError
 from slack_bolt.oauth import OAuthFlow
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
@@ -157,5 +158,15 @@ def install_flow(
         installation_store_bot_only=True,
         state_store=state_store(db.engine),
         logger=log,
+    )
+    # Each request's workspace is looked up in the store; the auth.test that checks a token is made
+    # once per token (a deleted installation is not found, whatever was cached for its token).
+    settings.authorize = InstallationStoreAuthorize(
+        logger=log,
+        client_id=client_id,
+        client_secret=client_secret,
+        installation_store=store,
+        bot_only=True,
+        cache_enabled=True,
     )
     return InstallFlow(client=client, settings=settings, db=db, clock=clock)
