@@ -181,3 +181,16 @@ class TestNoTokenInClear:
         assert caplog.records
         logged = "\n".join(record.getMessage() for record in caplog.records)
         assert TOKEN_A not in logged and TOKEN_A[5:] not in logged
+
+
+@pytest.mark.parametrize(
+    "token", ["xoxb-1-2-abc", "xoxp-1-2-3-abc", "xapp-1-A1-2-abc", "xoxe.xoxp-1-abc", "xoxe-1-abc"]
+)
+def test_any_token_that_reaches_a_log_record_is_redacted(token: str) -> None:
+    from bot.oauth.logs import RedactTokens
+
+    record = logging.LogRecord(
+        "slack_sdk", logging.WARNING, __file__, 1, "sent %s with %s", ("x", token), None
+    )
+    RedactTokens().filter(record)
+    assert token not in record.getMessage() and "redacted" in record.getMessage()

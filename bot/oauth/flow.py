@@ -122,7 +122,7 @@ def failure(args: FailureArgs) -> BoltResponse:
     if args.reason == "storage_error" and not org_wide:
         log.error("an installation could not be saved: %s", type(args.error).__name__)
     else:
-        log.info("an installation stopped: %s", "org_wide" if org_wide else args.reason[:80])
+        log.info("an installation stopped: %r", "org_wide" if org_wide else args.reason[:80])
     page = failure_page(args.reason, org_wide=org_wide)
     return _response(page, args.settings.state_utils.build_set_cookie_for_deletion())
 
