@@ -13,7 +13,7 @@ from typing import Any
 
 from cryptography.fernet import Fernet
 from helpers import Clock, ListenerPool, make_config
-from slackwire import InProcess, Reply, SlackSender
+from slackwire import InProcess, Reply, SlackSender, Transport
 
 from bot.app import WebApp, create_app
 from bot.config import Config
@@ -61,7 +61,7 @@ def links(page: bytes) -> list[str]:
 class Browser:
     """An installer's browser: it keeps the cookies the app sets."""
 
-    transport: InProcess
+    transport: Transport
     cookies: dict[str, str] = field(default_factory=dict)
 
     def get(self, path: str) -> Reply:
@@ -99,11 +99,16 @@ class OAuthWorld:
             self.config, self.services, listener_executor=self.listeners, distribution=self.distribution
         )
         self.wsgi = WebApp(app, self.services, self.config.signing_secret)
-        self.transport = InProcess(self.wsgi)
+        self.transport: Transport = InProcess(self.wsgi)
         self.sender = SlackSender(self.transport, self.slack.response_url(""), self.slack.trigger_id)
 
     def browser(self) -> Browser:
         return Browser(self.transport)
+
+    def serve(self, transport: Transport) -> None:
+        """Reach the app through ``transport`` from now on (a real socket to it, served)."""
+        self.transport = transport
+        self.sender = SlackSender(transport, self.slack.response_url(""), self.slack.trigger_id)
 
     def start(self, browser: Browser) -> tuple[Reply, dict[str, str]]:
         """Open the install page: the page, and the query of its "Add to Slack" link."""

@@ -214,3 +214,18 @@ def test_with_one_token_an_uninstall_is_acknowledged_and_logged(
     running_app.settle()
     assert reply.status == 200
     assert any("SLACK_BOT_TOKEN no longer works" in r.getMessage() for r in caplog.records)
+
+
+def test_the_whole_installation_over_http_through_waitress(world: OAuthWorld, slack: FakeSlack) -> None:
+    from slackwire import OverHttp, ServedApp
+
+    served = ServedApp(world.wsgi)
+    try:
+        world.serve(OverHttp(served.url))
+        reply = world.install(TEAM_A, TOKEN_A, "Acme")
+        assert reply.status == 200 and "infoint is installed" in page_text(reply.body)
+        assert world.sender.command("log", team=TEAM_A, user="UALICE001").status == 200
+        world.settle()
+        assert [c.headers["authorization"] for c in slack.calls_to("views.open")] == [f"Bearer {TOKEN_A}"]
+    finally:
+        served.close()
