@@ -11,7 +11,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import Contact, Nudge, User
+from storage.models import Contact, Nudge, User, Workspace
+
+#: The workspaces that uninstalled the app (`storage.installs.mark_uninstalled`): nothing is sent there.
+UNINSTALLED = select(Workspace.team_id).where(Workspace.uninstalled_at.is_not(None))
 
 SENDING = "sending"
 
@@ -97,7 +100,8 @@ class SweepStore:
         return len(result.all())
 
     def users_with_due_nudges(self, now: datetime, limit: int, after_user_id: int = 0) -> list[int]:
-        """Users with pending nudges due, in id order after ``after_user_id`` (keyset paging)."""
+        """Users with pending nudges due, in id order after ``after_user_id`` (keyset paging); none in a
+        workspace that uninstalled the app (its nudges wait, should it install the app again)."""
         return list(
             self.session.scalars(
                 select(Nudge.user_id)
@@ -106,6 +110,7 @@ class SweepStore:
                     Nudge.due_at <= now,
                     or_(Nudge.retry_at.is_(None), Nudge.retry_at <= now),
                     Nudge.user_id > after_user_id,
+                    Nudge.team_id.not_in(UNINSTALLED),
                 )
                 .group_by(Nudge.user_id)
                 .order_by(Nudge.user_id)
