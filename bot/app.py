@@ -10,7 +10,7 @@ import logging
 import re
 import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
@@ -26,14 +26,15 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.signature import SignatureVerifier
 
+from bot.ack_first import AckFirst, TurnExecutor, Turns
 from bot.config import Config
-from bot.failures import KeepTheAck, on_error
+from bot.failures import on_error
 from bot.oauth import revocation
 from bot.oauth.distribution import Distribution
 from bot.oauth.logs import keep_tokens_out_of_logs
 from bot.services import Services
 from bot.shapes import malformed
-from handlers import register_all
+from handlers import FORMS_CHECKED_FIRST, register_all
 from handlers.context import RequestContext
 
 logger = logging.getLogger(__name__)
@@ -89,9 +90,9 @@ def create_app(
     install pages); without it, the one SLACK_BOT_TOKEN."""
     keep_tokens_out_of_logs()
     client = client or make_client(config)
+    turns = Turns()  # what listeners do after their ack takes turns: no ack waits behind it
     app = App(
-        listener_executor=listener_executor
-        or ThreadPoolExecutor(max_workers=8, thread_name_prefix="listener"),
+        listener_executor=TurnExecutor(turns, listener_executor),
         client=client,
         oauth_flow=distribution.flow(client) if distribution else None,
         user_facing_authorize_error_message=NOT_INSTALLED,
@@ -101,7 +102,9 @@ def create_app(
         process_before_response=False,
         logger=_bolt_logger(),
     )
-    app.use(KeepTheAck())  # an ack given stays the answer, even if its listener then fails
+    # Commands and clicks acknowledged before their listener starts, the forms of FORMS_CHECKED_FIRST
+    # checked there; an ack given stays the answer, even if its listener then fails (a KeptAck).
+    app.use(AckFirst(turns, FORMS_CHECKED_FIRST, services.clock))
     app.use(RequestContext(services))  # services, team_id and user_id in every listener's context
     register_all(app)
     if distribution:

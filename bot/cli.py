@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Config, ConfigError, load_config, load_dotenv_file
+from bot.datarights_cli import add_commands as add_datarights_commands
 from bot.services import Services
 from storage.db import Database
 
@@ -94,6 +95,7 @@ def cmd_run(_args: argparse.Namespace) -> int:
     db = _open_database(config, migrate_sqlite=True)
     services = Services(db)
 
+    from bot.ack_first import favour_acks
     from bot.app import WebApp, create_app, make_client
     from bot.oauth import commands as oauth
 
@@ -102,15 +104,16 @@ def cmd_run(_args: argparse.Namespace) -> int:
     if distribution is None:
         check_bot_token(client)
     app = create_app(config, services, client, distribution=distribution)
+    favour_acks()
     stop = threading.Event()
     from bot.sweep import Sweeper
 
-    sweeper = Sweeper(
-        db,
+    sweep_target = (
         oauth.sweep_workspaces(config, distribution)
         if distribution
-        else make_client(config, retry_connection_errors=False),
+        else make_client(config, retry_connection_errors=False)
     )
+    sweeper = Sweeper(db, sweep_target, workers=config.sweep_workers)
     scheduler = start_scheduler(sweeper, config.sweep_seconds)
 
     def _stop(_signum: int, _frame: FrameType | None) -> None:
@@ -187,7 +190,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         client = None if args.dry_run else make_client(config, retry_connection_errors=False)
         if config.oauth and not args.dry_run:
             client = oauth.sweep_workspaces(config, oauth.start(config, db))
-        report = Sweeper(db, client).run(now, dry_run=args.dry_run)
+        report = Sweeper(db, client, workers=config.sweep_workers).run(now, dry_run=args.dry_run)
         digests = send_due_digests(db, client, now)  # none on a dry run (no client)
     finally:
         db.dispose()
@@ -215,7 +218,7 @@ def start_scheduler(
         report = sweeper.run(now)
         if report.dms or report.failed or report.retrying:
             log.info(report.summary())
-        digests = send_due_digests(sweeper.db, sweeper.client, now)
+        digests = send_due_digests(sweeper.db, sweeper.workspaces, now)
         if digests.sent or digests.paused or digests.retrying:
             log.info(digests.summary())
 
@@ -276,6 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", metavar="PATH", help="keep the demo's SQLite database here (default: a temporary file)"
     )
     demo.set_defaults(func=cmd_demo)
+    add_datarights_commands(sub)
     return parser
 
 

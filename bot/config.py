@@ -19,6 +19,8 @@ APPS_PAGE = "https://api.slack.com/apps"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
 DEFAULT_SWEEP_SECONDS = 60
+#: workspaces the sweep delivers to at once (`bot.sweep.dispatch`)
+DEFAULT_SWEEP_WORKERS = 64
 
 
 class ConfigError(Exception):
@@ -38,6 +40,7 @@ class Config:
     client_id: str | None = None
     client_secret: str | None = None
     encryption_key: str | None = None
+    sweep_workers: int = DEFAULT_SWEEP_WORKERS
 
     @property
     def socket_mode(self) -> bool:
@@ -163,6 +166,7 @@ def load_config(
         client_id=oauth[0] if oauth else None,
         client_secret=oauth[1] if oauth else None,
         encryption_key=encryption_key,
+        sweep_workers=_int(env, "INFOINT_SWEEP_WORKERS", DEFAULT_SWEEP_WORKERS, 1, 256),
     )
 
 

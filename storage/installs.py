@@ -2,7 +2,7 @@
 
 ``slack_installations``, ``slack_bots`` and ``slack_oauth_states`` are the tables of slack_sdk's
 SQLAlchemy installation store and OAuth state store (`bot.oauth.store` uses those stores on them),
-written out here so that migration 0005 creates them and `Base.metadata` knows them. They mirror the
+written out here so that migration 0006 creates them and `Base.metadata` knows them. They mirror the
 stores' own definitions column for column, but the token columns are ``Text``: they hold tokens
 sealed with Fernet (`bot.oauth.sealing`), longer than the tokens themselves.
 

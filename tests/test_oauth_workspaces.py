@@ -45,6 +45,15 @@ def log_in(world: OAuthWorld, slack: FakeSlack, team: str, user: str, name: str)
     slack.wait_for("chat.postMessage", before + 1)
 
 
+def listing(world: OAuthWorld, slack: FakeSlack, team: str, user: str) -> str:
+    """What ``/infoint list`` answers ``user`` of ``team`` (through the command's response_url)."""
+    where = f"response_url:cmd-{user}"
+    before = len(slack.calls_to(where))
+    assert world.sender.command("list", team=team, user=user).status == 200
+    world.settle()
+    return texts(slack.wait_for(where, before + 1)[-1].args)
+
+
 def tokens_used(slack: FakeSlack, method: str) -> list[str]:
     return [call.headers["authorization"] for call in slack.calls_to(method)]
 
@@ -70,12 +79,12 @@ class TestTwoWorkspaces:
             call.args["channel"]: call.headers["authorization"] for call in slack.calls_to("chat.postMessage")
         }
         assert posts == {ALICE: f"Bearer {TOKEN_A}", BOB: f"Bearer {TOKEN_B}"}
-        in_a = texts(two.sender.command("list", team=TEAM_A, user=ALICE).json())
-        in_b = texts(two.sender.command("list", team=TEAM_B, user=BOB).json())
+        in_a = listing(two, slack, TEAM_A, ALICE)
+        in_b = listing(two, slack, TEAM_B, BOB)
         assert "Ada from Acme" in in_a and "Bea from Bravo" not in in_a
         assert "Bea from Bravo" in in_b and "Ada from Acme" not in in_b
         # The same user id in the other workspace is someone else, with nothing logged.
-        assert "Ada from Acme" not in texts(two.sender.command("list", team=TEAM_B, user=ALICE).json())
+        assert "Ada from Acme" not in listing(two, slack, TEAM_B, ALICE)
         with db.session() as session:
             assert dict(session.execute(select(Contact.name, Contact.team_id)).all()) == {
                 "Ada from Acme": TEAM_A,
@@ -123,7 +132,7 @@ class TestUninstall:
             workspace_a = session.get(Workspace, TEAM_A)
             assert workspace_a is not None and workspace_a.uninstalled_at is None
         assert active_teams(two) == [TEAM_A, TEAM_B]
-        assert "Ada from Acme" in texts(two.sender.command("list", team=TEAM_A, user=ALICE).json())
+        assert "Ada from Acme" in listing(two, slack, TEAM_A, ALICE)
 
     def test_a_revoked_bot_token_is_an_uninstall(self, two: OAuthWorld, db: Database) -> None:
         event = {"type": "tokens_revoked", "tokens": {"bot": ["UBOT"]}}
@@ -138,11 +147,11 @@ class TestUninstall:
         assert bot_teams(db) == [TEAM_A, TEAM_B] and active_teams(two) == [TEAM_A, TEAM_B]
 
     def test_a_request_after_uninstalling_is_told_so(self, two: OAuthWorld, slack: FakeSlack) -> None:
-        assert "No contacts yet" in texts(two.sender.command("list", team=TEAM_A, user=ALICE).json())
+        assert "No contacts yet" in listing(two, slack, TEAM_A, ALICE)
         two.sender.event({"type": "app_uninstalled"}, team=TEAM_A, event_id="Ev0UNINSTALL2")
         two.settle()
         assert two.sender.command("list", team=TEAM_A, user=ALICE).body == b""
-        said = slack.wait_for(f"response_url:cmd-{ALICE}")[0].args["text"]
+        said = slack.wait_for(f"response_url:cmd-{ALICE}", 2)[-1].args["text"]
         assert "not installed in this workspace" in said
 
 
@@ -194,3 +203,12 @@ def test_any_token_that_reaches_a_log_record_is_redacted(token: str) -> None:
     )
     RedactTokens().filter(record)
     assert token not in record.getMessage() and "redacted" in record.getMessage()
+
+
+def test_forgetting_a_workspace_deletes_its_installation_and_tokens(two: OAuthWorld, db: Database) -> None:
+    from storage.erasure import forget_workspace
+
+    with db.session() as session:
+        deleted = forget_workspace(session, TEAM_A)
+    assert deleted["slack_bots"] == 1 and deleted["slack_installations"] == 1
+    assert bot_teams(db) == [TEAM_B] and active_teams(two) == [TEAM_B]

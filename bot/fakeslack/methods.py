@@ -53,7 +53,7 @@ class MessageMethods(SlackState):
             "user": self.BOT_USER_ID,
             "bot_id": self.BOT_ID,
             "app_id": self.APP_ID,
-            "team": self.TEAM_ID,
+            "team": self._team,
             "ts": ts,
         }
         for key in ("blocks", "attachments", "metadata", "thread_ts"):
@@ -71,13 +71,12 @@ class MessageMethods(SlackState):
         }
 
     def _m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
-        team_id = self._team
         return {
             "ok": True,
             "url": self.TEAM_URL,
-            "team": self._team_names.get(team_id, self.TEAM_NAME),
+            "team": self._team_names.get(self._team, self.TEAM_NAME),
             "user": self.BOT_USER_NAME,
-            "team_id": team_id,
+            "team_id": self._team,
             "user_id": self.BOT_USER_ID,
             "bot_id": self.BOT_ID,
             "is_enterprise_install": False,

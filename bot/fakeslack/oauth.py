@@ -36,13 +36,7 @@ class Grant:
 
 
 class OAuthMethods(SlackState):
-    """``oauth.v2.access``, ``auth.revoke``, and which team each bot token belongs to."""
-
-    def add_team(self, team_id: str, bot_token: str, name: str | None = None) -> None:
-        """A workspace where the app is installed with ``bot_token``."""
-        with self._lock:
-            self._team_tokens[bot_token] = team_id
-            self._team_names[team_id] = name or f"Team {team_id}"
+    """``oauth.v2.access`` and ``auth.revoke`` (a team per bot token: `FakeSlack.add_team`)."""
 
     def set_oauth_client(self, client_id: str, client_secret: str) -> None:
         with self._lock:
@@ -56,7 +50,7 @@ class OAuthMethods(SlackState):
     def token_team(self, token: str) -> str | None:
         """The team a bot token belongs to (None: not a token Slack knows, or revoked)."""
         with self._lock:
-            return self._team_tokens.get(token)
+            return None if token in self._revoked_tokens else self._team_tokens.get(token)
 
     def _m_oauth_v2_access(self, args: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
         client = _basic_auth(headers.get("authorization", "")) or (
@@ -71,6 +65,7 @@ class OAuthMethods(SlackState):
         grant = self._install_codes.pop(code, None) if code else None
         if grant is None:
             return error("invalid_code")
+        self._revoked_tokens.pop(grant.bot_token, None)
         if grant.team_id is not None:
             self._team_tokens[grant.bot_token] = grant.team_id
             self._team_names[grant.team_id] = grant.team_name
@@ -93,12 +88,8 @@ class OAuthMethods(SlackState):
         }
 
     def _m_auth_revoke(self, args: dict[str, Any]) -> dict[str, Any]:
-        self._team_tokens.pop(self._token, None)
+        self._revoked_tokens[self._token] = "token_revoked"
         return {"ok": True, "revoked": True}
-
-    def _auth_test_team(self) -> tuple[str, str]:
-        """The team of the token being answered, and its name."""
-        return self._team, self._team_names.get(self._team, self.TEAM_NAME)
 
 
 def _basic_auth(header: str) -> tuple[str, str] | None:

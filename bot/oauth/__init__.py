@@ -5,7 +5,7 @@ mode); otherwise infoint runs with the one ``SLACK_BOT_TOKEN``. Modules:
 
 - `sealing`: Fernet keys (the first seals, all open) and sealing a token;
 - `store`: slack_sdk's SQLAlchemy installation store, sealing before a save and opening after a find,
-  and its OAuth state store, on the app's database (tables of migration 0005, `storage.installs`);
+  and its OAuth state store, on the app's database (tables of migration 0006, `storage.installs`);
 - `flow`: bolt's OAuth flow (``/slack/install``, ``/slack/oauth_redirect``) with infoint's pages
   (`pages`), refusing Enterprise Grid organization-wide installs;
 - `revocation`: ``app_uninstalled`` / ``tokens_revoked`` delete the tokens and stop the reminders;

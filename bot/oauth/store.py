@@ -2,7 +2,7 @@
 
 `SealedInstallationStore` wraps slack_sdk's ``SQLAlchemyInstallationStore`` (a decorator, not a
 subclass, so that the inner store's own ``save`` → ``save_bot`` never seals twice): tokens are sealed
-before they are saved and opened after they are found. The tables are those of migration 0005
+before they are saved and opened after they are found. The tables are those of migration 0006
 (`storage.installs`); nothing here creates a table.
 """
 
