@@ -4,7 +4,6 @@ each installed workspace with its own token, and never writes a token to its log
 
 from __future__ import annotations
 
-import inspect
 import json
 import signal
 import subprocess
@@ -22,7 +21,6 @@ from test_cli import CLI, free_port
 
 from bot.domain import pipeline as core
 from bot.fakeslack import FakeSlack
-from bot.sweep import Sweeper
 from storage.db import Database
 from storage.repository import Repository
 
@@ -120,10 +118,6 @@ def test_infoint_run_serves_the_install_page_and_each_workspace_with_its_token(
     assert TOKEN_A not in logged and key not in logged
 
 
-@pytest.mark.skipif(
-    "workers" not in inspect.signature(Sweeper).parameters,
-    reason="the sweep takes `Workspaces` (bot/workspaces.py) from the dispatch branch on",
-)
 def test_infoint_run_sweeps_each_installed_workspace_with_its_token(
     tmp_path: Path, slack: FakeSlack, installed: tuple[Database, str]
 ) -> None:

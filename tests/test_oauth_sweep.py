@@ -4,7 +4,6 @@ the app again."""
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -74,10 +73,6 @@ def test_an_uninstalled_workspace_is_not_reminded_until_it_installs_again(
     assert reminded(slack) == [(BOB, f"Bearer {TOKEN_B}"), (ALICE, f"Bearer {new_token}")]
 
 
-@pytest.mark.skipif(
-    "workers" not in inspect.signature(Sweeper).parameters,
-    reason="the sweep takes `Workspaces` (bot/workspaces.py) from the dispatch branch on",
-)
 def test_one_sweep_reminds_every_installed_workspace_with_its_own_token(
     world: OAuthWorld, slack: FakeSlack, db: Database
 ) -> None:
