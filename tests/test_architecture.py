@@ -64,6 +64,7 @@ LAYERS: tuple[tuple[str, Layer], ...] = (
     ("bot.sweep", ANYTHING),
     ("bot.digests", ANYTHING),
     ("bot.workspaces", ANYTHING),
+    ("bot.oauth", ANYTHING),  # OAuth distribution: install pages, sealed tokens, installed workspaces
     ("bot.ack_first", ANYTHING),  # acks first; the work after an ack takes turns
     ("bot.logs", ANYTHING),  # log lines: text or JSON, the request line, the sweep's line per DM
     ("bot.health", ANYTHING),  # /healthz, /readyz

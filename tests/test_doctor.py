@@ -10,6 +10,7 @@ import pytest
 import yaml
 from alembic import command
 from alembic.script import ScriptDirectory
+from cryptography.fernet import Fernet
 from helpers import BOT_TOKEN, clean_env
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -170,7 +171,7 @@ def test_oauth_installs_need_their_variables(tmp_path: Path, fake: FakeSlack, up
 
     secrets = {
         "SLACK_CLIENT_SECRET": "c0ffee" * 5,
-        "INFOINT_ENCRYPTION_KEY": "k3y" * 11,
+        "INFOINT_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
     }
     code, lines, output = doctor(tmp_path, **env, **secrets)
