@@ -9,6 +9,7 @@ parser returns None for anything else, and never raises: the listener then gives
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -203,8 +204,7 @@ def contact_metadata(raw: str | None) -> ContactMetadata | None:
     contact_id, version = _json_id(data.get("contact")), _json_id(data.get("version"))
     if contact_id is None or version is None:
         return None
-    channel, ts = data.get("channel"), data.get("ts")
-    where = (channel, ts) if isinstance(channel, str) and isinstance(ts, str) and channel and ts else None
+    where = slack_message(data.get("channel"), data.get("ts"))
     return ContactMetadata(
         contact_id, version, where, _text(data.get("place")), _url(data.get("response_url"))
     )
@@ -265,14 +265,26 @@ def interview_metadata(raw: str | None) -> InterviewMetadata | None:
 # Where a click came from, and what a modal holds ----------------------------------------------------
 
 
+# A message's place as Slack writes it: a conversation id and a timestamp. Anything else (a forged
+# container: megabytes of text, markup) is no place, so it never reaches a form's metadata or Slack.
+_CHANNEL = re.compile(r"[CDG][A-Z0-9]{1,31}", re.ASCII)
+_TS = re.compile(r"[0-9]{1,12}\.[0-9]{1,8}", re.ASCII)
+
+
+def slack_message(channel: object, ts: object) -> tuple[str, str] | None:
+    """(channel, ts) when both are written as Slack writes them, else None."""
+    if isinstance(channel, str) and isinstance(ts, str) and _CHANNEL.fullmatch(channel) and _TS.fullmatch(ts):
+        return channel, ts
+    return None
+
+
 def message_location(body: Mapping[str, Any]) -> tuple[str, str] | None:
     """Where the clicked message is, when it can be updated (a normal message, not an ephemeral one)."""
     container = body.get("container")
     if not isinstance(container, Mapping) or container.get("is_ephemeral"):
         return None  # an ephemeral message (e.g. search results) can't be updated with chat.update
-    channel, ts = container.get("channel_id"), container.get("message_ts")
-    if container.get("type") == "message" and isinstance(channel, str) and isinstance(ts, str):
-        return (channel, ts) if channel and ts else None
+    if container.get("type") == "message":
+        return slack_message(container.get("channel_id"), container.get("message_ts"))
     return None
 
 

@@ -54,6 +54,9 @@ json_values = st.recursive(
     max_leaves=12,
 )
 
+SLACK_CHANNELS = st.from_regex(r"[CDG][A-Z0-9]{1,31}", fullmatch=True)
+SLACK_TSS = st.from_regex(r"[0-9]{1,12}\.[0-9]{1,8}", fullmatch=True)
+
 
 # The one id parser ------------------------------------------------------------------------------------
 
@@ -183,7 +186,7 @@ class TestContactMetadata:
             == '{"contact": 4, "version": 2, "channel": "D1", "ts": "1.5"}'
         )
 
-    @given(ids, ids, st.one_of(st.none(), st.tuples(st.text(min_size=1), st.text(min_size=1))))
+    @given(ids, ids, st.one_of(st.none(), st.tuples(SLACK_CHANNELS, SLACK_TSS)))
     def test_round_trip(self, contact: int, version: int, message: tuple[str, str] | None) -> None:
         metadata = ContactMetadata(contact, version, message)
         assert contact_metadata(metadata.dumps()) == metadata
@@ -259,6 +262,27 @@ def test_message_location() -> None:
     assert message_location({"container": {"type": "view", "view_id": "V1"}}) is None
     assert message_location({"container": None}) is None and message_location({}) is None
     assert message_ts({"container": message}) == "1.5" and message_ts({}) is None
+
+
+@pytest.mark.parametrize(
+    ("channel", "ts"),
+    [
+        ("D1" * 3000, "1.5"),  # megabytes of channel would overflow a form's 3000-character metadata
+        ("<!channel>", "1.5"),
+        ("D1", "1.5" + "0" * 40),
+        ("D1", "١.٥"),
+        ("d1", "1.5"),
+        ("", "1.5"),
+        ("D1", ""),
+        ("D1", "1"),
+    ],
+)
+def test_a_forged_message_place_is_no_place(channel: str, ts: str) -> None:
+    message = {"type": "message", "channel_id": channel, "message_ts": ts}
+    assert message_location({"container": message}) is None
+    raw = json.dumps({"contact": 1, "version": 1, "channel": channel, "ts": ts})
+    found = contact_metadata(raw)
+    assert found is not None and found.message is None
 
 
 def test_form_values() -> None:
