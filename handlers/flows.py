@@ -16,7 +16,6 @@ from typing import Any, Generic, TypeVar
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.kit import notice
 from bot.domain.forms import InterviewInput, validate_interview
 from bot.services import ActionRefused, Services
 from bot.services.events import Result
@@ -84,10 +83,11 @@ def act(
     message is where the answer goes (a card, an interview's DM), when it can be updated."""
     ack()
     ref = reading.parse(action_value(action))
-    if ref is None:
-        respond(notice(reading.unreadable))
+    origin = effects.click_origin(context, client, body, action, respond, in_place=in_place)
+    if ref is None:  # said where the click was made: the App Home and a modal have no response_url
+        effects.refuse(origin, ActionRefused(reading.unreadable))
         return
-    click = Click(ref, effects.click_origin(context, client, body, action, respond, in_place=in_place), body)
+    click = Click(ref, origin, body)
     effects.settle(click.origin, partial(run, click))
 
 
