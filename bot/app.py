@@ -26,15 +26,14 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.signature import SignatureVerifier
 
-from bot.blocks.kit import notice
 from bot.config import Config
+from bot.failures import KeepTheAck, on_error
 from bot.services import Services
+from bot.shapes import malformed
 from handlers import register_all
 from handlers.context import RequestContext
 
 logger = logging.getLogger(__name__)
-
-SORRY = "Something went wrong on my side and nothing was changed. Please try again in a minute."
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -87,28 +86,11 @@ def create_app(
         process_before_response=False,
         logger=_bolt_logger(),
     )
+    app.use(KeepTheAck())  # an ack given stays the answer, even if its listener then fails
     app.use(RequestContext(services))  # services, team_id and user_id in every listener's context
     register_all(app)
 
-    @app.error
-    def on_error(error: Exception, body: dict, response: BoltResponse | None) -> BoltResponse | None:
-        logger.exception("listener failed: %s", error, exc_info=error)
-        if response is None or response.status != 500:
-            return None  # already acknowledged: the user saw the result; the log has the details
-        if body.get("type") == "view_submission":
-            view = {
-                "type": "modal",
-                "title": {"type": "plain_text", "text": "infoint"},
-                "close": {"type": "plain_text", "text": "Close"},
-                "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": SORRY}}],
-            }
-            payload: dict[str, Any] = {"response_action": "update", "view": view}
-        else:
-            payload = notice(SORRY)
-        return BoltResponse(
-            status=200, body=json.dumps(payload), headers={"content-type": "application/json;charset=utf-8"}
-        )
-
+    app.error(on_error)
     return app
 
 
@@ -125,7 +107,8 @@ class SlackGate:
 
     ``check`` answers ``(status, reason, body)``: 401 for a request Slack did not sign, 400 for a signed
     one that is not a form with a JSON-object ``payload``, a form command or a JSON object (UTF-8), and
-    200 with the parsed body otherwise."""
+    200 with the parsed body otherwise; a signed body whose fields are not shaped as Slack sends them
+    (`bot.shapes`: a view that is not an object, an action id that is not text, no user…) is a 400 too."""
 
     def __init__(self, signing_secret: str) -> None:
         self.verifier = RawBodyVerifier(signing_secret)
@@ -142,6 +125,9 @@ class SlackGate:
         parsed = parse_slack_body(body, headers.get("content-type", ""))
         if isinstance(parsed, str):
             return 400, parsed, None
+        shape = malformed(parsed)  # what Slack always sends, before Bolt's matchers rely on it
+        if shape is not None:
+            return 400, shape, None
         return 200, "", parsed
 
 

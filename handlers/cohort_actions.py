@@ -7,8 +7,8 @@ Values and metadata are read by :mod:`handlers.payloads`; what may be done is th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from functools import partial
+from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
@@ -19,81 +19,26 @@ from bot.blocks.cohorts import report_message, report_modal, student_modal
 from bot.blocks.kit import esc
 from bot.blocks.modals.cohorts import CELEBRATE, join_modal, note_modal
 from bot.domain.cohort_digest import validate_digest_schedule
-from bot.domain.cohorts import (
-    CohortAction,
-    MemberState,
-    SharingLevel,
-    validate_note,
-    validate_targets,
-)
+from bot.domain.cohorts import CohortAction, SharingLevel, validate_note, validate_targets
 from bot.domain.ids import ActionId, ViewId
 from bot.services import ActionRefused
-from handlers import effects
+from bot.services.events import Result
+from handlers import effects, whose
 from handlers.cohort_effects import message_of, send_file, tell
 from handlers.cohort_payloads import (
+    COHORT_BUTTON,
+    COHORT_PAGE,
+    COHORT_STUDENT,
     CohortMetadata,
+    CohortRef,
     cohort_metadata,
-    parse_cohort,
-    parse_cohort_page,
-    parse_cohort_student,
     parse_sharing,
 )
 from handlers.context import services_of, team_of, user_of
-from handlers.effects import Origin
-from handlers.payloads import BAD_COHORT, OUT_OF_DATE, action_value, form_values, ticked
-
-STATES = frozenset({MemberState.ACTIVE.value, MemberState.PAUSED.value})
-
-T = TypeVar("T")
-
-
-def origin_of_click(
-    context: BoltContext, client: WebClient, body: Mapping[str, Any], respond: Respond
-) -> Origin:
-    """Who clicked; answers go through the click's response_url when it has one (not in a modal)."""
-    return effects.origin_of(context, client, respond=respond if body.get("response_url") else None)
-
-
-def _in_modal(body: Mapping[str, Any]) -> bool:
-    view = body.get("view")
-    return isinstance(view, Mapping) and view.get("type") == "modal"
-
-
-def _show(client: WebClient, body: Mapping[str, Any], view: dict[str, Any]) -> None:
-    """Open a modal, on top of the one clicked in if any."""
-    if _in_modal(body):
-        client.views_push(trigger_id=body["trigger_id"], view=view)
-    else:
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
-def refuse(origin: Origin, refusal: ActionRefused) -> None:
-    tell(origin, esc(str(refusal)))
-
-
-def open_about_cohort(
-    body: dict,
-    action: dict,
-    client: WebClient,
-    context: BoltContext,
-    respond: Respond,
-    read: Callable[[Origin, int], T],
-    view: Callable[[T, int], dict[str, Any]],
-) -> None:
-    """A button naming a cohort that opens a modal: the cohort read (``read``, refused in the user's
-    words), then the modal built from it (``view``)."""
-    origin = origin_of_click(context, client, body, respond)
-    ref = parse_cohort(action_value(action))
-    if ref is None:
-        tell(origin, BAD_COHORT)
-        return
-    try:
-        found = read(origin, ref.cohort_id)
-    except ActionRefused as refusal:
-        refuse(origin, refusal)
-        return
-    client.views_open(trigger_id=body["trigger_id"], view=view(found, ref.cohort_id))
-
+from handlers.effects import Done, Origin
+from handlers.flows import Click, act, opens
+from handlers.origins import in_modal
+from handlers.payloads import OUT_OF_DATE, form_values, ticked
 
 # Joining -------------------------------------------------------------------------------------------
 
@@ -102,23 +47,12 @@ def join_clicked(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     """The announcement's Join: the consent preview first."""
-    ack()
-    open_about_cohort(
-        body,
-        action,
-        client,
-        context,
-        respond,
-        _join_preview,
-        _join_view,
-    )
+    act(ack, body, action, client, context, respond, COHORT_BUTTON, opens(_join_view))
 
 
-def _join_preview(origin: Origin, cohort_id: int) -> Any:
-    return origin.services.cohort_reads.join_preview(origin.team_id, origin.user_id, cohort_id)
-
-
-def _join_view(preview: Any, cohort_id: int) -> dict[str, Any]:
+def _join_view(click: Click[CohortRef]) -> dict[str, Any]:
+    cohort_id = click.ref.cohort_id
+    preview = click.services.cohort_reads.join_preview(click.team_id, click.user_id, cohort_id)
     return join_modal(preview, CohortMetadata(cohort_id).dumps())
 
 
@@ -165,82 +99,54 @@ def page_clicked(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     """Previous / Next: the page replaces the one clicked (a message, or the report's modal)."""
-    ack()
-    origin = origin_of_click(context, client, body, respond)
-    ref = parse_cohort_page(action_value(action))
-    if ref is None:
-        tell(origin, BAD_COHORT)
-        return
-    try:
-        report = origin.services.cohort_reads.report(origin.team_id, origin.user_id, ref.cohort_id, ref.page)
-    except ActionRefused as refusal:
-        refuse(origin, refusal)
-        return
-    if _in_modal(body):
-        client.views_update(view_id=body["view"]["id"], view=report_modal(report))
+    act(ack, body, action, client, context, respond, COHORT_PAGE, _page)
+
+
+def _page(click: Click[CohortRef]) -> Result:
+    ref, origin = click.ref, click.origin
+    report = click.services.cohort_reads.report(click.team_id, click.user_id, ref.cohort_id, ref.page)
+    if in_modal(click.body):
+        whose.update_view(origin.client, click.user_id, click.body.get("view"), report_modal(report))
     elif origin.respond is not None:
         origin.respond(report_message(report, replace=True))
+    return Result()
 
 
 def open_report(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     """The App Home's "Open the report": its first page in a modal."""
-    ack()
-    open_about_cohort(
-        body,
-        action,
-        client,
-        context,
-        respond,
-        _report_of,
-        _report_view,
-    )
+    act(ack, body, action, client, context, respond, COHORT_BUTTON, opens(_report_view))
 
 
-def _report_of(origin: Origin, cohort_id: int) -> Any:
-    return origin.services.cohort_reads.report(origin.team_id, origin.user_id, cohort_id)
-
-
-def _report_view(report: Any, _cohort_id: int) -> dict[str, Any]:
-    return report_modal(report)
+def _report_view(click: Click[CohortRef]) -> dict[str, Any]:
+    return report_modal(click.services.cohort_reads.report(click.team_id, click.user_id, click.ref.cohort_id))
 
 
 def csv_clicked(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    ack()
-    origin = origin_of_click(context, client, body, respond)
-    ref = parse_cohort(action_value(action))
-    if ref is None:
-        tell(origin, BAD_COHORT)
-        return
-    try:
-        file = origin.services.cohort_reads.report_file(origin.team_id, origin.user_id, ref.cohort_id)
-    except ActionRefused as refusal:
-        refuse(origin, refusal)
-        return
-    send_file(origin, file, "The cohort report")
+    act(ack, body, action, client, context, respond, COHORT_BUTTON, _csv)
+
+
+def _csv(click: Click[CohortRef]) -> Result:
+    file = click.services.cohort_reads.report_file(click.team_id, click.user_id, click.ref.cohort_id)
+    send_file(click.origin, file, "The cohort report")
+    return Result()
 
 
 def student_clicked(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     """A row's "Open": the student's detail (their row, what they shared, the mentors' notes)."""
-    ack()
-    origin = origin_of_click(context, client, body, respond)
-    ref = parse_cohort_student(action_value(action))
-    if ref is None:
-        tell(origin, BAD_COHORT)
-        return
-    try:
-        detail = origin.services.cohort_reads.student(
-            origin.team_id, origin.user_id, ref.cohort_id, ref.student
-        )
-    except ActionRefused as refusal:
-        refuse(origin, refusal)
-        return
-    _show(client, body, student_modal(detail))
+    act(ack, body, action, client, context, respond, COHORT_STUDENT, opens(_student_view))
+
+
+def _student_view(click: Click[CohortRef]) -> dict[str, Any]:
+    ref = click.ref
+    return student_modal(
+        click.services.cohort_reads.student(click.team_id, click.user_id, ref.cohort_id, ref.student)
+    )
 
 
 # Notes and nudges ---------------------------------------------------------------------------------------
@@ -249,18 +155,13 @@ def student_clicked(
 def note_clicked(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    ack()
-    origin = origin_of_click(context, client, body, respond)
-    ref = parse_cohort_student(action_value(action))
-    if ref is None:
-        tell(origin, BAD_COHORT)
-        return
-    try:
-        origin.services.cohort_reads.info(origin.team_id, origin.user_id, ref.cohort_id, CohortAction.NOTE)
-    except ActionRefused as refusal:
-        refuse(origin, refusal)
-        return
-    _show(client, body, note_modal(ref.student, CohortMetadata(ref.cohort_id, ref.student).dumps()))
+    act(ack, body, action, client, context, respond, COHORT_STUDENT, opens(_note_view))
+
+
+def _note_view(click: Click[CohortRef]) -> dict[str, Any]:
+    ref = click.ref
+    click.services.cohort_reads.info(click.team_id, click.user_id, ref.cohort_id, CohortAction.NOTE)
+    return note_modal(ref.student, CohortMetadata(ref.cohort_id, ref.student).dumps())
 
 
 def note_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
@@ -282,44 +183,30 @@ def note_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext
     ack()
 
 
-def _nudge(
-    body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond, confirmed: bool
-) -> None:
-    origin = origin_of_click(context, client, body, respond)
-    ref = parse_cohort_student(action_value(action))
-    if ref is None:
-        tell(origin, BAD_COHORT)
-        return
-    try:
-        result = origin.services.cohorts.nudge(
-            origin.team_id, origin.user_id, ref.cohort_id, ref.student, confirmed
-        )
-    except ActionRefused as refusal:
-        refuse(origin, refusal)
-        return
-    if result.ask_first:
-        message = ask_again_message(result.cohort, ref.student)
-        if origin.respond is not None:
-            origin.respond(message)
-        else:
-            client.chat_postMessage(channel=origin.user_id, text=message["text"], blocks=message["blocks"])
-        return
-    effects.apply(origin, result.events)
+def _nudge(confirmed: bool, click: Click[CohortRef]) -> Done:
+    ref, origin = click.ref, click.origin
+    result = click.services.cohorts.nudge(click.team_id, click.user_id, ref.cohort_id, ref.student, confirmed)
+    if not result.ask_first:
+        return result
+    message = ask_again_message(result.cohort, ref.student)
+    if origin.respond is not None:
+        origin.respond(message)
+    else:
+        origin.client.chat_postMessage(channel=click.user_id, text=message["text"], blocks=message["blocks"])
+    return Result()
 
 
 def nudge_clicked(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     """Send a nudge: a friendly DM from the mentor; a second one the same day asks first."""
-    ack()
-    _nudge(body, action, client, context, respond, confirmed=False)
+    act(ack, body, action, client, context, respond, COHORT_STUDENT, partial(_nudge, False))
 
 
 def nudge_again_clicked(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    ack()
-    _nudge(body, action, client, context, respond, confirmed=True)
+    act(ack, body, action, client, context, respond, COHORT_STUDENT, partial(_nudge, True))
 
 
 # The mentor's modals -------------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ import json
 import re
 from dataclasses import dataclass
 
-from bot.domain.cohorts import ShareKind, SharingLevel
-from handlers.payloads import _json_id, _json_object, parse_id
+from bot.domain.cohorts import MemberState, ShareKind, SharingLevel
+from handlers.payloads import BAD_COHORT, Reading, _json_id, _json_object, parse_id
 
 # A Slack user id as Slack writes it (U… or W…, upper-case letters and digits).
 _SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,30}")
@@ -66,6 +66,22 @@ def parse_cohort_choice(raw: str | None, choices: frozenset[str]) -> CohortRef |
     """``"<cohort id>:<choice>"``, the choice one of ``choices``."""
     pair = _cohort_pair(raw)
     return CohortRef(pair[0], choice=pair[1]) if pair and pair[1] in choices else None
+
+
+#: A student's own states: what Pause / Back to active choose.
+STATES = frozenset({MemberState.ACTIVE.value, MemberState.PAUSED.value})
+
+
+def parse_cohort_state(raw: str | None) -> CohortRef | None:
+    """``"<cohort id>:<state>"``, the state one of :data:`STATES`."""
+    return parse_cohort_choice(raw, STATES)
+
+
+# What a cohort's buttons carry, for ``handlers.flows.act``.
+COHORT_BUTTON = Reading(parse_cohort, BAD_COHORT)
+COHORT_PAGE = Reading(parse_cohort_page, BAD_COHORT)
+COHORT_STUDENT = Reading(parse_cohort_student, BAD_COHORT)
+COHORT_STATE = Reading(parse_cohort_state, BAD_COHORT)
 
 
 def parse_sharing(raw: str | None) -> SharingLevel | None:

@@ -15,68 +15,54 @@ from bot.domain.cohorts import CohortAction, MemberState, ShareKind, validate_pl
 from bot.domain.ids import ActionId, ViewId
 from bot.domain.window import zone
 from bot.services import ActionRefused
+from bot.services.events import Result
 from handlers import effects
-from handlers.cohort_actions import STATES, ephemeral_answer, open_about_cohort, origin_of_click, refuse
-from handlers.cohort_effects import tell
+from handlers.cohort_actions import ephemeral_answer
 from handlers.cohort_payloads import (
+    COHORT_BUTTON,
+    COHORT_STATE,
     CohortMetadata,
+    CohortRef,
     cohort_metadata,
-    parse_cohort,
-    parse_cohort_choice,
     parse_share_item,
     parse_sharing,
 )
 from handlers.context import services_of, team_of, user_of
-from handlers.effects import Origin
-from handlers.payloads import BAD_COHORT, OUT_OF_DATE, action_value, form_values, parse_id, ticked
+from handlers.effects import Done
+from handlers.flows import Click, act, opens
+from handlers.payloads import OUT_OF_DATE, form_values, parse_id, ticked
 
 
 def state_clicked(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     """Pause / Back to active, from the student's own row (which is then redrawn)."""
-    ack()
-    origin = origin_of_click(context, client, body, respond)
-    ref = parse_cohort_choice(action_value(action), STATES)
-    if ref is None:
-        tell(origin, BAD_COHORT)
-        return
-    reads = origin.services.cohort_reads
-    try:
-        result = origin.services.cohorts.set_state(
-            origin.team_id, origin.user_id, ref.cohort_id, MemberState(ref.choice)
-        )
-        mine = reads.me(origin.team_id, origin.user_id, ref.cohort_id)
-    except ActionRefused as refusal:
-        refuse(origin, refusal)
-        return
+    act(ack, body, action, client, context, respond, COHORT_STATE, _state)
+
+
+def _state(click: Click[CohortRef]) -> Done:
+    ref, origin = click.ref, click.origin
+    cohorts, reads = click.services.cohorts, click.services.cohort_reads
+    result = cohorts.set_state(click.team_id, click.user_id, ref.cohort_id, MemberState(ref.choice))
+    mine = reads.me(click.team_id, click.user_id, ref.cohort_id)
     if origin.respond is not None:
         origin.respond({**me_message(mine), "replace_original": True})
-    effects.apply(origin, result.events)
+    return result
 
 
 def placed_clicked(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    ack()
-    origin = origin_of_click(context, client, body, respond)
-    ref = parse_cohort(action_value(action))
-    if ref is None:
-        tell(origin, BAD_COHORT)
-        return
-    services = origin.services
-    try:
-        services.cohort_reads.info(origin.team_id, origin.user_id, ref.cohort_id, CohortAction.OWN_ROW)
-    except ActionRefused as refusal:
-        refuse(origin, refusal)
-        return
-    _, timezone = services.queries.users.preferences(origin.team_id, origin.user_id)
+    act(ack, body, action, client, context, respond, COHORT_BUTTON, opens(_placement_view))
+
+
+def _placement_view(click: Click[CohortRef]) -> dict[str, Any]:
+    services, team, user = click.services, click.team_id, click.user_id
+    services.cohort_reads.info(team, user, click.ref.cohort_id, CohortAction.OWN_ROW)
+    _, timezone = services.queries.users.preferences(team, user)
     today = services.clock().astimezone(zone(timezone)).date()
-    contacts = [
-        (str(c.id), c.label) for c in services.queries.contacts.choices(origin.team_id, origin.user_id)
-    ]
-    metadata = CohortMetadata(ref.cohort_id).dumps()
-    client.views_open(trigger_id=body["trigger_id"], view=placement_modal(contacts, today, metadata))
+    contacts = [(str(c.id), c.label) for c in services.queries.contacts.choices(team, user)]
+    return placement_modal(contacts, today, CohortMetadata(click.ref.cohort_id).dumps())
 
 
 def placed_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
@@ -108,23 +94,12 @@ def placed_submitted(ack: Ack, view: dict, client: WebClient, context: BoltConte
 def sharing_clicked(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    ack()
-    open_about_cohort(
-        body,
-        action,
-        client,
-        context,
-        respond,
-        _share_choices,
-        _sharing_view,
-    )
+    act(ack, body, action, client, context, respond, COHORT_BUTTON, opens(_sharing_view))
 
 
-def _share_choices(origin: Origin, cohort_id: int) -> Any:
-    return origin.services.cohort_reads.share_choices(origin.team_id, origin.user_id, cohort_id)
-
-
-def _sharing_view(choices: Any, cohort_id: int) -> dict[str, Any]:
+def _sharing_view(click: Click[CohortRef]) -> dict[str, Any]:
+    cohort_id = click.ref.cohort_id
+    choices = click.services.cohort_reads.share_choices(click.team_id, click.user_id, cohort_id)
     return sharing_modal(choices, CohortMetadata(cohort_id).dumps())
 
 
@@ -164,19 +139,14 @@ def sharing_submitted(ack: Ack, view: dict, client: WebClient, context: BoltCont
 def who_looked_clicked(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    ack()
-    origin = origin_of_click(context, client, body, respond)
-    ref = parse_cohort(action_value(action))
-    if ref is None:
-        tell(origin, BAD_COHORT)
-        return
-    try:
-        info, looks = origin.services.cohort_reads.who_looked(origin.team_id, origin.user_id, ref.cohort_id)
-    except ActionRefused as refusal:
-        refuse(origin, refusal)
-        return
-    if origin.respond is not None:
-        origin.respond(looks_message(info, looks))
+    act(ack, body, action, client, context, respond, COHORT_BUTTON, _who_looked)
+
+
+def _who_looked(click: Click[CohortRef]) -> Result:
+    info, looks = click.services.cohort_reads.who_looked(click.team_id, click.user_id, click.ref.cohort_id)
+    if click.origin.respond is not None:
+        click.origin.respond(looks_message(info, looks))
+    return Result()
 
 
 def register(app: App) -> None:

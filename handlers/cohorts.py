@@ -23,7 +23,7 @@ from bot.domain.cohorts import CohortAction, MemberState
 from bot.services import ActionRefused
 from handlers import effects
 from handlers.cohort_effects import send_file
-from handlers.cohort_payloads import CohortMetadata, mentions
+from handlers.cohort_payloads import CohortMetadata
 from handlers.context import Invocation
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ def create(call: Invocation) -> None:
 
 def add_mentor(call: Invocation) -> None:
     """``/infoint cohort mentor @name``, or a user picker when no one is named."""
-    named = mentions(call.args)
+    named = call.mentioned
     if not named:
         try:
             info = call.services.cohort_reads.info(

@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from bot.blocks.help import help_message, unknown_subcommand_message
 from bot.domain.spelling import closest
 from handlers import cohorts, contacts, insights, interviews, lookup, questions, settings
+from handlers.cohort_payloads import mentions
 from handlers.context import Invocation
 
 COMMAND = "/infoint"
@@ -102,8 +103,11 @@ def listing() -> list[tuple[str, str]]:
 def infoint(
     ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond | None = None
 ) -> None:
-    """``/infoint <name> <args>``: the subcommand ``name``, or help."""
-    text = (command.get("text") or "").strip()
+    """``/infoint <name> <args>``: the subcommand ``name``, or help. Its text is read here, once, for
+    every subcommand: the users it mentions, then the text as typed (see :func:`unescape`)."""
+    raw = command.get("text")
+    raw = raw if isinstance(raw, str) else ""
+    text = unescape(raw).strip()
     name, _, args = text.partition(" ")
     name = name.lower()
     if name in ("", "help"):
@@ -123,8 +127,17 @@ def infoint(
             trigger_id=command.get("trigger_id", ""),
             channel_id=command.get("channel_id", ""),
             respond=respond,
+            mentioned=tuple(mentions(raw)),
         )
     )
+
+
+def unescape(text: str) -> str:
+    """The command's text as the user typed it: Slack sends ``&``, ``<`` and ``>`` as ``&amp;``,
+    ``&lt;`` and ``&gt;`` (``&amp;`` last, so that a typed ``&lt;`` stays ``&lt;``). Slack's own
+    sequences (``<@U123|name>``, a mention) are read from the text as sent (:data:`Invocation.mentioned`):
+    a mention typed out by hand arrives escaped, and mentions no one."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def register(app: App) -> None:

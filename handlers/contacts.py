@@ -20,7 +20,7 @@ from bot.domain.forms import validate_contact
 from bot.domain.ids import ActionId, ViewId
 from bot.services import ActionRefused
 from bot.services.events import ContactResult
-from handlers import effects
+from handlers import effects, whose
 from handlers.context import Invocation, services_of, team_of, user_of
 from handlers.flows import Click, act, open_modal, opens
 from handlers.origins import FormMetadata, form_metadata, in_modal, response_url
@@ -46,7 +46,8 @@ def log_command(call: Invocation) -> None:
     call.ack()
     answer = getattr(call.respond, "response_url", None) if call.respond is not None else None
     metadata = FormMetadata(response_url=answer or "")
-    call.client.views_open(trigger_id=call.trigger_id, view=log_contact_modal(metadata.dumps()))
+    view = whose.keyed(log_contact_modal(metadata.dumps()), call.user_id)
+    call.client.views_open(trigger_id=call.trigger_id, view=view)
 
 
 def list_command(call: Invocation) -> None:
@@ -78,9 +79,8 @@ def list_page(
     ack()
     page = parse_id(action_value(action)) or 1
     cards = services_of(context).queries.contacts.pipeline(team_of(context), user_of(context))
-    view = body.get("view")
-    if in_modal(body) and isinstance(view, dict):
-        client.views_update(view_id=view["id"], view=pipeline_modal(cards, page))
+    if in_modal(body):
+        whose.update_view(client, user_of(context), body.get("view"), pipeline_modal(cards, page))
     elif response_url(body):
         respond({**pipeline_message(cards, page), "replace_original": True})
 
@@ -124,9 +124,14 @@ def _redraw_form(body: dict, client: WebClient, context: BoltContext, more: bool
         except ActionRefused:
             return
     form = LogForm.of(form_values(view), metadata.details, editing)
+    hash = view.get("hash")
     try:
-        client.views_update(
-            view_id=view["id"], hash=view.get("hash"), view=log_contact_modal(metadata.dumps(), form)
+        whose.update_view(
+            client,
+            user_of(context),
+            view,
+            log_contact_modal(metadata.dumps(), form),
+            hash if isinstance(hash, str) else None,
         )
     except SlackApiError as error:
         # hash_conflict: the form changed again meanwhile; the later change draws it.

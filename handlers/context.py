@@ -104,10 +104,13 @@ class Invocation:
     client: WebClient
     context: BoltContext
     args: str
+    """What follows the subcommand's name, as the user typed it (``AT&T``, not Slack's ``AT&amp;T``)."""
     trigger_id: str
     channel_id: str
     respond: Respond | None = None
     """Answers later through the command's response_url (only the user sees it)."""
+    mentioned: tuple[str, ...] = ()
+    """The users the command mentions (Slack's ``<@U…>``), read before ``args`` was unescaped."""
 
     @property
     def services(self) -> Services:

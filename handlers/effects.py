@@ -41,8 +41,8 @@ from bot.services.events import (
     SettingsSaved,
     UserSeen,
 )
-from handlers import places
-from handlers.cohort_effects import COHORT_EFFECTS
+from handlers import places, whose
+from handlers.cohort_effects import COHORT_EFFECTS, tell
 from handlers.context import services_of, team_of, user_of
 from handlers.origins import Place, in_home, in_modal, parse_place, response_url
 from handlers.payloads import message_location
@@ -80,11 +80,13 @@ def origin_of(
     home: bool = False,
 ) -> Origin:
     """The :class:`Origin` of the request in ``context``: whoever acted, in their workspace. A
-    ``respond`` without a response_url (a click on the App Home or in a modal) is no way to answer."""
+    ``respond`` without a response_url (a click on the App Home or in a modal) is no way to answer; a
+    ``message`` that is not one the app sent them (:mod:`handlers.whose`) is not drawn over."""
     answer = None if isinstance(respond, Respond) and not respond.response_url else respond
-    return Origin(
-        client, services_of(context), team_of(context), user_of(context), message, answer, place, home
-    )
+    services, team_id, user_id = services_of(context), team_of(context), user_of(context)
+    # The payload only claims where the message is: drawn over only if the app sent it to them.
+    mine = whose.own_message(services, client, team_id, user_id, message)
+    return Origin(client, services, team_id, user_id, mine, answer, place, home)
 
 
 def click_origin(
@@ -117,7 +119,7 @@ def place_of(body: Mapping[str, Any], action: Mapping[str, Any]) -> tuple[str, s
     place = parse_place(block_id, body)
     if place is None:
         return "", response_url(body)
-    return str(block_id) + (f"|{place.view_id}" if place.view_id else ""), response_url(body)
+    return str(block_id) + (f"|{place.view_key}" if place.view_key else ""), response_url(body)
 
 
 def form_origin(
@@ -148,16 +150,23 @@ def apply(origin: Origin, events: Iterable[Event]) -> None:
         home_published |= bool(EFFECTS[type(event)](origin, event))
 
 
-def refuse(origin: Origin, refusal: ActionRefused) -> None:
-    """Tell the user why nothing was done (where they acted), then show what the refusal still asks to
-    show."""
-    why = esc(str(refusal))
+def answer(origin: Origin, text: str) -> None:
+    """Tell the user ``text`` (safe mrkdwn) where they acted: at the top of the App Home they acted
+    from, as an ephemeral answer to their click, else in a DM."""
     if origin.home:
-        places.publish_home(origin, news=why)
+        places.publish_home(origin, news=text)
+        return
+    tell(origin, text)
+
+
+def refuse(origin: Origin, refusal: ActionRefused) -> None:
+    """Tell the user why nothing was done (where they acted, see :func:`answer`), then show what the
+    refusal still asks to show."""
+    why = esc(str(refusal))
+    answer(origin, why)
+    if origin.home:
         apply(origin, [e for e in refusal.events if not isinstance(e, ContactCardStale | HomeStale)])
         return
-    if origin.respond is not None:
-        origin.respond(notice(why))
     apply(origin, refusal.events)
 
 

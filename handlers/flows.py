@@ -16,10 +16,11 @@ from typing import Any, Generic, TypeVar
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.blocks.kit import notice
 from bot.domain.forms import InterviewInput, validate_interview
 from bot.services import ActionRefused, Services
 from bot.services.events import Result
-from handlers import effects
+from handlers import effects, whose
 from handlers.effects import Done, Origin
 from handlers.origins import in_modal
 from handlers.payloads import (
@@ -83,11 +84,13 @@ def act(
     message is where the answer goes (a card, an interview's DM), when it can be updated."""
     ack()
     ref = reading.parse(action_value(action))
-    origin = effects.click_origin(context, client, body, action, respond, in_place=in_place)
-    if ref is None:  # said where the click was made: the App Home and a modal have no response_url
-        effects.refuse(origin, ActionRefused(reading.unreadable))
+    if ref is None:
+        if isinstance(respond, Respond) and not respond.response_url:  # the App Home, a modal
+            effects.answer(effects.click_origin(context, client, body, action, respond), reading.unreadable)
+        else:
+            respond(notice(reading.unreadable))
         return
-    click = Click(ref, origin, body)
+    click = Click(ref, effects.click_origin(context, client, body, action, respond, in_place=in_place), body)
     effects.settle(click.origin, partial(run, click))
 
 
@@ -104,7 +107,12 @@ def _open(make_view: Callable[[Click[R]], dict[str, Any]], click: Click[R]) -> R
 
 
 def open_modal(client: WebClient, body: Mapping[str, Any], view: dict[str, Any]) -> None:
-    """Open a modal for a click; from inside a modal (the list), on top of it."""
+    """Open a modal for a click; from inside a modal (the list), on top of it. It carries a key naming
+    the user it was opened for, so that it can be updated for them alone (:mod:`handlers.whose`)."""
+    user = body.get("user")
+    user_id = user.get("id") if isinstance(user, Mapping) else None
+    if isinstance(user_id, str):
+        view = whose.keyed(view, user_id)
     if in_modal(body):
         client.views_push(trigger_id=body["trigger_id"], view=view)
     else:

@@ -8,14 +8,9 @@ from bot.domain import insights as core
 from handlers.context import Invocation
 
 
-def slack_unescape(text: str) -> str:
-    """Slack sends ``&``, ``<`` and ``>`` typed in a command as ``&amp;``, ``&lt;``, ``&gt;``."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
 def insights_command(call: Invocation) -> None:
     """What the people interviewed said, side by side; with a query, about one industry or company."""
-    query = slack_unescape(call.args).strip()
+    query = call.args
     data = call.services.queries.reports.insights(call.team_id, call.user_id)
     lines = core.industry_summary(data.interviewed, data.takeaways)
     if not query:

@@ -7,6 +7,7 @@ never an exception."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -58,17 +59,21 @@ def form_metadata(raw: str | None) -> FormMetadata | None:
     )
 
 
+#: What a modal's key may look like (whose it is, :mod:`handlers.whose` decides).
+VIEW_KEY = re.compile(r"[A-Za-z0-9.]{1,64}", re.ASCII)
+
+
 @dataclass(frozen=True)
 class Place:
     """Where a contact's buttons were clicked (their actions block's id, see ``bot.domain.ids.Surface``)
     and how to draw that surface again: the list's ``page``, the ``ids`` of a set of cards, the modal
-    (``view_id``) the list is shown in."""
+    the list is shown in (``view_key``: its external id, see :mod:`handlers.whose`)."""
 
     surface: Surface
     contact_id: int
     page: int = 1
     ids: tuple[int, ...] = ()
-    view_id: str = ""
+    view_key: str = ""
 
 
 def parse_place(block_id: object, body: Mapping[str, Any] | None = None) -> Place | None:
@@ -76,7 +81,7 @@ def parse_place(block_id: object, body: Mapping[str, Any] | None = None) -> Plac
     whether it was made in a modal."""
     if not isinstance(block_id, str) or len(block_id) > 300:
         return None
-    # A form's metadata keeps the modal the buttons were in after a "|".
+    # A form's metadata keeps the modal the buttons were in (its key) after a "|".
     block_id, _, kept_view = block_id.partition("|")
     surface_name, _, rest = block_id.partition(":")
     try:
@@ -95,11 +100,12 @@ def parse_place(block_id: object, body: Mapping[str, Any] | None = None) -> Plac
         ids = tuple(i for i in found if i is not None)
         if len(ids) != len(found) or contact_id not in ids:
             return None
-    view_id = kept_view if kept_view.isalnum() else ""
+    view_key = kept_view if VIEW_KEY.fullmatch(kept_view) else ""
     view = (body or {}).get("view")
-    if isinstance(view, Mapping) and view.get("type") == "modal" and isinstance(view.get("id"), str):
-        view_id = view["id"]
-    return Place(surface, contact_id, page, ids, view_id)
+    if isinstance(view, Mapping) and view.get("type") == "modal":
+        key = view.get("external_id")
+        view_key = key if isinstance(key, str) and VIEW_KEY.fullmatch(key) else ""
+    return Place(surface, contact_id, page, ids, view_key)
 
 
 def in_home(body: Mapping[str, Any]) -> bool:

@@ -18,9 +18,11 @@ from bot.blocks.kit import esc, notice
 from bot.blocks.nudges import nudge_message
 from bot.domain.ids import Surface
 from bot.queries.models import ContactCard, ContactNews
+from handlers import whose
 
 if TYPE_CHECKING:
     from handlers.effects import Origin
+    from handlers.origins import Place
 
 
 def publish_home(origin: Origin, user: str | None = None, news: str = "", opened: bool = False) -> None:
@@ -31,6 +33,11 @@ def publish_home(origin: Origin, user: str | None = None, news: str = "", opened
     screen = services.queries.home.screen(origin.team_id, user, services.clock())
     cohorts = services.cohort_reads.home(origin.team_id, user, looking=opened)
     origin.client.views_publish(user_id=user, view=home_view(screen, news, cohorts))
+
+
+def _update_list(origin: Origin, place: Place, view: dict[str, Any]) -> bool:
+    """The list's modal drawn again, if it is one the app opened for whoever acted."""
+    return whose.update_view(origin.client, origin.user_id, place.view_key, view)
 
 
 def _ephemeral(message: dict[str, Any], replace: bool) -> dict[str, Any]:
@@ -62,8 +69,7 @@ def show_contact(origin: Origin, contact_id: int, news: ContactNews, note: str =
         return False
     if surface is Surface.LIST and place is not None:
         cards = services.queries.contacts.pipeline(origin.team_id, origin.user_id)
-        if place.view_id:
-            origin.client.views_update(view_id=place.view_id, view=pipeline_modal(cards, place.page, text))
+        if place.view_key and _update_list(origin, place, pipeline_modal(cards, place.page, text)):
             return False
         if origin.respond is not None:
             origin.respond(_ephemeral(pipeline_message(cards, place.page, text), replace=True))
@@ -161,8 +167,7 @@ def show_removed(origin: Origin, name: str) -> bool:
         return True
     if place is not None and place.surface is Surface.LIST:
         cards = origin.services.queries.contacts.pipeline(origin.team_id, origin.user_id)
-        if place.view_id:
-            origin.client.views_update(view_id=place.view_id, view=pipeline_modal(cards, place.page, text))
+        if place.view_key and _update_list(origin, place, pipeline_modal(cards, place.page, text)):
             return False
         if origin.respond is not None:
             origin.respond(_ephemeral(pipeline_message(cards, place.page, text), replace=True))

@@ -5,17 +5,16 @@ reading Block Kit and the database, and building what a user submits. Sending an
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from slackwire import SIGNING_SECRET, Reply, SlackSender, Transport
 from sqlalchemy import Select, func, select
 
+from bot import listeners
 from bot.app import make_client
 from bot.config import Config
 from bot.fakeslack import Call, FakeSlack
@@ -27,9 +26,6 @@ STUDENT = "U0STUDENT"
 PARIS = "Europe/Paris"
 #: Monday 2 March 2026, 10:00 in Paris (09:00 UTC).
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-P = ParamSpec("P")
-T = TypeVar("T")
 
 
 # Time ---------------------------------------------------------------------------------------------------
@@ -53,38 +49,14 @@ class Clock:
         self.fixed = when
 
 
-class ListenerPool(ThreadPoolExecutor):
-    """The app's listener executor, which knows when every listener it was given has finished.
+class ListenerPool(listeners.ListenerPool):
+    """The app's listener pool (`bot.listeners`), whose ``wait_idle`` fails the test when listeners
+    are still running after ``timeout``."""
 
-    Bolt hands a listener to this pool before it answers Slack, and the listener goes on after its
-    ack (a DM, the App Home...). `wait_idle` after a request returns therefore waits for exactly
-    what that request caused: no polling for quiet, no race."""
-
-    def __init__(self, max_workers: int = 8) -> None:
-        super().__init__(max_workers=max_workers, thread_name_prefix="listener")
-        self._busy = 0
-        self._changed = threading.Condition()
-
-    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
-        with self._changed:
-            self._busy += 1
-        try:
-            future = super().submit(fn, *args, **kwargs)
-        except BaseException:
-            self._finished()
-            raise
-        future.add_done_callback(lambda _: self._finished())
-        return future
-
-    def _finished(self) -> None:
-        with self._changed:
-            self._busy -= 1
-            self._changed.notify_all()
-
-    def wait_idle(self, timeout: float = 10.0) -> None:
-        with self._changed:
-            if not self._changed.wait_for(lambda: self._busy == 0, timeout):
-                raise AssertionError(f"{self._busy} listener(s) still running after {timeout} s")
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        if not super().wait_idle(timeout):
+            raise AssertionError(f"{self.busy} listener(s) still running after {timeout} s")
+        return True
 
 
 # The app under test ------------------------------------------------------------------------------------

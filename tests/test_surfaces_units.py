@@ -263,8 +263,11 @@ def test_places_read_from_block_ids() -> None:
     assert parse_place("cards:5:4,5,6") == Place(Surface.CARDS, 5, ids=(4, 5, 6))
     assert parse_place("cards:9:4,5") is None  # the clicked one must be among them
     assert parse_place("home:7", {"view": {"type": "home", "id": "V1"}}) == Place(Surface.HOME, 7)
-    assert parse_place("list:1:1", {"view": {"type": "modal", "id": "V9"}}).view_id == "V9"  # type: ignore[union-attr]
-    assert parse_place("list:1:1|V8") == Place(Surface.LIST, 1, view_id="V8")
+    # A modal is known by its key (the external id the app gave it), never by the view id clicked.
+    in_modal = {"view": {"type": "modal", "id": "V9", "external_id": "U1.00ff00ff00ff00ff"}}
+    assert parse_place("list:1:1", in_modal).view_key == "U1.00ff00ff00ff00ff"  # type: ignore[union-attr]
+    assert parse_place("list:1:1", {"view": {"type": "modal", "id": "V9"}}).view_key == ""  # type: ignore[union-attr]
+    assert parse_place("list:1:1|U1.8") == Place(Surface.LIST, 1, view_key="U1.8")
     for bad in ("b", "home", "home:x", "nowhere:1", "contact:0", "list:1:1|V 8:x"):
         place = parse_place(bad)
-        assert place is None or place.view_id == ""
+        assert place is None or place.view_key == ""

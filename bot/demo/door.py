@@ -8,6 +8,7 @@ import io
 import itertools
 import json
 import logging
+import re
 import sys
 import time
 import urllib.parse
@@ -69,7 +70,7 @@ class SlackDoor:
             "user_id": user.id,
             "user_name": user.name.lower().replace(" ", "."),
             "command": "/infoint",
-            "text": text,
+            "text": slack_escaped(text),
             "api_app_id": self.app_id,
             "is_enterprise_install": "false",
             "response_url": response_url,
@@ -162,3 +163,16 @@ def _environ(method: str, path: str, body: bytes, headers: Mapping[str, str]) ->
         key = name.upper().replace("-", "_")
         env[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"] = value
     return env
+
+
+#: A user picked in the composer, as Slack writes it in a command's text (kept as it is).
+_MENTION = re.compile(r"(<@[UW][A-Z0-9]{2,30}(?:\|[^<>&]*)?>)")
+
+
+def slack_escaped(text: str) -> str:
+    """A command's text as Slack sends it: ``&``, ``<`` and ``>`` escaped, mentions (``<@U…>``) kept."""
+    parts = _MENTION.split(text)
+    return "".join(
+        part if i % 2 else part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        for i, part in enumerate(parts)
+    )

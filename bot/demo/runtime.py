@@ -6,11 +6,9 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
@@ -22,6 +20,7 @@ from bot.demo.door import SlackDoor
 from bot.demo.people import CHANNEL_NAMES, GENERAL, USERS
 from bot.digests import send_due_digests
 from bot.fakeslack import FakeSlack
+from bot.listeners import ListenerPool
 from bot.services import Services
 from bot.sweep import Sweeper, SweepReport
 from storage.db import Database
@@ -33,41 +32,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-P = ParamSpec("P")
-T = TypeVar("T")
-
 #: What the clock buttons do.
 MOVES: dict[str, str] = {"day": "+1 day", "week": "+1 week", "monday": "next Monday 09:00"}
-
-
-class ListenerPool(ThreadPoolExecutor):
-    """The app's listener executor, which knows when every listener it was given has finished: a
-    page request waits for what it caused (the DM, the modal) before it answers."""
-
-    def __init__(self, max_workers: int = 8) -> None:
-        super().__init__(max_workers=max_workers, thread_name_prefix="listener")
-        self._busy = 0
-        self._changed = threading.Condition()
-
-    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
-        with self._changed:
-            self._busy += 1
-        try:
-            future = super().submit(fn, *args, **kwargs)
-        except BaseException:
-            self._finished()
-            raise
-        future.add_done_callback(lambda _: self._finished())
-        return future
-
-    def _finished(self) -> None:
-        with self._changed:
-            self._busy -= 1
-            self._changed.notify_all()
-
-    def wait_idle(self, timeout: float = 10.0) -> bool:
-        with self._changed:
-            return self._changed.wait_for(lambda: self._busy == 0, timeout)
 
 
 class _DemoSweeper(Sweeper):
