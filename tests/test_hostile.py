@@ -434,12 +434,9 @@ def test_a_forged_message_place_never_reaches_a_modal(world: World) -> None:
     assert opened.response["ok"] and "9999" not in opened.args["view"]["private_metadata"]
 
 
-# Fixed on the edges branch ---------------------------------------------------------------------------
+# Found in parallel (the edges branch fixed them): forged places, odd shapes, command text ------------
 
 
-@pytest.mark.xfail(
-    strict=False, reason="fixed on edges branch: only a message the app sent the clicker is redrawn"
-)
 def test_a_click_naming_the_victims_message_leaves_it_alone(world: World) -> None:
     """The hostile user's own button, with the victim's DM as its container: the victim's message
     must not be drawn over with the hostile user's card."""
@@ -461,9 +458,6 @@ def test_a_click_naming_the_victims_message_leaves_it_alone(world: World) -> Non
     assert {where: world.slack.message(*where) for where in victims} == shown
 
 
-@pytest.mark.xfail(
-    strict=False, reason="fixed on edges branch: an oddly shaped view_submission is refused, not a 500"
-)
 @pytest.mark.parametrize(
     "view", ["log_contact", 7, None, [], {"callback_id": 7}, {"callback_id": ["log_contact"]}]
 )
@@ -476,7 +470,6 @@ def test_a_signed_view_submission_of_the_wrong_shape_is_not_a_500(world: World, 
     assert not [r.getMessage() for r in world.failures.records]
 
 
-@pytest.mark.xfail(strict=False, reason="fixed on edges branch: the command router unescapes &amp; &lt; &gt;")
 @hostile_settings
 @given(typed=hostile_text().filter(lambda t: clean_text(t) and len(clean_text(t)) <= 80))
 def test_a_cohort_name_typed_in_a_command_round_trips(world: World, typed: str) -> None:
