@@ -37,7 +37,7 @@ from hostile import (
     pick,
     slack_escape,
 )
-from hostile_world import ATTACK, CLASS, HOSTILE, VICTIM, VICTIMS, World, empty
+from hostile_world import ATTACK, CLASS, HOSTILE, PUPIL, VICTIM, VICTIMS, World, empty
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from slack_sdk import WebClient
@@ -53,7 +53,7 @@ from bot.services import Services
 from handlers import cohorts, commands
 from handlers.payloads import BAD_CONTACT_BUTTON
 from storage.db import Database
-from storage.models import Cohort, Contact, User
+from storage.models import Cohort, CohortNote, Contact, User
 
 EXAMPLES = int(os.environ.get("INFOINT_HOSTILE_EXAMPLES", "3"))
 # Shrinking a failure through a whole app can take minutes: off unless asked for (the failing example
@@ -394,6 +394,33 @@ def test_a_logged_contact_is_stored_as_typed_or_refused(world: World, fields: di
     before = _contacts(world)
     outcome = world.exchange(lambda: world.submit(ViewId.LOG_CONTACT, state), context=repr(fields))
     _stored_as_typed_or_refused(world, state, outcome.body, before)
+
+
+@hostile_settings
+@given(typed=hostile_text(json_only=True))
+def test_a_mentors_note_is_stored_as_typed_or_refused(world: World, typed: str) -> None:
+    """The hostile user mentors a cohort: their private note on its student is kept exactly as typed
+    (control and hidden characters dropped), or refused in words."""
+    with world.app.services.db.session() as session:
+        cohort_id = session.scalar(select(Cohort.id).where(Cohort.channel_id == ATTACK))
+    metadata = json.dumps({"cohort": cohort_id, "student": PUPIL})
+    state = {"note": {"note": {"type": "plain_text_input", "value": typed}}}
+    before = _notes(world)
+    outcome = world.exchange(lambda: world.submit(ViewId.COHORT_NOTE, state, metadata), context=repr(typed))
+    added = [body for note_id, body in _notes(world).items() if note_id not in before]
+    if added:
+        assert added == [clean_text(typed, multiline=True)]
+        return
+    body = outcome.body if isinstance(outcome.body, dict) else {}
+    shown = body.get("errors") or texts(body.get("view") or {})
+    assert shown and all(
+        isinstance(m, str) and m.strip() for m in (body.get("errors") or {"": shown}).values()
+    )
+
+
+def _notes(world: World) -> dict[int, str]:
+    with world.app.services.db.session() as session:
+        return {row.id: row.body for row in session.execute(select(CohortNote.id, CohortNote.body))}
 
 
 # Found by this suite ----------------------------------------------------------------------------------
