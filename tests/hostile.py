@@ -115,10 +115,6 @@ def slack_escape(typed: str) -> str:
     return typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def slack_unescape(delivered: str) -> str:
-    return delivered.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
 def command_text() -> st.SearchStrategy[str]:
     """A command's text as Slack delivers it: what was typed, escaped, with real mentions, channels,
     links and ``@channel`` as Slack's control sequences; sometimes raw, as a forger would send it."""

@@ -7,7 +7,6 @@ so far (button values, modals, their private_metadata) to forge from.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Callable
@@ -352,7 +351,3 @@ class World:
 
     def modal_views(self) -> list[dict[str, Any]]:
         return [v for v in self.drawn.views.values() if v.get("type") == "modal"]
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value)
