@@ -10,7 +10,7 @@ import logging
 import re
 import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
@@ -26,11 +26,12 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.signature import SignatureVerifier
 
+from bot.ack_first import AckFirst, TurnExecutor, Turns
 from bot.config import Config
-from bot.failures import KeepTheAck, on_error
+from bot.failures import on_error
 from bot.services import Services
 from bot.shapes import malformed
-from handlers import register_all
+from handlers import FORMS_CHECKED_FIRST, register_all
 from handlers.context import RequestContext
 
 logger = logging.getLogger(__name__)
@@ -76,9 +77,9 @@ def create_app(
     client: WebClient | None = None,
     listener_executor: Executor | None = None,
 ) -> App:
+    turns = Turns()  # what listeners do after their ack takes turns: no ack waits behind it
     app = App(
-        listener_executor=listener_executor
-        or ThreadPoolExecutor(max_workers=8, thread_name_prefix="listener"),
+        listener_executor=TurnExecutor(turns, listener_executor),
         client=client or make_client(config),
         signing_secret=config.signing_secret or "",
         request_verification_enabled=not config.socket_mode,
@@ -86,7 +87,9 @@ def create_app(
         process_before_response=False,
         logger=_bolt_logger(),
     )
-    app.use(KeepTheAck())  # an ack given stays the answer, even if its listener then fails
+    # Commands and clicks acknowledged before their listener starts, the forms of FORMS_CHECKED_FIRST
+    # checked there; an ack given stays the answer, even if its listener then fails (a KeptAck).
+    app.use(AckFirst(turns, FORMS_CHECKED_FIRST, services.clock))
     app.use(RequestContext(services))  # services, team_id and user_id in every listener's context
     register_all(app)
 

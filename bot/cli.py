@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Config, ConfigError, load_config, load_dotenv_file
+from bot.datarights_cli import add_commands as add_datarights_commands
 from bot.services import Services
 from storage.db import Database
 
@@ -81,11 +82,13 @@ def cmd_run(_args: argparse.Namespace) -> int:
     db = _open_database(config, migrate_sqlite=True)
     services = Services(db)
 
+    from bot.ack_first import favour_acks
     from bot.app import WebApp, create_app, make_client
 
     client = make_client(config)
     check_bot_token(client)
     app = create_app(config, services, client)
+    favour_acks()
     stop = threading.Event()
     from bot.sweep import Sweeper
 
@@ -247,6 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", metavar="PATH", help="keep the demo's SQLite database here (default: a temporary file)"
     )
     demo.set_defaults(func=cmd_demo)
+    add_datarights_commands(sub)
     return parser
 
 

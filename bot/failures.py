@@ -3,20 +3,19 @@
 Before its ack, a failing listener's request is answered 200 with an apology (an ephemeral answer, or
 the modal saying so). After its ack, Slack gets that ack as it was given: Bolt (its thread runner)
 clears a listener's ack when the listener raises afterwards, which turned an acknowledged request
-into a 404 (Bolt gave up waiting for an ack it had had) or a 500; :class:`KeptAck` keeps it. The
-user is then told where they can be (the request's response_url, else a DM for a click or a form),
-and the failure is one log record.
+into a 404 (Bolt gave up waiting for an ack it had had) or a 500; :class:`KeptAck` keeps it (every
+request gets one, `bot.ack_first.AckFirst`). The user is then told where they can be (the request's
+response_url, else, or when that refuses it, a DM for a command, a click or a form), and the failure
+is one log record.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, BoltRequest, BoltResponse
-from slack_bolt.middleware import Middleware
+from slack_bolt import Ack, BoltContext, BoltResponse
 from slack_sdk import WebClient
 
 from bot.blocks.kit import notice
@@ -44,16 +43,6 @@ class KeptAck(Ack):
     def response(self, value: BoltResponse | None) -> None:
         if value is not None or self.__dict__.get("_given") is None:
             self.__dict__["_given"] = value
-
-
-class KeepTheAck(Middleware):
-    """Gives every request a :class:`KeptAck` before its listener runs."""
-
-    def process(
-        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
-    ) -> BoltResponse | None:
-        req.context["ack"] = KeptAck()
-        return next()
 
 
 def on_error(
@@ -84,8 +73,12 @@ def _tell_afterwards(body: dict, client: WebClient, context: BoltContext) -> Non
     (nothing for an event). Never raises: the failure is already in the log."""
     try:
         if isinstance(body.get("response_url"), str) and context.respond is not None:
-            context.respond(notice(SORRY_AFTER))
-        elif body.get("type") in PERSONAL and isinstance(context.user_id, str) and context.user_id:
+            if context.respond(notice(SORRY_AFTER)).status_code == 200:
+                return
+            logger.warning("the response_url refused the apology to %s: sent as a DM", context.user_id)
+        elif body.get("type") not in PERSONAL:
+            return
+        if isinstance(context.user_id, str) and context.user_id:
             client.chat_postMessage(
                 channel=context.user_id, text=SORRY_AFTER, blocks=notice(SORRY_AFTER)["blocks"]
             )

@@ -6,8 +6,13 @@ The services, the workspace and the user reach every listener through Bolt's con
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
 from slack_bolt import App
 
+from bot.domain.ids import ViewId
 from handlers import (
     cohort_actions,
     cohort_events,
@@ -15,6 +20,7 @@ from handlers import (
     commands,
     contact_edits,
     contacts,
+    datarights,
     drafts,
     home,
     interviews,
@@ -24,6 +30,12 @@ from handlers import (
     questions,
     settings,
 )
+
+#: Modals whose form is checked before their listener starts, in the request's thread (pure checks,
+#: no database), and acknowledged there: with its errors, or, right, with nothing (the form closes).
+FORMS_CHECKED_FIRST: dict[str, Callable[[Mapping[str, Any], datetime], Any]] = {
+    ViewId.LOG_CONTACT.value: contacts.log_form,
+}
 
 
 def register_all(app: App) -> None:
@@ -42,5 +54,6 @@ def register_all(app: App) -> None:
         cohort_actions,
         cohort_students,
         cohort_events,
+        datarights,
     ):
         module.register(app)

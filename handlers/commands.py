@@ -15,9 +15,9 @@ from slack_sdk import WebClient
 
 from bot.blocks.help import help_message, unknown_subcommand_message
 from bot.domain.spelling import closest
-from handlers import cohorts, contacts, insights, interviews, lookup, questions, settings
+from handlers import cohorts, contacts, datarights, insights, interviews, lookup, questions, settings
 from handlers.cohort_payloads import mentions
-from handlers.context import Invocation
+from handlers.context import Answer, Invocation
 
 COMMAND = "/infoint"
 
@@ -89,6 +89,18 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         cohorts.cohort_command,
         cohorts.LISTING,
     ),
+    Subcommand(
+        "export",
+        "/infoint export",
+        "A copy of all your records, as a ZIP of CSV files in your DM.",
+        datarights.export_command,
+    ),
+    Subcommand(
+        "forget-me",
+        "/infoint forget-me",
+        "Delete everything infoint keeps about you in this workspace (it asks first).",
+        datarights.forget_command,
+    ),
 )
 _BY_NAME = {entry.name: entry for entry in SUBCOMMANDS}
 HELP = ("/infoint help", "This message.")
@@ -103,24 +115,28 @@ def listing() -> list[tuple[str, str]]:
 def infoint(
     ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond | None = None
 ) -> None:
-    """``/infoint <name> <args>``: the subcommand ``name``, or help. Its text is read here, once, for
-    every subcommand: the users it mentions, then the text as typed (see :func:`unescape`)."""
+    """``/infoint <name> <args>``: the subcommand ``name``, or help. Acknowledged first, with nothing:
+    the answer follows through the command's response_url (see :class:`~handlers.context.Answer`).
+    Its text is read here, once, for every subcommand: the users it mentions, then the text as typed
+    (see :func:`unescape`)."""
+    ack()
+    answer = Answer(respond, client, command.get("channel_id", ""), command.get("user_id", ""))
     raw = command.get("text")
     raw = raw if isinstance(raw, str) else ""
     text = unescape(raw).strip()
     name, _, args = text.partition(" ")
     name = name.lower()
     if name in ("", "help"):
-        ack(help_message(listing()))
+        answer(help_message(listing()))
         return
     entry = _BY_NAME.get(name)
     if entry is None:
         meant = closest(name, [*_BY_NAME, "help"])
-        ack(unknown_subcommand_message(listing(), text, f"{COMMAND} {meant}" if meant else None))
+        answer(unknown_subcommand_message(listing(), text, f"{COMMAND} {meant}" if meant else None))
         return
     entry.run(
         Invocation(
-            ack=ack,
+            answer=answer,
             client=client,
             context=context,
             args=args.strip(),

@@ -5,6 +5,8 @@ interview, the list's pages, the App Home's buttons)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -16,12 +18,12 @@ from bot.blocks.contacts import pipeline_message, pipeline_modal
 from bot.blocks.modals.log_contact import LogForm, log_contact_modal
 from bot.blocks.modals.schedule import schedule_modal
 from bot.domain import pipeline as core
-from bot.domain.forms import validate_contact
+from bot.domain.forms import ContactInput, validate_contact
 from bot.domain.ids import ActionId, ViewId
 from bot.services import ActionRefused
 from bot.services.events import ContactResult
 from handlers import effects, whose
-from handlers.context import Invocation, services_of, team_of, user_of
+from handlers.context import Invocation, checked_first, services_of, team_of, user_of
 from handlers.flows import Click, act, open_modal, opens
 from handlers.origins import FormMetadata, form_metadata, in_modal, response_url
 from handlers.payloads import (
@@ -138,18 +140,25 @@ def _redraw_form(body: dict, client: WebClient, context: BoltContext, more: bool
         log.info("the log form was not redrawn: %s", error.response.get("error"))
 
 
-def log_contact(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
-    services = services_of(context)
+def log_form(view: Mapping[str, Any], now: datetime) -> tuple[FormMetadata, ContactInput] | dict[str, str]:
+    """The log form as submitted: where it was opened from and the contact, or the errors by field.
+    Pure, no database: the app checks it before the listener starts (``FORMS_CHECKED_FIRST``)."""
     metadata = form_metadata(view.get("private_metadata"))
     if metadata is None:
-        ack(response_action="errors", errors={"name": OUT_OF_DATE})
+        return {"name": OUT_OF_DATE}
+    checked = validate_contact(form_values(view), now)
+    return checked if isinstance(checked, dict) else (metadata, checked)
+
+
+def log_contact(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+    services = services_of(context)
+    form = checked_first(context) or log_form(view, services.clock())
+    if isinstance(form, dict):
+        ack(response_action="errors", errors=form)
         return
-    checked = validate_contact(form_values(view), services.clock())
-    if isinstance(checked, dict):
-        ack(response_action="errors", errors=checked)
-        return
+    ack()  # the form is right: it closes now, the contact is saved after (nothing for the ack to carry)
+    metadata, checked = form
     result = services.contacts.log_contact(team_of(context), user_of(context), checked)
-    ack()
     origin = effects.form_origin(context, client, metadata.message, metadata.place, metadata.response_url)
     effects.apply(origin, result.events)
 

@@ -8,19 +8,24 @@ same through its :class:`Invocation`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, BoltRequest, BoltResponse, Respond
+from slack_bolt import BoltContext, BoltRequest, BoltResponse, Respond
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
 from bot.services import Services
 
+log = logging.getLogger(__name__)
+
 SERVICES = "services"
 TEAM_ID = "team_id"
 USER_ID = "user_id"
+#: A modal's form as checked before its listener started (``bot/ack_first.py``).
+CHECKED_FIRST = "checked_first"
 
 
 class RequestContext(Middleware):
@@ -72,6 +77,11 @@ def _text(value: object) -> str | None:
 # Typed accessors ----------------------------------------------------------------------------------
 
 
+def checked_first(context: BoltContext) -> Any:
+    """The submitted form as checked (and acknowledged) before the listener started, if it was."""
+    return context.get(CHECKED_FIRST)
+
+
 def services_of(context: BoltContext) -> Services:
     services = context.get(SERVICES)
     if not isinstance(services, Services):
@@ -96,11 +106,39 @@ def user_of(context: BoltContext) -> str:
 # A subcommand's request ---------------------------------------------------------------------------
 
 
+class Answer:
+    """How a subcommand answers, after the router has acknowledged the command (plain, at once):
+    ``answer(message)`` posts ``message`` to the command's response_url, which only the user sees;
+    when that URL is missing or refuses it, the app's DM with the user has it instead (nothing is
+    lost). ``answer()`` says nothing (a subcommand that opens a modal or answers elsewhere)."""
+
+    def __init__(self, respond: Respond | None, client: WebClient, channel_id: str, user_id: str) -> None:
+        self.respond = respond if respond is not None and respond.response_url else None
+        self.client, self.channel_id, self.user_id = client, channel_id, user_id
+
+    def __call__(self, message: Mapping[str, Any] | None = None) -> None:
+        if not message:
+            return
+        if self.respond is not None:
+            try:
+                status = self.respond(dict(message)).status_code
+            except Exception as error:  # no answer from the response_url at all
+                status, reason = 0, repr(error)
+            else:
+                reason = f"HTTP {status}"
+            if status == 200:
+                return
+            log.warning("the command's response_url refused the answer (%s): sent as a DM instead", reason)
+        fields = {key: value for key, value in message.items() if key in ("text", "blocks")}
+        self.client.chat_postMessage(channel=self.user_id, **fields)
+
+
 @dataclass(frozen=True)
 class Invocation:
-    """One use of ``/infoint <name> <args>``: what a subcommand needs to answer."""
+    """One use of ``/infoint <name> <args>``: what a subcommand needs to answer. The command is
+    already acknowledged when a subcommand runs; it answers with :attr:`answer`."""
 
-    ack: Ack
+    answer: Callable[..., None]
     client: WebClient
     context: BoltContext
     args: str
@@ -111,6 +149,12 @@ class Invocation:
     """Answers later through the command's response_url (only the user sees it)."""
     mentioned: tuple[str, ...] = ()
     """The users the command mentions (Slack's ``<@U…>``), read before ``args`` was unescaped."""
+
+    @property
+    def ack(self) -> Callable[..., None]:
+        """The same as :attr:`answer` (the name subcommands knew before commands were acknowledged
+        first)."""
+        return self.answer
 
     @property
     def services(self) -> Services:

@@ -88,7 +88,7 @@ class Contact(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
-    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     company: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(200), default="")
@@ -168,6 +168,7 @@ class Note(Base):
     """Something the student wrote down about a contact or an interview. Belongs to the student."""
 
     __tablename__ = "notes"
+    __table_args__ = (Index("ix_notes_interview_id", "interview_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
@@ -195,6 +196,7 @@ class Nudge(Base):
         # A user's due nudges, claimed once per DM by the sweep.
         Index("ix_nudges_user_status_due", "user_id", "status", "due_at"),
         Index("ix_nudges_message", "team_id", "channel", "message_ts"),
+        Index("ix_nudges_interview_id", "interview_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -341,10 +343,10 @@ class CohortView(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
-    viewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    viewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     # Kept with the row: the log still says who looked after the viewer's user row is gone.
     viewer_slack_id: Mapped[str] = mapped_column(String(32))
-    student_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     what: Mapped[str] = mapped_column(String(32))
     viewed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

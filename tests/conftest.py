@@ -106,7 +106,9 @@ def running_app(request: pytest.FixtureRequest, db: Database, slack: FakeSlack) 
     served = ServedApp(wsgi) if _over_http(request) else None
     transport: Transport = OverHttp(served.url) if served else InProcess(wsgi)
     sender = SlackSender(transport, slack.response_url(""), slack.trigger_id)
-    yield RunningApp(transport, services, sender, clock, config, listeners, served.url if served else None)
+    yield RunningApp(
+        transport, services, sender, clock, config, listeners, served.url if served else None, slack
+    )
     if served:
         served.close()
     # Let listeners still working after their ack finish, so they can't touch the next test's data.

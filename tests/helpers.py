@@ -74,6 +74,7 @@ class RunningApp:
     config: Config
     listeners: ListenerPool
     served_url: str | None = None
+    slack: FakeSlack | None = None
 
     @property
     def url(self) -> str:
@@ -85,6 +86,18 @@ class RunningApp:
     def settle(self, timeout: float = 10.0) -> None:
         """Wait until the listeners that requests so far started have all finished."""
         self.listeners.wait_idle(timeout)
+
+    def answer(self, text: str, user: str = STUDENT, **extra: str) -> dict[str, Any]:
+        """Type ``/infoint text``: the command is acknowledged at once with nothing, and its answer
+        arrives through its response_url; wait for it and return it (what was posted there)."""
+        if self.slack is None:
+            raise RuntimeError("this app has no fake Slack to read answers from")
+        answers = f"response_url:cmd-{user}"
+        before = len(self.slack.calls_to(answers))
+        reply = self.sender.command(text, user=user, **extra)
+        assert reply.status == 200 and reply.body == b"", (reply.status, reply.body)
+        self.settle()
+        return self.slack.wait_for(answers, before + 1)[-1].args
 
 
 def make_config(slack: FakeSlack, database_url: str) -> Config:

@@ -59,9 +59,11 @@ LAYERS: tuple[tuple[str, Layer], ...] = (
     ("bot.shapes", ANYTHING),
     ("bot.listeners", ANYTHING),
     ("bot.cli", ANYTHING),
+    ("bot.datarights_cli", ANYTHING),  # `infoint export` and `infoint forget`
     ("bot.config", ANYTHING),
     ("bot.sweep", ANYTHING),
     ("bot.digests", ANYTHING),
+    ("bot.ack_first", ANYTHING),  # acks first; the work after an ack takes turns
     ("bot.demo", ANYTHING),  # `infoint demo`: the app, the fake Slack and the page together
     ("storage", Layer("storage", ("bot.domain", "storage"), None, SLACK)),
     ("handlers", Layer("handlers", None, None, ("storage", "bot.fakeslack"))),

@@ -31,7 +31,7 @@ def att(running_app: RunningApp, slack: FakeSlack) -> Contact:
 
 
 def test_find_at_and_t(running_app: RunningApp, att: Contact) -> None:
-    answer = running_app.sender.command(f"find {ATT}").json()
+    answer = running_app.answer(f"find {ATT}")
     shown = texts(answer)
     assert "Ann Lee" in shown and "Tom Tee" not in shown
     # Shown escaped once, as mrkdwn needs: never the "&amp;amp;" of text escaped twice.
@@ -39,7 +39,7 @@ def test_find_at_and_t(running_app: RunningApp, att: Contact) -> None:
 
 
 def test_find_with_angle_brackets_is_read_as_typed(running_app: RunningApp, att: Contact) -> None:
-    answer = running_app.sender.command("find &lt;AT&amp;T&gt;").json()
+    answer = running_app.answer("find &lt;AT&amp;T&gt;")
     shown = texts(answer)
     assert "Ann Lee" not in shown and "&lt;AT&amp;T&gt;" in shown and "<AT" not in shown
 
@@ -59,7 +59,7 @@ def test_schedule_at_and_t_preselects_the_contact(
 def test_insights_at_and_t_is_not_unescaped_twice(running_app: RunningApp, att: Contact) -> None:
     """A literal "&lt;" typed by the user arrives as "&amp;lt;": read once, it stays "&lt;"."""
     assert unescape("&amp;lt;") == "&lt;"
-    answer = running_app.sender.command("insights AT&amp;lt;T").json()
+    answer = running_app.answer("insights AT&amp;lt;T")
     assert "AT&amp;lt;T" in texts(answer)
 
 

@@ -102,7 +102,7 @@ def test_the_command_in_a_dm_or_a_channel_that_is_no_cohort_gets_a_clear_answer(
 
 
 def test_help_lists_the_cohort_subcommands(world: CohortWorld) -> None:
-    shown = texts(world.app.sender.command("help").json())
+    shown = texts(world.app.answer("help"))
     for usage in (
         "/infoint cohort create",
         "/infoint cohort join",

@@ -25,6 +25,7 @@ from helpers import (
 )
 from slackwire import TEAM, ServedApp, SlackSender, signed_headers
 from sqlalchemy import select
+from test_e2e_lookup import goal_state
 
 from bot.app import WebApp, create_app
 from bot.domain.pipeline import Stage
@@ -89,15 +90,14 @@ class TestCommands:
     @pytest.mark.over_http
     @pytest.mark.parametrize("text", ["", "help", "  HELP  "])
     def test_help(self, running_app: RunningApp, text: str) -> None:
-        reply = running_app.sender.command(text)
-        body = reply.json()
-        assert reply.status == 200 and body["response_type"] == "ephemeral"
+        body = running_app.answer(text)
+        assert body["response_type"] == "ephemeral"
         assert not validate_message_blocks(body["blocks"], body.get("text"))
         for sub in ("/infoint log", "/infoint list", "/infoint help"):
             assert sub in texts(body)
 
     def test_unknown_subcommand_is_helpful_and_escaped(self, running_app: RunningApp) -> None:
-        body = running_app.sender.command("frobnicate <!channel> &").json()
+        body = running_app.answer("frobnicate <!channel> &")
         shown = texts(body)
         assert "I don't know" in shown and "frobnicate" in shown and "/infoint log" in shown
         assert "<!channel>" not in shown and "&lt;!channel&gt; &amp;" in shown
@@ -121,7 +121,7 @@ class TestCommands:
         assert not shown & {"introducer", "email", "request_channel", "interview_at"}
 
     def test_list_empty(self, running_app: RunningApp) -> None:
-        body = running_app.sender.command("list").json()
+        body = running_app.answer("list")
         assert "No contacts yet" in texts(body)
 
 
@@ -208,7 +208,7 @@ class TestLogContact:
     def test_saved_contact_appears_in_list_and_home(self, running_app: RunningApp, slack: FakeSlack) -> None:
         log_contact(running_app, slack, name="Ada <b>", company="Acme")
         log_contact(running_app, slack, name="Bo", standing="request_sent")
-        listing = running_app.sender.command("list").json()
+        listing = running_app.answer("list")
         assert not validate_message_blocks(listing["blocks"], listing.get("text"))
         shown = texts(listing)
         assert "Targets* (1)" in shown and "Request sent, waiting for a reply* (1)" in shown
@@ -242,8 +242,8 @@ class TestLogContact:
 
     def test_other_users_do_not_see_my_contacts(self, running_app: RunningApp, slack: FakeSlack) -> None:
         log_contact(running_app, slack, name="Private Person")
-        assert "Private Person" not in texts(running_app.sender.command("list", user="U0OTHER").json())
-        assert "Private Person" not in texts(running_app.sender.command("list", team="T0OTHER").json())
+        assert "Private Person" not in texts(running_app.answer("list", user="U0OTHER"))
+        assert "Private Person" not in texts(running_app.answer("list", team="T0OTHER"))
 
 
 class TestRequestSent:
@@ -437,16 +437,25 @@ class TestAppHome:
 
 @pytest.mark.over_http
 def test_a_failing_database_gives_a_friendly_answer_not_a_500(slack: FakeSlack, tmp_path: Any) -> None:
-    """A real failure (the database file cannot be opened): the user gets a message, Slack gets a 200."""
+    """A real failure (the database file cannot be opened): Slack gets a 200, and the user a message:
+    after an empty ack where the ack carries nothing (a command, a form that closes), in the ack where
+    it carries the result (a form that shows what was saved)."""
     broken = Database(f"sqlite:///{tmp_path}/missing-dir/nothing.db")
     services = Services(broken)
     served = ServedApp(WebApp(create_app(make_config(slack, broken.url), services), services))
     try:
         sender = SlackSender(f"{served.url}/slack/events", slack.response_url(""), slack.trigger_id)
         reply = sender.command("list")
-        assert reply.status == 200 and "Something went wrong" in texts(reply.json())
+        assert reply.status == 200 and reply.body == b""
+        told = slack.wait_for("response_url:cmd-U0STUDENT")[-1]
+        assert "Something went wrong" in texts(told.args) and told.response["ok"]
         reply = sender.submit("log_contact", contact_form(name="Ada"))
+        assert reply.status == 200 and reply.body == b""  # the form was right: it closed
+        dm = slack.wait_for("chat.postMessage")[-1]
+        assert dm.args["channel"] == "U0STUDENT" and "Something went wrong" in texts(dm.args)
+        reply = sender.submit("goal", goal_state())
         assert reply.status == 200 and reply.json()["response_action"] == "update"
+        assert "Something went wrong" in texts(reply.json())
         with pytest.raises(urllib.error.HTTPError) as unhealthy:
             urllib.request.urlopen(f"{served.url}/healthz", timeout=5)
         assert unhealthy.value.code == 503

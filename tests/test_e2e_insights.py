@@ -38,9 +38,7 @@ assert BOT_TOKEN  # the fake Slack and the app share it (conftest)
 
 def ask(app: RunningApp, text: str, user: str = STUDENT, team: str = TEAM) -> dict[str, Any]:
     """Send ``/infoint <text>``; return the ephemeral answer after checking it is valid Block Kit."""
-    reply = app.sender.command(text, user=user, team=team)
-    assert reply.status == 200, reply.body
-    body = reply.json()
+    body = app.answer(text, user=user, team=team)
     assert body["response_type"] == "ephemeral"
     assert not validate_message_blocks(body["blocks"], body.get("text"))
     assert len(body["blocks"]) <= 50

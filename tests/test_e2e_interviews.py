@@ -53,7 +53,7 @@ def future() -> datetime:
 
 
 def test_schedule_without_contacts_says_what_to_do(running_app: RunningApp, slack: FakeSlack) -> None:
-    body = running_app.sender.command("schedule").json()
+    body = running_app.answer("schedule")
     assert "Log one first" in texts(body)
     assert slack.calls_to("views.open") == []
 

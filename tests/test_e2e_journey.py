@@ -90,7 +90,7 @@ class Journey:
         assert reply.status == 200 and reply.body in (b"", b"{}"), reply.body
 
     def on_list(self, name: str) -> None:
-        listing = self.app.sender.command("list").json()
+        listing = self.app.answer("list")
         listing |= {"channel": "D0STUDENT", "ts": "1.0"}
         self.you.click(listing, f"list:{self.contact(name)}", "request_sent", ephemeral=True)
 

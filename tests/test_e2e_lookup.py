@@ -50,9 +50,7 @@ def contact(app: RunningApp, contact_id: int) -> Contact:
 
 
 def find(app: RunningApp, text: str, user: str = STUDENT, team: str = TEAM) -> dict[str, Any]:
-    reply = app.sender.command(f"find {text}", user=user, team=team)
-    assert reply.status == 200, reply.body
-    body = reply.json()
+    body = app.answer(f"find {text}", user=user, team=team)
     assert body["response_type"] == "ephemeral"
     assert not validate_message_blocks(body["blocks"], body.get("text"))
     return body
@@ -210,7 +208,7 @@ class TestFind:
         assert "at most 100 characters" in texts(find(running_app, "x" * 101))
 
     def test_find_is_in_help(self, running_app: RunningApp) -> None:
-        shown = texts(running_app.sender.command("help").json())
+        shown = texts(running_app.answer("help"))
         assert "/infoint find" in shown and "/infoint goal" in shown
 
 

@@ -59,10 +59,7 @@ class Student:
 
     def listing(self, when: datetime) -> str:
         self.at(when)
-        reply = self.app.sender.command("list")
-        assert reply.status == 200
-        self.app.settle()
-        return texts(reply.json())
+        return texts(self.app.answer("list"))
 
     def sweep(self, when: datetime) -> list[str]:
         """Run the sweep at ``when``; the texts of the DMs it sent."""

@@ -90,9 +90,8 @@ def student(running_app: RunningApp, slack: FakeSlack) -> Student:
 
 class TestCommand:
     def test_no_argument_lists_every_theme(self, running_app: RunningApp) -> None:
-        reply = running_app.sender.command("questions")
-        body = reply.json()
-        assert reply.status == 200 and body["response_type"] == "ephemeral"
+        body = running_app.answer("questions")
+        assert body["response_type"] == "ephemeral"
         assert not validate_message_blocks(body["blocks"], body.get("text"))
         shown = texts(body)
         for theme in THEMES:
@@ -100,7 +99,7 @@ class TestCommand:
 
     @pytest.mark.parametrize("typed", ["company", "  COMPANY ", "the company", "culture"])
     def test_a_theme(self, running_app: RunningApp, typed: str) -> None:
-        body = running_app.sender.command(f"questions {typed}").json()
+        body = running_app.answer(f"questions {typed}")
         assert not validate_message_blocks(body["blocks"], body.get("text"))
         shown = texts(body)
         company = next(t for t in THEMES if t.key == "company")
@@ -108,11 +107,11 @@ class TestCommand:
         assert THEMES[0].questions[0].text not in shown  # only that theme
 
     def test_trends(self, running_app: RunningApp) -> None:
-        shown = texts(running_app.sender.command("questions trends").json())
+        shown = texts(running_app.answer("questions trends"))
         assert "The field and its trends" in shown
 
     def test_unknown_theme_is_escaped_and_helpful(self, running_app: RunningApp) -> None:
-        body = running_app.sender.command("questions <!channel> & <@U999>").json()
+        body = running_app.answer("questions <!channel> & <@U999>")
         assert not validate_message_blocks(body["blocks"], body.get("text"))
         shown = texts(body)
         assert "<!channel>" not in shown and "<@U999>" not in shown
@@ -120,7 +119,7 @@ class TestCommand:
         assert all(f"`{t.key}`" in shown for t in THEMES)
 
     def test_help_lists_it(self, running_app: RunningApp) -> None:
-        assert "/infoint questions [theme]" in texts(running_app.sender.command("help").json())
+        assert "/infoint questions [theme]" in texts(running_app.answer("help"))
 
 
 # Preparing an interview's questions ----------------------------------------------------------------------

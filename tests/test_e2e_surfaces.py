@@ -80,7 +80,7 @@ def test_the_list_has_every_contact_with_its_buttons_a_page_at_a_time(
 ) -> None:
     for n in range(12):
         assert student.log_by_command(name=f"Person {n:02d}").status == 200
-    listing = running_app.sender.command("list").json()
+    listing = running_app.answer("list")
     assert not validate_message_blocks(listing["blocks"], listing["text"])
     first = [b for b in listing["blocks"] if b["type"] == "actions" and b["block_id"].startswith("list:")]
     assert len(first) == 10 and all(find_element({"blocks": [b]}, "list:", "request_sent") for b in first)
@@ -104,7 +104,7 @@ def test_search_results_carry_the_buttons_and_answer_in_place(
     student: Student, running_app: RunningApp
 ) -> None:
     student.log_by_command(name="Ada Lovelace", company="Acme")
-    found = running_app.sender.command("find acme").json()
+    found = running_app.answer("find acme")
     prefix = row_prefix("found_actions", running_app, "Ada Lovelace")
     assert find_element(found, prefix, "request_sent") and find_element(found, prefix, "contact_more")
     assert find_element(found, prefix, "contact_outcome")[1]["placeholder"]["text"] == "What it led to…"
@@ -405,7 +405,7 @@ def test_a_first_visit_gets_a_welcome(student: Student) -> None:
 
 
 def test_help_lists_every_subcommand_with_buttons_and_the_manifest_too(running_app: RunningApp) -> None:
-    body = running_app.sender.command("help").json()
+    body = running_app.answer("help")
     for entry in SUBCOMMANDS:
         for usage, _ in entry.listed or ((entry.usage, ""),):
             assert usage in texts(body)
@@ -427,7 +427,7 @@ def test_help_lists_every_subcommand_with_buttons_and_the_manifest_too(running_a
 def test_an_unknown_subcommand_gets_did_you_mean(
     running_app: RunningApp, typed: str, meant: str | None
 ) -> None:
-    shown = texts(running_app.sender.command(f"{typed} x").json())
+    shown = texts(running_app.answer(f"{typed} x"))
     assert f"I don't know `{typed} x`." in shown
     if meant:
         assert f"Did you mean `/infoint {meant}`?" in shown

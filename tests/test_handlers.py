@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -34,6 +35,16 @@ class Recorder:
 
     def __call__(self, *args: Any, **kwargs: Any) -> None:
         self.calls.append((args, kwargs))
+
+
+class Responder(Recorder):
+    """Stands in for Bolt's ``respond`` with a response_url that takes every post."""
+
+    response_url = "https://hooks.example.invalid/commands/1"
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        super().__call__(*args, **kwargs)
+        return SimpleNamespace(status_code=200)
 
 
 class Client:
@@ -163,18 +174,24 @@ def test_the_pipeline_opens(services: Services) -> None:
 
 
 @pytest.mark.parametrize("text", ["", "help", "  HELP  "])
-def test_the_router_answers_help(services: Services, text: str) -> None:
-    ack = recorder()
+def test_the_router_acks_first_then_answers_help(services: Services, text: str) -> None:
+    ack, respond = recorder(), Responder()
     command = {"text": text, "user_id": USER}
-    commands.infoint(ack=ack, command=command, client=client(), context=context_for(services))
-    assert ack.calls == [((help_message(commands.listing()),), {})]
+    commands.infoint(
+        ack=ack, command=command, client=client(), context=context_for(services), respond=respond
+    )
+    assert ack.calls == [((), {})]
+    assert respond.calls == [((help_message(commands.listing()),), {})]
 
 
-def test_the_router_answers_an_unknown_subcommand(services: Services) -> None:
-    ack = recorder()
+def test_the_router_acks_first_then_answers_an_unknown_subcommand(services: Services) -> None:
+    ack, respond = recorder(), Responder()
     command = {"text": "dance now", "user_id": USER}
-    commands.infoint(ack=ack, command=command, client=client(), context=context_for(services))
-    assert ack.calls == [((unknown_subcommand_message(commands.listing(), "dance now"),), {})]
+    commands.infoint(
+        ack=ack, command=command, client=client(), context=context_for(services), respond=respond
+    )
+    assert ack.calls == [((), {})]
+    assert respond.calls == [((unknown_subcommand_message(commands.listing(), "dance now"),), {})]
 
 
 def test_every_subcommand_has_one_name() -> None:

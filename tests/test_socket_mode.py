@@ -131,11 +131,13 @@ def test_infoint_run_in_socket_mode_end_to_end(fake: FakeSlack, tmp_path: Path) 
             assert fake.calls_to("apps.connections.open")[0].response["ok"]
             payloads = Payloads(fake)
 
-            # A slash command: acknowledged with its answer.
+            # A slash command: acknowledged at once with nothing; its answer through the response_url.
             help_id = server.send(
                 "slash_commands", payloads.of_command("help"), accepts_response_payload=True
             )
-            assert "/infoint log" in texts(server.wait_ack(help_id).get("payload")), output()
+            assert not server.wait_ack(help_id).get("payload"), output()
+            helped = fake.wait_for(f"response_url:cmd-{STUDENT}", timeout=10)[-1]
+            assert "/infoint log" in texts(helped.args), output()
 
             # /infoint log opens the form; its submission saves the contact and DMs the student.
             log_id = server.send("slash_commands", payloads.of_command("log"), accepts_response_payload=True)
@@ -177,8 +179,11 @@ def test_infoint_run_in_socket_mode_end_to_end(fake: FakeSlack, tmp_path: Path) 
             # Slack asks for a reconnection: the app opens a new connection and goes on.
             server.disconnect()
             server.wait_connected(count=2, timeout=20)
+            answers = len(fake.calls_to(f"response_url:cmd-{STUDENT}"))
             again = server.send("slash_commands", payloads.of_command("help"), accepts_response_payload=True)
-            assert "/infoint log" in texts(server.wait_ack(again).get("payload"))
+            server.wait_ack(again)
+            helped = fake.wait_for(f"response_url:cmd-{STUDENT}", answers + 1, timeout=10)[-1]
+            assert "/infoint log" in texts(helped.args)
 
             with sqlite3.connect(database) as conn:
                 assert conn.execute("SELECT name FROM contacts").fetchall() == [("Ada Lovelace",)]

@@ -120,3 +120,5 @@ class ViewId(StrEnum):
     COHORT_NOTE = "cohort_note"
     COHORT_SETTINGS = "cohort_settings"
     COHORT_SHARING = "cohort_sharing"
+    # A student's data: forgetting them (after the confirmation)
+    FORGET_ME = "forget_me"

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.queries.cohorts import CohortQueries
 from bot.queries.contacts import ContactQueries
+from bot.queries.datarights import DataRightsQueries
 from bot.queries.drafts import DraftQueries
 from bot.queries.home import HomeQueries
 from bot.queries.interviews import InterviewQueries
@@ -25,6 +26,7 @@ class Queries:
     def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
         self.cohorts = CohortQueries(db, clock)
         self.contacts = ContactQueries(db, clock)
+        self.datarights = DataRightsQueries(db, clock)
         self.drafts = DraftQueries(db, clock)
         self.home = HomeQueries(db)
         self.interviews = InterviewQueries(db)

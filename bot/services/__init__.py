@@ -15,6 +15,7 @@ from bot.services.cohort_reads import CohortReads
 from bot.services.cohorts import CohortService
 from bot.services.contact_edits import ContactEdits
 from bot.services.contacts import ContactService
+from bot.services.datarights import DataRights
 from bot.services.drafts import DraftService
 from bot.services.errors import ActionRefused
 from bot.services.interviews import InterviewService
@@ -46,3 +47,4 @@ class Services:
         self.questions = QuestionService(db, clock)
         self.cohorts = CohortService(db, clock)
         self.cohort_reads = CohortReads(db, clock)
+        self.datarights = DataRights(db, clock)
