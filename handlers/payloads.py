@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from bot.domain.ids import MAX_RECORD_ID
 from bot.domain.pipeline import RequestRoute
 from bot.queries.models import OUTCOMES
 
@@ -29,20 +30,22 @@ BAD_INTERVIEW = "That button doesn't carry an interview I can read."
 OUT_OF_DATE = "This form is out of date. Close it and try again."
 BAD_COHORT = "That button doesn't carry a cohort I can read. Try `/infoint cohort` in the cohort's channel."
 
-# The most digits an id may have: every 18-digit number fits a signed 64-bit integer (SQLite's INTEGER,
-# PostgreSQL's BIGINT), so a forged id never overflows a query.
-MAX_ID_DIGITS = 18
+# The largest id (:data:`bot.domain.ids.MAX_RECORD_ID`): a forged id past it never reaches a query,
+# where PostgreSQL would refuse it.
+MAX_ID = MAX_RECORD_ID
+MAX_ID_DIGITS = len(str(MAX_ID))
 _DIGITS = frozenset("0123456789")
 
 
 def parse_id(raw: str | None) -> int | None:
     """A positive id written canonically: ASCII digits only (``str.isdigit`` also takes "²" and
-    Arabic-Indic digits), no sign, space or leading zero, at most :data:`MAX_ID_DIGITS` digits."""
+    Arabic-Indic digits), no sign, space or leading zero, at most :data:`MAX_ID`."""
     if not isinstance(raw, str) or not 0 < len(raw) <= MAX_ID_DIGITS:
         return None
     if raw[0] == "0" or not _DIGITS.issuperset(raw):
         return None
-    return int(raw)
+    found = int(raw)
+    return found if found <= MAX_ID else None
 
 
 def _json_id(value: object) -> int | None:
@@ -50,7 +53,7 @@ def _json_id(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return parse_id(str(value)) if 0 < value < 10**MAX_ID_DIGITS else None
+        return parse_id(str(value)) if 0 < value <= MAX_ID else None
     return parse_id(value) if isinstance(value, str) else None
 
 

@@ -23,6 +23,7 @@ from handlers.cohort_payloads import (
     parse_sharing,
 )
 from handlers.payloads import (
+    MAX_ID,
     MAX_ID_DIGITS,
     ContactMetadata,
     ContactRef,
@@ -43,7 +44,7 @@ from handlers.payloads import (
     parse_nudge,
 )
 
-BIGGEST = 10**MAX_ID_DIGITS - 1
+BIGGEST = MAX_ID
 ids = st.integers(min_value=1, max_value=BIGGEST)
 # Text that looks like ids: digits of every script, signs, spaces, colons and braces.
 id_like = st.text(alphabet='0123456789²³¹١٢٣۴५０１-+ :_.e{}"', max_size=45)
@@ -95,13 +96,16 @@ class TestParseId:
             "9" * (MAX_ID_DIGITS + 1),
             str(10**MAX_ID_DIGITS),
             str(2**63),
+            str(2**31),  # past PostgreSQL's INTEGER: the query would fail
+            "9" * MAX_ID_DIGITS,
         ],
     )
     def test_rejects(self, raw: str | None) -> None:
         assert parse_id(raw) is None
 
-    def test_the_biggest_id_fits_a_signed_64_bit_integer(self) -> None:
-        assert parse_id("9" * MAX_ID_DIGITS) == BIGGEST < 2**63 - 1
+    def test_the_biggest_id_fits_a_signed_32_bit_integer(self) -> None:
+        """Every id column is PostgreSQL's INTEGER: a forged id past it failed the listener there."""
+        assert parse_id(str(MAX_ID)) == BIGGEST == 2**31 - 1
 
     def test_rejects_what_is_not_a_string(self) -> None:
         assert parse_id(12) is None  # type: ignore[arg-type]
