@@ -159,6 +159,9 @@ BAD_IDS = (
     str(2**64 + 1),
     "9" * 19,
     "9" * 400,
+    "9" * 5000,  # past Python's 4300 digits for int()
+    str(2**31),  # past PostgreSQL's INTEGER
+    str(2**31 - 1),
     "-" + "9" * 30,
     "NaN",
     "null",
@@ -313,7 +316,7 @@ ENTRY = st.builds(
     epoch=st.one_of(st.sampled_from(EPOCHS), st.integers(), st.none()),
     date=st.one_of(st.sampled_from(DATES), st.none()),
     time=st.one_of(st.sampled_from(TIMES), st.none()),
-    number=st.one_of(bad_id(), st.sampled_from(["1", "3", "0", "-5", "1e9", "2"])),
+    number=st.one_of(bad_id(), st.sampled_from(["1", "3", "0", "-5", "1e9", "2", "9" * 5000])),
     user=st.sampled_from(USERS),
     other=st.sampled_from(KINDS),
 )
