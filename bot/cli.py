@@ -92,7 +92,7 @@ def cmd_run(_args: argparse.Namespace) -> int:
     stop = threading.Event()
     from bot.sweep import Sweeper
 
-    sweeper = Sweeper(db, make_client(config, retry_connection_errors=False))
+    sweeper = Sweeper(db, make_client(config, retry_connection_errors=False), workers=config.sweep_workers)
     scheduler = start_scheduler(sweeper, config.sweep_seconds)
 
     def _stop(_signum: int, _frame: FrameType | None) -> None:
@@ -165,7 +165,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         from bot.sweep import Sweeper
 
         client = None if args.dry_run else make_client(config, retry_connection_errors=False)
-        report = Sweeper(db, client).run(now, dry_run=args.dry_run)
+        report = Sweeper(db, client, workers=config.sweep_workers).run(now, dry_run=args.dry_run)
         digests = send_due_digests(db, client, now)  # none on a dry run (no client)
     finally:
         db.dispose()
@@ -193,7 +193,7 @@ def start_scheduler(
         report = sweeper.run(now)
         if report.dms or report.failed or report.retrying:
             log.info(report.summary())
-        digests = send_due_digests(sweeper.db, sweeper.client, now)
+        digests = send_due_digests(sweeper.db, sweeper.workspaces, now)
         if digests.sent or digests.paused or digests.retrying:
             log.info(digests.summary())
 

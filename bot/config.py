@@ -18,6 +18,8 @@ APPS_PAGE = "https://api.slack.com/apps"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
 DEFAULT_SWEEP_SECONDS = 60
+#: workspaces the sweep delivers to at once (`bot.sweep.dispatch`)
+DEFAULT_SWEEP_WORKERS = 64
 
 
 class ConfigError(Exception):
@@ -33,6 +35,7 @@ class Config:
     slack_api_url: str
     port: int
     sweep_seconds: int
+    sweep_workers: int = DEFAULT_SWEEP_WORKERS
 
     @property
     def socket_mode(self) -> bool:
@@ -126,6 +129,7 @@ def load_config(
         slack_api_url=api_url,
         port=_int(env, "PORT", DEFAULT_PORT, 1, 65535),
         sweep_seconds=_int(env, "INFOINT_SWEEP_SECONDS", DEFAULT_SWEEP_SECONDS, 5, 86400),
+        sweep_workers=_int(env, "INFOINT_SWEEP_WORKERS", DEFAULT_SWEEP_WORKERS, 1, 256),
     )
 
 

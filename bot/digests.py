@@ -35,6 +35,8 @@ from bot.domain.window import MONTHS
 from bot.queries.cohorts import digest_content
 from bot.queries.models import DigestContent
 from bot.sweep import UNREACHABLE
+from bot.sweep.dispatch import workspaces_of
+from bot.workspaces import Workspaces
 from storage.cohort_digests import DigestLog, DigestSweep
 from storage.cohort_records import CohortRecords
 from storage.cohorts import CohortStore, schedule_of
@@ -78,20 +80,25 @@ class _Claim:
     token: str
 
 
-def send_due_digests(db: Database, client: WebClient | None, now: datetime, batch: int = 50) -> DigestReport:
-    """Post every digest due at ``now`` (none without a client: a dry run sends nothing)."""
+def send_due_digests(
+    db: Database, client: WebClient | Workspaces | None, now: datetime, batch: int = 50
+) -> DigestReport:
+    """Post every digest due at ``now`` (none without a client: a dry run sends nothing); with
+    `Workspaces`, each workspace's cohorts with that workspace's client."""
     report = DigestReport()
-    if client is None:
+    workspaces = workspaces_of(client)
+    if workspaces is None:
         return report
-    _recover(db, now, batch, report)
-    for claim in _claim(db, now, batch):
-        _post(db, client, claim, now, report)
+    for workspace in workspaces.active():
+        _recover(db, now, batch, report, workspace.team_id)
+        for claim in _claim(db, now, batch, workspace.team_id):
+            _post(db, workspace.client, claim, now, report)
     return report
 
 
-def _recover(db: Database, now: datetime, batch: int, report: DigestReport) -> None:
+def _recover(db: Database, now: datetime, batch: int, report: DigestReport, team_id: str | None) -> None:
     with db.session() as session:
-        for digest in DigestSweep(session).expired_claims(now, batch):
+        for digest in DigestSweep(session).expired_claims(now, batch, team_id):
             if digest.claim_token and DigestLog(session, digest.team_id).release_digest(
                 digest.claim_token, "lease expired"
             ):
@@ -106,10 +113,10 @@ def _sent(session: Session, cohort: Cohort, slot: DigestSlot) -> bool:
     return any(d.week == slot.week and d.status == "sent" for d in digests)
 
 
-def _claim(db: Database, now: datetime, batch: int) -> list[_Claim]:
+def _claim(db: Database, now: datetime, batch: int, team_id: str | None) -> list[_Claim]:
     claims: list[_Claim] = []
     with db.session() as session:
-        for cohort in DigestSweep(session).due(now, batch):
+        for cohort in DigestSweep(session).due(now, batch, team_id):
             digests, schedule = DigestLog(session, cohort.team_id), schedule_of(cohort)
             slot = due_digest(now, schedule)
             if slot is None:

@@ -136,23 +136,22 @@ class DigestSweep:
         self.session = session
         self.locking = session.get_bind().dialect.name == "postgresql"
 
-    def due(self, now: datetime, limit: int) -> Sequence[Cohort]:
-        """Active cohorts whose digest needs a look (rows another sweep holds are skipped)."""
-        query = (
-            select(Cohort)
-            .where(Cohort.status == CohortStatus.ACTIVE.value, Cohort.next_digest_at <= now)
-            .order_by(Cohort.next_digest_at)
-            .limit(limit)
-        )
+    def due(self, now: datetime, limit: int, team_id: str | None = None) -> Sequence[Cohort]:
+        """Active cohorts whose digest needs a look (rows another sweep holds are skipped); only
+        ``team_id``'s when given."""
+        query = select(Cohort).where(Cohort.status == CohortStatus.ACTIVE.value, Cohort.next_digest_at <= now)
+        if team_id is not None:
+            query = query.where(Cohort.team_id == team_id)
+        query = query.order_by(Cohort.next_digest_at).limit(limit)
         if self.locking:
             query = query.with_for_update(skip_locked=True)
         return self.session.scalars(query).all()
 
-    def expired_claims(self, now: datetime, limit: int) -> Sequence[CohortDigest]:
-        """Digests left ``sending`` by a process that died: to check against the channel's history."""
-        return self.session.scalars(
-            select(CohortDigest)
-            .where(CohortDigest.status == "sending", CohortDigest.claimed_until <= now)
-            .order_by(CohortDigest.claimed_until)
-            .limit(limit)
-        ).all()
+    def expired_claims(self, now: datetime, limit: int, team_id: str | None = None) -> Sequence[CohortDigest]:
+        """Digests left ``sending`` by a process that died (only ``team_id``'s when given)."""
+        query = select(CohortDigest).where(
+            CohortDigest.status == "sending", CohortDigest.claimed_until <= now
+        )
+        if team_id is not None:
+            query = query.where(CohortDigest.team_id == team_id)
+        return self.session.scalars(query.order_by(CohortDigest.claimed_until).limit(limit)).all()

@@ -96,16 +96,21 @@ class SweepStore:
         result = self.session.connection().execute(statement, rows)
         return len(result.all())
 
-    def users_with_due_nudges(self, now: datetime, limit: int, after_user_id: int = 0) -> list[int]:
-        """Users with pending nudges due, in id order after ``after_user_id`` (keyset paging)."""
+    def users_with_due_nudges(
+        self, now: datetime, limit: int, after_user_id: int = 0, team_id: str | None = None
+    ) -> list[int]:
+        """Users with pending nudges due, in id order after ``after_user_id`` (keyset paging); only
+        ``team_id``'s when given."""
         return list(
             self.session.scalars(
-                select(Nudge.user_id)
-                .where(
-                    Nudge.status == "pending",
-                    Nudge.due_at <= now,
-                    or_(Nudge.retry_at.is_(None), Nudge.retry_at <= now),
-                    Nudge.user_id > after_user_id,
+                _of_team(
+                    select(Nudge.user_id).where(
+                        Nudge.status == "pending",
+                        Nudge.due_at <= now,
+                        or_(Nudge.retry_at.is_(None), Nudge.retry_at <= now),
+                        Nudge.user_id > after_user_id,
+                    ),
+                    team_id,
                 )
                 .group_by(Nudge.user_id)
                 .order_by(Nudge.user_id)
@@ -127,11 +132,11 @@ class SweepStore:
             )
         ).all()
 
-    def expired_claims(self, now: datetime, limit: int) -> Sequence[Nudge]:
+    def expired_claims(self, now: datetime, limit: int, team_id: str | None = None) -> Sequence[Nudge]:
+        """Rows left ``sending`` past their lease (only ``team_id``'s when given), locked."""
         return self.session.scalars(
             self._lock(
-                select(Nudge)
-                .where(Nudge.status == SENDING, Nudge.claimed_until <= now)
+                _of_team(select(Nudge).where(Nudge.status == SENDING, Nudge.claimed_until <= now), team_id)
                 .order_by(Nudge.claimed_until, Nudge.id)
                 .limit(limit)
             )
@@ -188,3 +193,8 @@ class SweepStore:
             .options(selectinload(Contact.attempts), selectinload(Contact.interviews))
         )
         return {c.id: c for c in rows}
+
+
+def _of_team(statement: Any, team_id: str | None) -> Any:
+    """The nudges of one workspace (``team_id``), or of every workspace (None)."""
+    return statement if team_id is None else statement.where(Nudge.team_id == team_id)

@@ -24,7 +24,9 @@ library: nothing of the app (``bot``, ``handlers``, ``storage``).
 Modules: `blockkit` (validation of messages and views; the element checks are in `elements`),
 `limits`, `server` (`FakeSlack`: lifecycle, configuration, inspection), `routing` (the HTTP side,
 recording, injected failures and rate limits), `state` (what the fake remembers), `methods`
-(auth, chat, conversations, users), `views`, `files`, `people` (what each person sees), `wire`
+(auth, chat, conversations, users), `views`, `files`, `people` (what each person sees), `teams`
+(several workspaces: a team per bot token with `add_team`, `revoke_token`; rate limits per team with
+`limit_method` and `enforce_rate_limits`), `wire`
 (decoding requests, error answers) and `socketmode` (the WebSocket server).
 """
 

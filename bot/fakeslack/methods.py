@@ -53,7 +53,7 @@ class MessageMethods(SlackState):
             "user": self.BOT_USER_ID,
             "bot_id": self.BOT_ID,
             "app_id": self.APP_ID,
-            "team": self.TEAM_ID,
+            "team": self._team,
             "ts": ts,
         }
         for key in ("blocks", "attachments", "metadata", "thread_ts"):
@@ -74,9 +74,9 @@ class MessageMethods(SlackState):
         return {
             "ok": True,
             "url": self.TEAM_URL,
-            "team": self.TEAM_NAME,
+            "team": self._team_names.get(self._team, self.TEAM_NAME),
             "user": self.BOT_USER_NAME,
-            "team_id": self.TEAM_ID,
+            "team_id": self._team,
             "user_id": self.BOT_USER_ID,
             "bot_id": self.BOT_ID,
             "is_enterprise_install": False,

@@ -35,6 +35,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 class LoopbackServer(ThreadingHTTPServer):
     daemon_threads = True
+    # Many clients at once (a sweep's pool of workspaces): socketserver's backlog of 5 would reset
+    # connections that arrive together.
+    request_queue_size = 128
 
     def __init__(self, fake: Router) -> None:
         self.fake = fake
@@ -158,12 +161,19 @@ class Router(SlackState):
             if not auth:
                 return self._record(call, Reply(200, data=error("not_authed")))
             scheme, _, token = auth.partition(" ")
-            # apps.connections.open takes the app-level token (xapp-), every other method the bot's.
-            expected = self.app_token if method == "apps.connections.open" else self.bot_token
-            if scheme.lower() != "bearer" or token.strip() != expected:
-                wrong_kind = token.strip() in (self.app_token, self.bot_token)
-                reply = error("not_allowed_token_type" if wrong_kind else "invalid_auth")
-                return self._record(call, Reply(200, data=reply))
+            token = token.strip() if scheme.lower() == "bearer" else ""
+            # apps.connections.open takes the app-level token (xapp-), every other method a bot's,
+            # each of which belongs to a team (`bot.fakeslack.teams`).
+            app_level = method == "apps.connections.open"
+            team = None if app_level else self._team_tokens.get(token)
+            refusal = None if app_level or token not in self._revoked_tokens else self._revoked_tokens[token]
+            if refusal is None and (token != self.app_token if app_level else team is None):
+                wrong_kind = token == self.app_token or token in self._team_tokens
+                refusal = "not_allowed_token_type" if wrong_kind else "invalid_auth"
+            if refusal is not None:
+                return self._record(call, Reply(200, data=error(refusal)))
+            self._team, self._token = team or self.TEAM_ID, token
+            call.team = team or ""
             injected = self._take_failure(method)
             if injected is not None:
                 call.injected = True
@@ -173,15 +183,13 @@ class Router(SlackState):
             implementation = self._methods.get(method)
             if implementation is None:
                 return self._record(call, Reply(200, data=error("unknown_method", req_method=method)))
-            if method == "chat.postMessage" and self._rate_limits is not None:
+            if self._rate_limits.active:
                 channel = str_arg(args, "channel")
-                if channel is not None:
-                    retry_after = self._rate_limits.check(self._dm_channel(channel), arrived)
-                    if retry_after is not None:
-                        reply = Reply(
-                            429, data=error("ratelimited"), headers={"Retry-After": str(retry_after)}
-                        )
-                        return self._record(call, reply)
+                channel = self._dm_channel(channel) if channel is not None else None
+                retry_after = self._rate_limits.check(call.team, method, channel, arrived)
+                if retry_after is not None:
+                    reply = Reply(429, data=error("ratelimited"), headers={"Retry-After": str(retry_after)})
+                    return self._record(call, reply)
             return self._record(call, Reply(200, data=implementation(args)))
 
     def _response_url(

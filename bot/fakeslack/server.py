@@ -17,7 +17,8 @@ from bot.fakeslack.methods import MessageMethods
 from bot.fakeslack.people import PersonMethods
 from bot.fakeslack.routing import LoopbackServer, Router
 from bot.fakeslack.socketmode import SocketModeServer
-from bot.fakeslack.state import Call, Failure, RateLimits, User
+from bot.fakeslack.state import Call, Failure, User
+from bot.fakeslack.teams import Limit, RateLimits
 from bot.fakeslack.views import ViewMethods
 
 
@@ -233,13 +234,40 @@ class FakeSlack(Router, ChannelMethods, PersonMethods, MessageMethods, ViewMetho
             raise ValueError("rates must be positive and burst at least 1")
         ws_burst = int(workspace_per_minute) if workspace_burst is None else workspace_burst
         with self._lock:
-            self._rate_limits = RateLimits(
-                per_channel_per_second, burst, workspace_per_minute, max(1, ws_burst)
-            )
+            self._rate_limits.post = (per_channel_per_second, burst, workspace_per_minute, max(1, ws_burst))
+            self._rate_limits.buckets.clear()
+
+    def limit_method(
+        self, method: str, per_minute: float, burst: int | None = None, *, team: str = ""
+    ) -> None:
+        """Rate-limit ``method`` per team: a token bucket of ``burst`` tokens (default
+        ``per_minute``) refilled at ``per_minute / 60`` per second (Slack's tiers: `TIERS`); over it,
+        HTTP 429 with ``Retry-After``. With ``team``, for that team only (over the limit for every
+        team). For ``chat.postMessage`` it adds to `enforce_rate_limits`."""
+        if per_minute <= 0 or (burst is not None and burst < 1):
+            raise ValueError("the rate must be positive and the burst at least 1")
+        with self._lock:
+            limit = Limit(per_minute, int(per_minute) if burst is None else burst)
+            self._rate_limits.methods[(team, method)] = limit
+            self._rate_limits.buckets.clear()
 
     def disable_rate_limits(self) -> None:
         with self._lock:
-            self._rate_limits = None
+            self._rate_limits = RateLimits()
+
+    def add_team(self, team_id: str, bot_token: str, name: str | None = None) -> None:
+        """Another workspace with the app installed: calls with ``bot_token`` are that team's
+        (``auth.test`` answers it, rate limits count per team)."""
+        with self._lock:
+            self._team_tokens[bot_token] = team_id
+            self._team_names[team_id] = name or f"Team {team_id}"
+            self._revoked_tokens.pop(bot_token, None)
+
+    def revoke_token(self, bot_token: str, error: str = "invalid_auth") -> None:
+        """From now on every call with ``bot_token`` is refused with ``error`` (``invalid_auth``,
+        ``account_inactive``, ``token_revoked``...), as when a workspace uninstalls the app."""
+        with self._lock:
+            self._revoked_tokens[bot_token] = error
 
     def trigger_id(self, user: str | None = None) -> str:
         """A fresh trigger_id that expires ``trigger_ttl`` seconds from now (others never expire).

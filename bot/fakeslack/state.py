@@ -7,12 +7,13 @@ one set of attributes under one lock.
 from __future__ import annotations
 
 import itertools
-import math
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
+
+from bot.fakeslack.teams import RateLimits
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Call:
     status: int = 200  # HTTP status answered (for a dropped call: the one that would have been)
     response: Any = None  # decoded JSON answered (None for plain-text answers)
     body: bytes = b""  # raw request body
+    team: str = ""  # the team of the bot token the call carried ("" when refused or not a method)
 
 
 @dataclass
@@ -58,49 +60,6 @@ class User:
     real_name: str | None = None
     exists: bool = True
     is_bot: bool = False
-
-
-class Bucket:
-    """Token bucket: ``capacity`` tokens, refilled at ``rate`` tokens per second."""
-
-    def __init__(self, capacity: float, rate: float, now: float) -> None:
-        self.capacity = capacity
-        self.rate = rate
-        self.tokens = capacity
-        self.updated = now
-
-    def wait(self, now: float) -> float:
-        """Seconds until one token is available (0.0 if one is available now)."""
-        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-        return 0.0 if self.tokens >= 1.0 else (1.0 - self.tokens) / self.rate
-
-    def take(self) -> None:
-        self.tokens -= 1.0
-
-
-@dataclass
-class RateLimits:
-    per_channel_per_second: float
-    burst: int
-    workspace_per_minute: float
-    workspace_burst: int
-    channels: dict[str, Bucket] = field(default_factory=dict)
-    workspace: Bucket | None = None
-
-    def check(self, channel: str, now: float) -> int | None:
-        """Take a token from both buckets, or return Retry-After seconds (taking nothing)."""
-        bucket = self.channels.get(channel)
-        if bucket is None:
-            bucket = self.channels[channel] = Bucket(self.burst, self.per_channel_per_second, now)
-        if self.workspace is None:
-            self.workspace = Bucket(self.workspace_burst, self.workspace_per_minute / 60.0, now)
-        wait = max(bucket.wait(now), self.workspace.wait(now))
-        if wait > 0.0:
-            return max(1, math.ceil(wait))
-        bucket.take()
-        self.workspace.take()
-        return None
 
 
 class SlackState:
@@ -159,7 +118,14 @@ class SlackState:
         self._users: dict[str, User] = {
             self.BOT_USER_ID: User(self.BOT_USER_ID, real_name=self.BOT_USER_NAME, is_bot=True)
         }
-        self._rate_limits: RateLimits | None = None
+        self._rate_limits = RateLimits()
+        # Several workspaces: bot token -> team; the token given to the fake is TEAM_ID's. The team
+        # and token of the call being answered (under _lock).
+        self._team_tokens: dict[str, str] = {self.bot_token: self.TEAM_ID}
+        self._team_names: dict[str, str] = {self.TEAM_ID: self.TEAM_NAME}
+        self._revoked_tokens: dict[str, str] = {}  # bot token -> the error Slack answers with it
+        self._team = self.TEAM_ID
+        self._token = self.bot_token
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         #: Channels a message was posted to (or opened with conversations.open), even if deleted since.
         self._channels_seen: set[str] = set()

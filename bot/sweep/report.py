@@ -26,6 +26,8 @@ class SweepReport:
     #: claims this sweep lost to another one (its lease ran out) before posting: not posted
     lost_leases: int = 0
     previews: list[str] = field(default_factory=list)
+    #: workspaces whose bot token Slack refused ("T123 (invalid_auth)"): nothing sent there this pass
+    refused_workspaces: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         verb = "would send" if self.dry_run else "sent"
@@ -46,6 +48,9 @@ class SweepReport:
         ):
             if count:
                 parts.append(f"{count} {label}")
+        if self.refused_workspaces:
+            names = ", ".join(self.refused_workspaces)
+            parts.append(f"{len(self.refused_workspaces)} workspace(s) refused our token: {names}")
         return "; ".join(parts)
 
     def add(self, other: SweepReport) -> None:
@@ -55,3 +60,4 @@ class SweepReport:
             if isinstance(value, int) and not isinstance(value, bool):
                 setattr(self, item.name, getattr(self, item.name) + value)
         self.previews.extend(other.previews)
+        self.refused_workspaces.extend(other.refused_workspaces)

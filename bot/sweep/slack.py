@@ -30,6 +30,11 @@ UNREACHABLE = frozenset(
         "messages_tab_disabled",
     }
 )
+# Slack's answers that mean the workspace's bot token is no longer accepted (the app was
+# uninstalled, the token revoked, the workspace deleted): nothing can be sent there, by anyone.
+TOKEN_REFUSED = frozenset(
+    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "team_not_found"}
+)
 #: How many messages of the DM are read, newest first, to find a claim.
 HISTORY_PAGE = 200
 

@@ -12,19 +12,20 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.blocks.nudges import nudge_message
 from bot.queries.nudges import load_items
-from bot.sweep import plan
+from bot.sweep import dispatch, plan
+from bot.sweep.claims import HOUR, Claim, backoff
 from bot.sweep.report import SweepReport
 from bot.sweep.slack import (
+    TOKEN_REFUSED,
     UNREACHABLE,
     HistoryUnavailable,
     Posted,
@@ -36,41 +37,30 @@ from storage.db import Database
 from storage.models import Nudge, User
 from storage.repository import SweepStore
 
+if TYPE_CHECKING:
+    from bot.workspaces import Workspaces
+
 log = logging.getLogger("bot.sweep")
 T = TypeVar("T")
 
 
-@dataclass
-class Claim:
-    """Rows this sweep marked ``sending`` under ``token``, and the lease it last set on them."""
-
-    token: str
-    user_id: int
-    slack_user: str
-    dm_channel: str | None
-    claimed_at: datetime
-    held_until: datetime
-    size: int
-    attempts: int = 1
-    message: dict[str, Any] | None = None
-
-
-def _backoff(attempts: int) -> timedelta:
-    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
-
-
 class Sweeper:
-    """One pass: recover claims whose lease ran out, log what fell due, deliver per user.
+    """One pass: log what fell due; then per workspace, recover claims whose lease ran out and
+    deliver per user.
 
     The client's own retry handlers are not used (see `SweepSlack`): a 429 is waited out here,
     within the claim's lease, and a post without an answer is checked in the DM before any resend.
+
+    ``client``: one Web API client for every team in the database, or `Workspaces` (each team with
+    its own client), delivered to concurrently by up to ``workers`` threads (`bot.sweep.dispatch`).
     """
 
     def __init__(
         self,
         db: Database,
-        client: WebClient | None,
+        client: WebClient | Workspaces | None,
         *,
+        workers: int = dispatch.DEFAULT_WORKERS,
         batch: int = 500,
         lease: timedelta = timedelta(minutes=5),
         max_items_per_dm: int = 8,
@@ -80,7 +70,10 @@ class Sweeper:
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.db = db
-        self.slack = SweepSlack(client) if client is not None else None
+        self.workspaces = dispatch.workspaces_of(client)
+        self.workers = workers
+        self.team_id: str | None = None  # a courier of one workspace (`dispatch.courier`): its team
+        self.slack = SweepSlack(client) if client is not None and not hasattr(client, "active") else None
         self.batch = batch
         self.lease = lease
         self.max_items = max_items_per_dm
@@ -107,11 +100,15 @@ class Sweeper:
                 session.rollback()
             return report
         self._origin = (now, self.monotonic())
-        self._recover(report)
         while self._unit(report, "plan", lambda s, r: self._plan(s, now, r, one_batch=True)):
             pass
-        self._deliver(now, report)
+        dispatch.deliver(self, now, report)  # each workspace: recover its claims, then deliver
         return report
+
+    def round(self, now: datetime, report: SweepReport) -> None:
+        """This sweeper's workspace (every team, or ``team_id``'s): recover, then deliver."""
+        self._recover(report)
+        self._deliver(now, report)
 
     def _plan(self, session: Session, now: datetime, report: SweepReport, one_batch: bool = False) -> bool:
         return plan.plan(session, now, report, self.batch, one_batch)
@@ -153,7 +150,7 @@ class Sweeper:
     def _take_expired(self, current: datetime, session: Session, _share: SweepReport) -> list[Claim]:
         store = SweepStore(session)
         by_token: dict[str, list[Nudge]] = defaultdict(list)
-        for nudge in store.expired_claims(current, self.batch):
+        for nudge in store.expired_claims(current, self.batch, self.team_id):
             by_token[nudge.claim_token or ""].append(nudge)
         users = store.users_by_id(group[0].user_id for group in by_token.values())
         until = current + self.lease  # ours while we look: a stale holder can no longer post
@@ -221,7 +218,7 @@ class Sweeper:
                 for nudge in rows:
                     nudge.status, nudge.claim_token, nudge.claimed_until = "pending", None, None
                 return
-            wait = _backoff(claim.attempts) if just_posted else min(max(age, timedelta(minutes=1)), _HOUR)
+            wait = backoff(claim.attempts) if just_posted else min(max(age, timedelta(minutes=1)), HOUR)
             for nudge in rows:
                 nudge.claimed_until = current + wait
             share.unconfirmed += len(rows)
@@ -241,7 +238,7 @@ class Sweeper:
             after = user_ids[-1]
 
     def _due_users(self, now: datetime, after: int, session: Session, _share: SweepReport) -> list[int]:
-        return SweepStore(session).users_with_due_nudges(now, self.batch, after_user_id=after)
+        return SweepStore(session).users_with_due_nudges(now, self.batch, after, self.team_id)
 
     def _deliver_to(self, user_id: int, now: datetime, report: SweepReport) -> None:
         token = uuid.uuid4().hex
@@ -316,6 +313,8 @@ class Sweeper:
                 return
             if isinstance(outcome, Refused):
                 self._failed(claim, now, outcome.error, report)
+                if outcome.error in TOKEN_REFUSED:
+                    raise dispatch.WorkspaceRefused(outcome.error)
                 return
             log.warning("DM to %s got no answer (%s): checking its DM", claim.slack_user, outcome.reason)
             self._settle(claim, report, just_posted=True)
@@ -365,7 +364,7 @@ class Sweeper:
             if not rows:
                 return
             user = session.get(User, claim.user_id)
-            if reason in UNREACHABLE:
+            if reason in UNREACHABLE and reason not in TOKEN_REFUSED:
                 if user is not None:
                     user.unreachable_since, user.unreachable_reason = now, reason
                 for nudge in rows:
@@ -376,14 +375,11 @@ class Sweeper:
             for nudge in rows:
                 nudge.status, nudge.claim_token, nudge.error = "pending", None, reason[:200]
                 nudge.claimed_until = None
-                nudge.retry_at = now + _backoff(nudge.delivery_attempts)
+                nudge.retry_at = now + backoff(nudge.delivery_attempts)
             share.retrying += len(rows)
 
         self._unit(report, "record a refusal", record)
-        if reason in UNREACHABLE:
+        if reason in UNREACHABLE and reason not in TOKEN_REFUSED:
             log.warning("user %s can't be reached (%s): nudges stopped", claim.slack_user, reason)
         else:
             log.warning("DM to %s failed (%s); will retry", claim.slack_user, reason)
-
-
-_HOUR = timedelta(hours=1)
