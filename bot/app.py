@@ -29,12 +29,20 @@ from slack_sdk.signature import SignatureVerifier
 from bot.ack_first import AckFirst, TurnExecutor, Turns
 from bot.config import Config
 from bot.failures import on_error
+from bot.oauth import revocation
+from bot.oauth.distribution import Distribution
+from bot.oauth.logs import keep_tokens_out_of_logs
 from bot.services import Services
 from bot.shapes import malformed
 from handlers import FORMS_CHECKED_FIRST, register_all
 from handlers.context import RequestContext
 
 logger = logging.getLogger(__name__)
+
+NOT_INSTALLED = (
+    "infoint is not installed in this workspace any more, so nothing was done. Ask a workspace admin to "
+    "install it again."
+)
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -60,7 +68,7 @@ def make_client(config: Config, *, retry_connection_errors: bool = True) -> WebC
     if retry_connection_errors:
         handlers.insert(0, ConnectionErrorRetryHandler(max_retry_count=2))
     return WebClient(
-        token=config.bot_token, base_url=config.slack_api_url, timeout=10, retry_handlers=handlers
+        token=config.bot_token or None, base_url=config.slack_api_url, timeout=10, retry_handlers=handlers
     )
 
 
@@ -76,11 +84,18 @@ def create_app(
     services: Services,
     client: WebClient | None = None,
     listener_executor: Executor | None = None,
+    distribution: Distribution | None = None,
 ) -> App:
+    """``distribution``: OAuth distribution (each workspace's token from the installation store, the
+    install pages); without it, the one SLACK_BOT_TOKEN."""
+    keep_tokens_out_of_logs()
+    client = client or make_client(config)
     turns = Turns()  # what listeners do after their ack takes turns: no ack waits behind it
     app = App(
         listener_executor=TurnExecutor(turns, listener_executor),
-        client=client or make_client(config),
+        client=client,
+        oauth_flow=distribution.flow(client) if distribution else None,
+        user_facing_authorize_error_message=NOT_INSTALLED,
         signing_secret=config.signing_secret or "",
         request_verification_enabled=not config.socket_mode,
         token_verification_enabled=False,
@@ -92,6 +107,10 @@ def create_app(
     app.use(AckFirst(turns, FORMS_CHECKED_FIRST, services.clock))
     app.use(RequestContext(services))  # services, team_id and user_id in every listener's context
     register_all(app)
+    if distribution:
+        distribution.register(app)  # app_uninstalled, tokens_revoked: tokens deleted, reminders stopped
+    else:
+        revocation.register(app, None)
 
     app.error(on_error)
     return app
@@ -205,7 +224,8 @@ class _BoltHandler(SlackRequestHandler):
 
 
 class WebApp:
-    """The WSGI application: Slack's requests at POST /slack/events and a health check at GET /healthz.
+    """The WSGI application: Slack's requests at POST /slack/events and a health check at GET /healthz;
+    with OAuth distribution, bolt's adapter also serves GET /slack/install and /slack/oauth_redirect.
 
     Every POST to /slack/events is verified (`SlackGate`) before it is parsed: 401 unsigned, 400
     malformed, each logged in one line; only then does Bolt see it."""

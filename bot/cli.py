@@ -77,6 +77,19 @@ def cmd_db_upgrade(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db_reseal(_args: argparse.Namespace) -> int:
+    from bot.oauth.commands import reseal
+
+    config = load_config(need_slack=False)
+    db = _open_database(config, migrate_sqlite=True)
+    try:
+        count = reseal(config, db)
+    finally:
+        db.dispose()
+    print(f"infoint: {count} stored token(s) sealed again with the first key of INFOINT_ENCRYPTION_KEY")
+    return 0
+
+
 def cmd_run(_args: argparse.Namespace) -> int:
     config = load_config()
     db = _open_database(config, migrate_sqlite=True)
@@ -84,15 +97,23 @@ def cmd_run(_args: argparse.Namespace) -> int:
 
     from bot.ack_first import favour_acks
     from bot.app import WebApp, create_app, make_client
+    from bot.oauth import commands as oauth
 
     client = make_client(config)
-    check_bot_token(client)
-    app = create_app(config, services, client)
+    distribution = oauth.start(config, db) if config.oauth else None
+    if distribution is None:
+        check_bot_token(client)
+    app = create_app(config, services, client, distribution=distribution)
     favour_acks()
     stop = threading.Event()
     from bot.sweep import Sweeper
 
-    sweeper = Sweeper(db, make_client(config, retry_connection_errors=False), workers=config.sweep_workers)
+    sweep_target = (
+        oauth.sweep_workspaces(config, distribution)
+        if distribution
+        else make_client(config, retry_connection_errors=False)
+    )
+    sweeper = Sweeper(db, sweep_target, workers=config.sweep_workers)
     scheduler = start_scheduler(sweeper, config.sweep_seconds)
 
     def _stop(_signum: int, _frame: FrameType | None) -> None:
@@ -135,7 +156,8 @@ def cmd_run(_args: argparse.Namespace) -> int:
 
         signal.signal(signal.SIGTERM, _close)
         signal.signal(signal.SIGINT, _close)
-        log.info("infoint is listening on port %s: POST /slack/events, GET /healthz", config.port)
+        paths = "POST /slack/events, GET /healthz" + (", GET /slack/install" if distribution else "")
+        log.info("infoint is listening on port %s: %s", config.port, paths)
         with contextlib.suppress(OSError):  # the socket closed by a signal
             server.run()
     scheduler.shutdown(wait=True)
@@ -162,9 +184,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     try:
         from bot.app import make_client
         from bot.digests import send_due_digests
+        from bot.oauth import commands as oauth
         from bot.sweep import Sweeper
 
         client = None if args.dry_run else make_client(config, retry_connection_errors=False)
+        if config.oauth and not args.dry_run:
+            client = oauth.sweep_workspaces(config, oauth.start(config, db))
         report = Sweeper(db, client, workers=config.sweep_workers).run(now, dry_run=args.dry_run)
         digests = send_due_digests(db, client, now)  # none on a dry run (no client)
     finally:
@@ -234,6 +259,10 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     upgrade = db_sub.add_parser("upgrade", help="apply the database migrations")
     upgrade.set_defaults(func=cmd_db_upgrade)
+    reseal = db_sub.add_parser(
+        "reseal", help="seal every stored token again with the first key of INFOINT_ENCRYPTION_KEY"
+    )
+    reseal.set_defaults(func=cmd_db_reseal)
     sweep = sub.add_parser("sweep", help="one pass of the nudge sweep: log what is due and DM it")
     sweep.add_argument("--at", metavar="ISO-8601", help="sweep as of this instant (default: now)")
     sweep.add_argument(

@@ -12,6 +12,7 @@ from dotenv import load_dotenv
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.oauth.sealing import GENERATE, VARIABLE, EncryptionKeyError, parse_keys
 from storage.db import normalise_url
 
 APPS_PAGE = "https://api.slack.com/apps"
@@ -35,11 +36,20 @@ class Config:
     slack_api_url: str
     port: int
     sweep_seconds: int
+    #: OAuth distribution (`bot.oauth`): all three set, or none.
+    client_id: str | None = None
+    client_secret: str | None = None
+    encryption_key: str | None = None
     sweep_workers: int = DEFAULT_SWEEP_WORKERS
 
     @property
     def socket_mode(self) -> bool:
         return self.app_token is not None
+
+    @property
+    def oauth(self) -> bool:
+        """Installed per workspace through /slack/install (else the one SLACK_BOT_TOKEN)."""
+        return self.client_id is not None
 
 
 def load_dotenv_file(directory: Path | None = None) -> None:
@@ -87,7 +97,30 @@ def load_config(
     bot_token = _get(env, "SLACK_BOT_TOKEN")
     app_token = _get(env, "SLACK_APP_TOKEN")
     signing_secret = _get(env, "SLACK_SIGNING_SECRET")
-    if need_slack:
+    oauth = oauth_settings_from(env) if need_slack else None
+    encryption_key = _get(env, VARIABLE)
+    if encryption_key is not None:
+        try:
+            parse_keys(encryption_key)
+        except EncryptionKeyError as problem:
+            raise ConfigError(str(problem)) from None
+    if oauth is not None:
+        if bot_token is not None:
+            raise ConfigError(
+                "SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set: keep SLACK_BOT_TOKEN for one workspace, "
+                "or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and INFOINT_ENCRYPTION_KEY to install it in many."
+            )
+        if app_token is not None:
+            raise ConfigError(
+                "OAuth distribution (SLACK_CLIENT_ID) needs HTTP mode: unset SLACK_APP_TOKEN and set "
+                "SLACK_SIGNING_SECRET."
+            )
+        if need_signing and signing_secret is None:
+            raise ConfigError(
+                "SLACK_SIGNING_SECRET is not set: copy the Signing Secret from your app's "
+                f"'Basic Information' page at {APPS_PAGE} into .env (OAuth distribution needs it)."
+            )
+    if need_slack and oauth is None:
         if bot_token is None:
             raise ConfigError(
                 "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your app's "
@@ -108,11 +141,12 @@ def load_config(
                 "SLACK_SIGNING_SECRET is not set: copy the Signing Secret from your app's "
                 f"'Basic Information' page at {APPS_PAGE} into .env (or set SLACK_APP_TOKEN for Socket Mode)."
             )
-        if signing_secret is not None and not re.fullmatch(r"[A-Za-z0-9]{16,128}", signing_secret):
-            raise ConfigError(
-                "SLACK_SIGNING_SECRET doesn't look like a signing secret (letters and digits, from 'Basic "
-                f"Information' at {APPS_PAGE})."
-            )
+    secret_ok = signing_secret is None or re.fullmatch(r"[A-Za-z0-9]{16,128}", signing_secret)
+    if need_slack and not secret_ok:
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET doesn't look like a signing secret (letters and digits, from 'Basic "
+            f"Information' at {APPS_PAGE})."
+        )
     api_url = _get(env, "SLACK_API_URL") or DEFAULT_SLACK_API_URL
     if not re.match(r"^https?://[^\s/]+", api_url):
         raise ConfigError(
@@ -129,8 +163,42 @@ def load_config(
         slack_api_url=api_url,
         port=_int(env, "PORT", DEFAULT_PORT, 1, 65535),
         sweep_seconds=_int(env, "INFOINT_SWEEP_SECONDS", DEFAULT_SWEEP_SECONDS, 5, 86400),
+        client_id=oauth[0] if oauth else None,
+        client_secret=oauth[1] if oauth else None,
+        encryption_key=encryption_key,
         sweep_workers=_int(env, "INFOINT_SWEEP_WORKERS", DEFAULT_SWEEP_WORKERS, 1, 256),
     )
+
+
+def oauth_settings_from(env: Mapping[str, str]) -> tuple[str, str] | None:
+    """SLACK_CLIENT_ID and SLACK_CLIENT_SECRET when OAuth distribution is configured (with
+    INFOINT_ENCRYPTION_KEY), None when none of the three is set; one missing is a ConfigError."""
+    names = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", VARIABLE)
+    values = [_get(env, name) for name in names]
+    if all(value is None for value in values):
+        return None
+    for name, value in zip(names, values, strict=True):
+        if value is None:
+            where = (
+                f"generate one with {GENERATE}"
+                if name == VARIABLE
+                else f"copy it from 'Basic Information' → 'App Credentials' at {APPS_PAGE}"
+            )
+            raise ConfigError(
+                f"{name} is not set (OAuth distribution needs all three of {', '.join(names)}): {where}."
+            )
+    client_id, client_secret = values[0] or "", values[1] or ""
+    if not re.fullmatch(r"[0-9]+\.[0-9]+", client_id):
+        raise ConfigError(
+            "SLACK_CLIENT_ID doesn't look like a client ID (digits, a dot, digits: 'App Credentials' at "
+            f"{APPS_PAGE})."
+        )
+    if not re.fullmatch(r"[A-Za-z0-9]{16,128}", client_secret):
+        raise ConfigError(
+            "SLACK_CLIENT_SECRET doesn't look like a client secret (letters and digits: 'App Credentials' "
+            f"at {APPS_PAGE})."
+        )
+    return client_id, client_secret
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:

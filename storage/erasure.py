@@ -53,6 +53,11 @@ class Rule:
     why: str = ""
 
 
+_INSTALLER = (
+    "who installed the app: the workspace's installation (its bot token serves everyone) stays until the "
+    "app is uninstalled or the workspace forgotten"
+)
+
 USER_PLAN: tuple[Rule, ...] = (
     Rule("users", "id", Points.USER, Fate.DELETE, "their profile: timezone, DM channel, preferences"),
     Rule("contacts", "owner_id", Points.USER, Fate.DELETE),
@@ -85,10 +90,16 @@ USER_PLAN: tuple[Rule, ...] = (
     ),
     Rule("cohort_nudges", "student_id", Points.USER, Fate.DELETE),
     Rule("cohort_nudges", "mentor_id", Points.USER, Fate.UNLINK, "other students' nudge history"),
+    # OAuth distribution (storage/installs.py): the workspace's installation, not a student's record.
+    Rule("slack_installations", "user_id", Points.SLACK_ID, Fate.KEEP, _INSTALLER),
+    Rule("slack_installations", "bot_user_id", Points.SLACK_ID, Fate.KEEP, "the app's own bot user"),
+    Rule("slack_bots", "bot_user_id", Points.SLACK_ID, Fate.KEEP, "the app's own bot user"),
 )
 
 #: Tables of no workspace (no ``team_id``), with why: forgetting a workspace leaves them alone.
-NO_WORKSPACE: dict[str, str] = {}
+NO_WORKSPACE: dict[str, str] = {
+    "slack_oauth_states": "an install link's state, before any workspace: each is good for ten minutes",
+}
 
 #: What each table's deleted rows count as.
 KIND_OF_TABLE: dict[str, Kind] = {

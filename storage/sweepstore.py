@@ -11,7 +11,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import Contact, Nudge, User
+from storage.models import Contact, Nudge, User, Workspace
+
+#: The workspaces that uninstalled the app (`storage.installs.mark_uninstalled`): nothing is sent there.
+UNINSTALLED = select(Workspace.team_id).where(Workspace.uninstalled_at.is_not(None))
 
 SENDING = "sending"
 
@@ -100,7 +103,8 @@ class SweepStore:
         self, now: datetime, limit: int, after_user_id: int = 0, team_id: str | None = None
     ) -> list[int]:
         """Users with pending nudges due, in id order after ``after_user_id`` (keyset paging); only
-        ``team_id``'s when given."""
+        ``team_id``'s when given; none in a workspace that uninstalled the app (its nudges wait, should
+        it install the app again)."""
         return list(
             self.session.scalars(
                 _of_team(
@@ -109,6 +113,7 @@ class SweepStore:
                         Nudge.due_at <= now,
                         or_(Nudge.retry_at.is_(None), Nudge.retry_at <= now),
                         Nudge.user_id > after_user_id,
+                        Nudge.team_id.not_in(UNINSTALLED),
                     ),
                     team_id,
                 )

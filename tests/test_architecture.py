@@ -64,6 +64,7 @@ LAYERS: tuple[tuple[str, Layer], ...] = (
     ("bot.sweep", ANYTHING),
     ("bot.digests", ANYTHING),
     ("bot.workspaces", ANYTHING),
+    ("bot.oauth", ANYTHING),  # OAuth distribution: install pages, sealed tokens, installed workspaces
     ("bot.ack_first", ANYTHING),  # acks first; the work after an ack takes turns
     ("bot.demo", ANYTHING),  # `infoint demo`: the app, the fake Slack and the page together
     ("storage", Layer("storage", ("bot.domain", "storage"), None, SLACK)),

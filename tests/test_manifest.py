@@ -46,6 +46,10 @@ COHORT_EVENTS = {
 }
 
 
+# The app removed or its token revoked: tokens deleted, reminders stopped (bot/oauth/revocation.py).
+UNINSTALL_EVENTS = {"app_uninstalled", "tokens_revoked"}
+
+
 def _schema_path() -> Path:
     override = os.environ.get("INFOINT_MANIFEST_SCHEMA")
     return Path(override) if override else DEFAULT_SCHEMA_PATH
@@ -191,7 +195,7 @@ def test_app_home_opened_subscribed(manifest):
 
 def test_cohort_channel_events_subscribed(manifest):
     events = manifest["settings"]["event_subscriptions"]["bot_events"]
-    assert set(events) == {"app_home_opened"} | COHORT_EVENTS
+    assert set(events) == {"app_home_opened"} | COHORT_EVENTS | UNINSTALL_EVENTS
 
 
 def test_socket_mode_and_interactivity(manifest):
@@ -211,3 +215,10 @@ def test_bot_scopes_are_exactly_the_expected_set(manifest):
         f"removed {sorted(EXPECTED_BOT_SCOPES - set(bot))}; update EXPECTED_BOT_SCOPES deliberately"
     )
     assert not scopes.get("user"), "infoint needs no user-token scopes"
+
+
+def test_oauth_redirect_is_the_path_infoint_serves(manifest):
+    from bot.oauth.pages import REDIRECT_PATH
+
+    urls = manifest["oauth_config"]["redirect_urls"]
+    assert urls == [f"https://YOUR-HOST{REDIRECT_PATH}"]

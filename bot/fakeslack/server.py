@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.fakeslack.channels import ChannelMethods
 from bot.fakeslack.files import FileMethods
 from bot.fakeslack.methods import MessageMethods
+from bot.fakeslack.oauth import OAuthMethods
 from bot.fakeslack.people import PersonMethods
 from bot.fakeslack.routing import LoopbackServer, Router
 from bot.fakeslack.socketmode import SocketModeServer
@@ -22,7 +23,9 @@ from bot.fakeslack.teams import Limit, RateLimits
 from bot.fakeslack.views import ViewMethods
 
 
-class FakeSlack(Router, ChannelMethods, PersonMethods, MessageMethods, ViewMethods, FileMethods):
+class FakeSlack(
+    Router, ChannelMethods, PersonMethods, MessageMethods, ViewMethods, FileMethods, OAuthMethods
+):
     """A fake Slack Web API on 127.0.0.1 (see the `bot.fakeslack` package docstring).
 
     Usage::
@@ -52,6 +55,7 @@ class FakeSlack(Router, ChannelMethods, PersonMethods, MessageMethods, ViewMetho
         self._methods = {
             "apps.connections.open": self._m_apps_connections_open,
             "auth.test": self._m_auth_test,
+            "auth.revoke": self._m_auth_revoke,
             "chat.postMessage": self._m_chat_post_message,
             "chat.update": self._m_chat_update,
             "chat.delete": self._m_chat_delete,

@@ -147,6 +147,9 @@ class SlackState:
         self._last_ts_micros = 0
         self._revision += 1
         self._known_channels: dict[str, Any] = {}  # bot.fakeslack.channels: id -> Channel
+        # Installing the app (bot.fakeslack.oauth).
+        self._oauth_client: tuple[str, str] | None = None
+        self._install_codes: dict[str, Any] = {}  # code -> bot.fakeslack.oauth.Grant
 
     @property
     def base_url(self) -> str:
