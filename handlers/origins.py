@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.domain.ids import Surface
-from handlers.payloads import _json_id, _json_object, _text, _url, parse_id
+from handlers.payloads import _json_id, _json_object, _text, _url, parse_id, slack_message
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,7 @@ def form_metadata(raw: str | None) -> FormMetadata | None:
     if (contact_id is None) != (version is None) or ("contact" in data and contact_id is None):
         return None
     details = data.get("details") is True
-    channel, ts = data.get("channel"), data.get("ts")
-    where = (channel, ts) if isinstance(channel, str) and isinstance(ts, str) and channel and ts else None
+    where = slack_message(data.get("channel"), data.get("ts"))
     return FormMetadata(
         details, contact_id, version, _text(data.get("place")), _url(data.get("response_url")), where
     )

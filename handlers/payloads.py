@@ -9,10 +9,12 @@ parser returns None for anything else, and never raises: the listener then gives
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from bot.domain.ids import MAX_RECORD_ID
 from bot.domain.pipeline import RequestRoute
 from bot.queries.models import OUTCOMES
 
@@ -28,20 +30,22 @@ BAD_INTERVIEW = "That button doesn't carry an interview I can read."
 OUT_OF_DATE = "This form is out of date. Close it and try again."
 BAD_COHORT = "That button doesn't carry a cohort I can read. Try `/infoint cohort` in the cohort's channel."
 
-# The most digits an id may have: every 18-digit number fits a signed 64-bit integer (SQLite's INTEGER,
-# PostgreSQL's BIGINT), so a forged id never overflows a query.
-MAX_ID_DIGITS = 18
+# The largest id (:data:`bot.domain.ids.MAX_RECORD_ID`): a forged id past it never reaches a query,
+# where PostgreSQL would refuse it.
+MAX_ID = MAX_RECORD_ID
+MAX_ID_DIGITS = len(str(MAX_ID))
 _DIGITS = frozenset("0123456789")
 
 
 def parse_id(raw: str | None) -> int | None:
     """A positive id written canonically: ASCII digits only (``str.isdigit`` also takes "²" and
-    Arabic-Indic digits), no sign, space or leading zero, at most :data:`MAX_ID_DIGITS` digits."""
+    Arabic-Indic digits), no sign, space or leading zero, at most :data:`MAX_ID`."""
     if not isinstance(raw, str) or not 0 < len(raw) <= MAX_ID_DIGITS:
         return None
     if raw[0] == "0" or not _DIGITS.issuperset(raw):
         return None
-    return int(raw)
+    found = int(raw)
+    return found if found <= MAX_ID else None
 
 
 def _json_id(value: object) -> int | None:
@@ -49,7 +53,7 @@ def _json_id(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return parse_id(str(value)) if 0 < value < 10**MAX_ID_DIGITS else None
+        return parse_id(str(value)) if 0 < value <= MAX_ID else None
     return parse_id(value) if isinstance(value, str) else None
 
 
@@ -203,8 +207,7 @@ def contact_metadata(raw: str | None) -> ContactMetadata | None:
     contact_id, version = _json_id(data.get("contact")), _json_id(data.get("version"))
     if contact_id is None or version is None:
         return None
-    channel, ts = data.get("channel"), data.get("ts")
-    where = (channel, ts) if isinstance(channel, str) and isinstance(ts, str) and channel and ts else None
+    where = slack_message(data.get("channel"), data.get("ts"))
     return ContactMetadata(
         contact_id, version, where, _text(data.get("place")), _url(data.get("response_url"))
     )
@@ -265,14 +268,26 @@ def interview_metadata(raw: str | None) -> InterviewMetadata | None:
 # Where a click came from, and what a modal holds ----------------------------------------------------
 
 
+# A message's place as Slack writes it: a conversation id and a timestamp. Anything else (a forged
+# container: megabytes of text, markup) is no place, so it never reaches a form's metadata or Slack.
+_CHANNEL = re.compile(r"[CDG][A-Z0-9]{1,31}", re.ASCII)
+_TS = re.compile(r"[0-9]{1,12}\.[0-9]{1,8}", re.ASCII)
+
+
+def slack_message(channel: object, ts: object) -> tuple[str, str] | None:
+    """(channel, ts) when both are written as Slack writes them, else None."""
+    if isinstance(channel, str) and isinstance(ts, str) and _CHANNEL.fullmatch(channel) and _TS.fullmatch(ts):
+        return channel, ts
+    return None
+
+
 def message_location(body: Mapping[str, Any]) -> tuple[str, str] | None:
     """Where the clicked message is, when it can be updated (a normal message, not an ephemeral one)."""
     container = body.get("container")
     if not isinstance(container, Mapping) or container.get("is_ephemeral"):
         return None  # an ephemeral message (e.g. search results) can't be updated with chat.update
-    channel, ts = container.get("channel_id"), container.get("message_ts")
-    if container.get("type") == "message" and isinstance(channel, str) and isinstance(ts, str):
-        return (channel, ts) if channel and ts else None
+    if container.get("type") == "message":
+        return slack_message(container.get("channel_id"), container.get("message_ts"))
     return None
 
 

@@ -789,3 +789,18 @@ def test_shared_items() -> None:
     assert share_key(ShareKind.CONTACT, 12) == "contact:12"
     assert ShareKind.INTERVIEW.level is SharingLevel.TAKEAWAYS and SharingLevel.TAKEAWAYS.per_item
     assert not SharingLevel.STAGES.per_item
+
+
+def test_numbers_too_long_or_too_big_are_refused_in_words() -> None:
+    """Found by the hostile-input suite: 5000 digits made int() raise (Python reads at most 4300), and a
+    contact id past 2**31 - 1 failed the query on PostgreSQL (an INTEGER column)."""
+    huge = "9" * 5000
+    assert set(validate_targets({"requests": huge, "conversations": "1"})) == {"requests"}  # type: ignore[arg-type]
+    today = date(2026, 3, 2)
+    for contact in (huge, str(2**31), "0"):
+        found = validate_placement(
+            {"what": "UX researcher", "on": "2026-03-02", "contact_id": contact}, today
+        )
+        assert set(found) == {"contact_id"}  # type: ignore[arg-type]
+    placed = validate_placement({"what": "UX", "on": "2026-03-02", "contact_id": str(2**31 - 1)}, today)
+    assert isinstance(placed, Placement) and placed.contact_id == 2**31 - 1

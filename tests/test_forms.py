@@ -36,6 +36,12 @@ class TestCleanText:
     def test_strips_control_and_hidden_characters(self) -> None:
         assert clean_text("A\x00d\u202ea\u200b\ufeff") == "Ada"
 
+    def test_drops_lone_surrogates(self) -> None:
+        """JSON carries "\\ud800"; UTF-8, and so the database, can't: it was a failed listener."""
+        cleaned = clean_text("A\ud800d\udfffa \U0001f469\u200d\U0001f467", multiline=True)
+        assert cleaned == "Ada \U0001f469\u200d\U0001f467"
+        cleaned.encode("utf-8")
+
     def test_normalises_to_nfc(self) -> None:
         assert clean_text("Jose\u0301") == "Jos\u00e9"
 

@@ -23,6 +23,7 @@ from handlers.cohort_payloads import (
     parse_sharing,
 )
 from handlers.payloads import (
+    MAX_ID,
     MAX_ID_DIGITS,
     ContactMetadata,
     ContactRef,
@@ -43,7 +44,7 @@ from handlers.payloads import (
     parse_nudge,
 )
 
-BIGGEST = 10**MAX_ID_DIGITS - 1
+BIGGEST = MAX_ID
 ids = st.integers(min_value=1, max_value=BIGGEST)
 # Text that looks like ids: digits of every script, signs, spaces, colons and braces.
 id_like = st.text(alphabet='0123456789²³¹١٢٣۴५０１-+ :_.e{}"', max_size=45)
@@ -53,6 +54,9 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
     max_leaves=12,
 )
+
+SLACK_CHANNELS = st.from_regex(r"[CDG][A-Z0-9]{1,31}", fullmatch=True)
+SLACK_TSS = st.from_regex(r"[0-9]{1,12}\.[0-9]{1,8}", fullmatch=True)
 
 
 # The one id parser ------------------------------------------------------------------------------------
@@ -92,13 +96,16 @@ class TestParseId:
             "9" * (MAX_ID_DIGITS + 1),
             str(10**MAX_ID_DIGITS),
             str(2**63),
+            str(2**31),  # past PostgreSQL's INTEGER: the query would fail
+            "9" * MAX_ID_DIGITS,
         ],
     )
     def test_rejects(self, raw: str | None) -> None:
         assert parse_id(raw) is None
 
-    def test_the_biggest_id_fits_a_signed_64_bit_integer(self) -> None:
-        assert parse_id("9" * MAX_ID_DIGITS) == BIGGEST < 2**63 - 1
+    def test_the_biggest_id_fits_a_signed_32_bit_integer(self) -> None:
+        """Every id column is PostgreSQL's INTEGER: a forged id past it failed the listener there."""
+        assert parse_id(str(MAX_ID)) == BIGGEST == 2**31 - 1
 
     def test_rejects_what_is_not_a_string(self) -> None:
         assert parse_id(12) is None  # type: ignore[arg-type]
@@ -183,7 +190,7 @@ class TestContactMetadata:
             == '{"contact": 4, "version": 2, "channel": "D1", "ts": "1.5"}'
         )
 
-    @given(ids, ids, st.one_of(st.none(), st.tuples(st.text(min_size=1), st.text(min_size=1))))
+    @given(ids, ids, st.one_of(st.none(), st.tuples(SLACK_CHANNELS, SLACK_TSS)))
     def test_round_trip(self, contact: int, version: int, message: tuple[str, str] | None) -> None:
         metadata = ContactMetadata(contact, version, message)
         assert contact_metadata(metadata.dumps()) == metadata
@@ -259,6 +266,27 @@ def test_message_location() -> None:
     assert message_location({"container": {"type": "view", "view_id": "V1"}}) is None
     assert message_location({"container": None}) is None and message_location({}) is None
     assert message_ts({"container": message}) == "1.5" and message_ts({}) is None
+
+
+@pytest.mark.parametrize(
+    ("channel", "ts"),
+    [
+        ("D1" * 3000, "1.5"),  # megabytes of channel would overflow a form's 3000-character metadata
+        ("<!channel>", "1.5"),
+        ("D1", "1.5" + "0" * 40),
+        ("D1", "١.٥"),
+        ("d1", "1.5"),
+        ("", "1.5"),
+        ("D1", ""),
+        ("D1", "1"),
+    ],
+)
+def test_a_forged_message_place_is_no_place(channel: str, ts: str) -> None:
+    message = {"type": "message", "channel_id": channel, "message_ts": ts}
+    assert message_location({"container": message}) is None
+    raw = json.dumps({"contact": 1, "version": 1, "channel": channel, "ts": ts})
+    found = contact_metadata(raw)
+    assert found is not None and found.message is None
 
 
 def test_form_values() -> None:

@@ -323,3 +323,10 @@ def test_validate_settings_answers_prefs_or_errors(raw: dict[str, Any]) -> None:
         # Accepted preferences are read back unchanged: nothing valid falls back to a default.
         assert set(result["prefs"]) == set(FORM_KEYS)
         assert shown(result["prefs"]) == result["prefs"]
+
+
+def test_a_number_of_five_thousand_digits_is_refused_in_words() -> None:
+    """Found by the hostile-input suite: int() refuses more than 4300 digits, and the form raised."""
+    raw = {"window_days": ["0"], "window_start": "09:00", "window_end": "18:00", "follow_up_days": "9" * 5000}
+    found = validate_settings(raw)
+    assert found["errors"]["follow_up_days"] == "A whole number from 2 to 30."

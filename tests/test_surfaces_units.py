@@ -3,6 +3,7 @@ one box, the Monday plan's choices and its quiet weeks, a contact's buttons on e
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -117,6 +118,15 @@ def test_edit_distance() -> None:
 )
 def test_closest(typed: str, meant: str | None) -> None:
     assert closest(typed, ["log", "list", "find", "schedule", "stats", "settings", "help"]) == meant
+
+
+def test_closest_does_not_measure_a_page_of_text() -> None:
+    """A 40,000-character "subcommand" was measured letter by letter against every name: seconds of
+    CPU before the command's acknowledgement. Now a word too long to be near is not measured."""
+    started = time.monotonic()
+    assert closest("&amp;" * 8000, ["log", "list", "find", "schedule", "help"]) is None
+    assert closest("schedul" + "e" * 3, ["log", "schedule"]) == "schedule"
+    assert time.monotonic() - started < 1.0
 
 
 # Referrals in one box -------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from bot.domain.forms import Errors, clean_text
+from bot.domain.ids import MAX_RECORD_ID
 from bot.domain.preferences import RANGES, _digits
 
 
@@ -233,7 +234,7 @@ def validate_placement(raw: Mapping[str, str | None], today: date) -> Placement 
     if on is not None and on > today + timedelta(days=1):
         errors["on"] = "That date is still ahead: pick the day it was agreed."
     contact_raw = (raw.get("contact_id") or "").strip()
-    if contact_raw and not _digits(contact_raw):
+    if contact_raw and not (_digits(contact_raw) and 0 < int(contact_raw) <= MAX_RECORD_ID):
         errors["contact_id"] = "Pick one of your contacts, or none."
     if errors:
         return errors

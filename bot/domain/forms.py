@@ -37,7 +37,8 @@ _PHONE = re.compile(r"^\+?[0-9 ().\-/]{5,}(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$", r
 
 
 def clean_text(value: str | None, *, multiline: bool = False) -> str:
-    """Normalise what a user typed: NFC, no control or hidden characters, trimmed.
+    """Normalise what a user typed: NFC, no control or hidden characters, no lone surrogates (JSON can
+    carry them, UTF-8 and so the database can't), trimmed.
 
     Single-line values have runs of white space folded to one space; multi-line ones keep newlines
     (at most two in a row).
@@ -47,7 +48,7 @@ def clean_text(value: str | None, *, multiline: bool = False) -> str:
     text = unicodedata.normalize("NFC", value).translate(_HIDDEN)
     kept = []
     for ch in text:
-        if ch in "\n\t" or unicodedata.category(ch) != "Cc":
+        if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"):
             kept.append(ch)
     text = "".join(kept)
     if multiline:

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+#: The largest record id: every id column (and a contact's version) is an INTEGER, 32 bits signed on
+#: PostgreSQL (SQLite's is wider), so an id past it is forged and must never reach a query.
+MAX_RECORD_ID = 2**31 - 1
+
 
 class ActionId(StrEnum):
     """What a button or menu does (its value says which contact, reminder or interview)."""

@@ -40,8 +40,9 @@ FORM_FIELDS = ("follow_up_days", "keep_in_touch_weeks", "weekly_requests", "week
 
 
 def _digits(text: str) -> bool:
-    """ASCII digits only: str.isdigit() also accepts characters such as '²' that int() refuses."""
-    return text.isascii() and text.isdigit()
+    """ASCII digits only (str.isdigit() also accepts characters such as '²' that int() refuses), and few
+    enough to read: int() refuses more than 4300, and no setting needs more than a handful."""
+    return len(text) <= 18 and text.isascii() and text.isdigit()
 
 
 def _clock(value: Any) -> time | None:

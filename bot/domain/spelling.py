@@ -26,11 +26,24 @@ def closest(typed: str, words: Iterable[str]) -> str | None:
     typed = typed.casefold().strip()
     if not typed:
         return None
-    ranked = sorted((distance(typed, w), n, w) for n, w in enumerate(words))
-    prefixed = [w for _, _, w in ranked if len(typed) >= 2 and w.startswith(typed)]
-    if prefixed:
-        return prefixed[0]
+    candidates = list(words)
+    # A word ``typed`` starts is as far from it as it is longer (the distance of a prefix).
+    prefixed = sorted((len(w) - len(typed), n, w) for n, w in enumerate(candidates) if w.startswith(typed))
+    if prefixed and len(typed) >= 2:
+        return prefixed[0][2]
+    # The distance is never less than the difference in length, so a word that much longer or shorter
+    # than what was typed is not near enough and is not measured: pasting a page of text costs nothing.
+    ranked = sorted(
+        (distance(typed, w), n, w)
+        for n, w in enumerate(candidates)
+        if abs(len(typed) - len(w)) <= _allowed(w)
+    )
     if not ranked:
         return None
     best, _, word = ranked[0]
-    return word if best <= max(1, len(word) // 3) else None
+    return word if best <= _allowed(word) else None
+
+
+def _allowed(word: str) -> int:
+    """How many letters of ``word`` may be wrong for it to be what was meant."""
+    return max(1, len(word) // 3)

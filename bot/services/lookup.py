@@ -90,7 +90,7 @@ def validate_goal(raw: Mapping[str, Any]) -> Goal | dict[str, str]:
         low, high = RANGES[key]
         value = raw.get(key)
         value = value.strip() if isinstance(value, str) else ""
-        if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
+        if not (len(value) <= 18 and value.isascii() and value.isdigit()) or not low <= int(value) <= high:
             errors[key] = f"A whole number from {low} to {high}."
         else:
             numbers[key] = int(value)
