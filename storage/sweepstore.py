@@ -17,6 +17,8 @@ from storage.models import Contact, Nudge, User, Workspace
 UNINSTALLED = select(Workspace.team_id).where(Workspace.uninstalled_at.is_not(None))
 
 SENDING = "sending"
+#: PostgreSQL's advisory lock held by the sweep that is planning (`SweepStore.planning_turn`).
+PLANNING_LOCK = 0x696E666F696E74
 
 
 class SweepStore:
@@ -37,6 +39,24 @@ class SweepStore:
         # PostgreSQL: concurrent sweeps (other processes) skip rows another one holds. SQLite
         # serialises writers (BEGIN IMMEDIATE), which gives the same exclusion.
         return statement.with_for_update(skip_locked=skip_locked) if self.locking else statement
+
+    def planning_turn(self) -> bool:
+        """May this transaction plan? On PostgreSQL one sweep plans at a time (a lock held until the
+        transaction ends): a sweep that finds another planning goes on to deliver, so the reminders
+        of one user that fall due together are logged together and claimed in one DM. SQLite
+        serialises writers, which gives the same."""
+        if not self.locking:
+            return True
+        return bool(self.session.scalar(select(func.pg_try_advisory_xact_lock(PLANNING_LOCK))))
+
+    def user_to_claim(self, user_id: int) -> User | None:
+        """The user, locked for a claim of their reminders; None when another sweep is claiming
+        them at this moment (it takes them all, in one DM). ``FOR NO KEY UPDATE``: a reminder being
+        logged for them meanwhile is not held up."""
+        statement = select(User).where(User.id == user_id)
+        if self.locking:
+            statement = statement.with_for_update(skip_locked=True, key_share=True)
+        return self.session.scalars(statement).first()
 
     def contacts_to_check(self, now: datetime, limit: int) -> Sequence[Contact]:
         ids = self.session.scalars(

@@ -3,6 +3,7 @@ claim whose holder outlives its lease, 429s waited out inside the lease."""
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from typing import Any
 
@@ -29,6 +30,7 @@ from bot.sweep import Sweeper
 from storage.db import Database
 from storage.models import Nudge, User
 from storage.repository import Repository
+from storage.sweepstore import SweepStore
 
 WHEN = paris(10, 10)  # Tuesday 10 March, 10:00 in Paris: a follow-up is due
 
@@ -229,3 +231,38 @@ def test_each_dm_carries_one_workspace_s_reminders(db: Database, slack: FakeSlac
         }
         [team] = {teams[i] for i in ids}
         assert f"Ada of {team}" in texts(dm.args["blocks"])
+
+
+# One DM for a user's reminders, with sweeps side by side (PostgreSQL: SQLite serialises writers) --------
+
+
+@pytest.mark.skipif(
+    not os.environ.get("INFOINT_TEST_DATABASE_URL", "").startswith("postgres"),
+    reason="PostgreSQL only: SQLite serialises writers, so no other sweep can hold these locks",
+)
+def test_a_user_another_sweep_is_claiming_and_planning_another_sweep_is_doing_are_left_to_it(
+    due: RunningApp, slack: FakeSlack
+) -> None:
+    """While another sweep plans, this one plans nothing; while another claims a user's reminders,
+    this one leaves that user alone: so a user's reminders due together go in one DM."""
+    db = due.services.db
+    with db.session() as session:
+        [student] = session.scalars(select(User)).all()
+    other = db.sessions()
+    try:
+        other.begin()
+        assert SweepStore(other).planning_turn()  # another sweep is planning
+        first = sweeper_for(due, slack).run(WHEN)
+        assert first.planned == 0 and first.dms == 0 and rows(due, Nudge) == []
+        other.rollback()
+
+        other.begin()
+        assert SweepStore(other).user_to_claim(student.id) is not None  # another sweep is claiming
+        second = sweeper_for(due, slack).run(WHEN)
+        assert second.planned == 1 and second.dms == 0 and nudge(due).status == "pending"
+        other.rollback()
+    finally:
+        other.close()
+
+    third = sweeper_for(due, slack).run(WHEN)
+    assert third.dms == 1 and nudge(due).status == "sent" and len(nudge_dms(slack)) == 1

@@ -20,6 +20,8 @@ from storage.repository import SweepStore, contact_facts
 def plan(session: Session, now: datetime, report: SweepReport, batch: int, one_batch: bool = False) -> bool:
     """Log what has fallen due. Returns whether there was anything to look at."""
     store = SweepStore(session)
+    if not store.planning_turn():
+        return False  # another sweep is planning: what it logs is delivered by whoever claims it
     looked = False
     while True:
         contacts = store.contacts_to_check(now, batch)

@@ -265,11 +265,11 @@ class Sweeper:
     ) -> Claim | None:
         """Claim the user's live nudges under ``token`` (or find them claimed, when an earlier try
         of this unit committed before its connection failed) and render their DM."""
-        user = session.get(User, user_id)
-        if user is None:
-            return None
         store = SweepStore(session)
         claimed = list(store.sending(token))
+        user = session.get(User, user_id) if claimed else store.user_to_claim(user_id)
+        if user is None:  # gone, or another sweep is claiming their reminders right now
+            return None
         if not claimed:
             claimed = self._claim(session, user, now, share)
             until = self._current() + self.lease
