@@ -425,7 +425,7 @@ def measure(args: argparse.Namespace) -> str:
             "SLACK_API_URL": fake.api_url, "PORT": str(app_port), "INFOINT_SWEEP_SECONDS": "86400"}  # fmt: skip
     bare_env = {k: v for k, v in env.items() if k != "PYTHONPATH"}
     bare_cmd = [sys.executable, str(ROOT / "bench" / "bare_app.py"), "--port", str(bare_port),
-                "--signing-secret", SECRET, "--api-url", fake.api_url]  # fmt: skip
+                "--signing-secret", SECRET, "--api-url", fake.api_url, "--token", TOKEN]  # fmt: skip
     load_before = load_average()
     rows = {(k, c): Row(k, c) for c in args.concurrency for k in args.kinds}
     answers = Answers(fake)
