@@ -29,6 +29,8 @@ from slack_sdk.signature import SignatureVerifier
 from bot.ack_first import AckFirst, TurnExecutor, Turns
 from bot.config import Config
 from bot.failures import on_error
+from bot.health import PROBES, Health
+from bot.logs import log_request
 from bot.oauth import revocation
 from bot.oauth.distribution import Distribution
 from bot.oauth.logs import keep_tokens_out_of_logs
@@ -229,8 +231,9 @@ class _BoltHandler(SlackRequestHandler):
 
 
 class WebApp:
-    """The WSGI application: Slack's requests at POST /slack/events and a health check at GET /healthz;
-    with OAuth distribution, bolt's adapter also serves GET /slack/install and /slack/oauth_redirect.
+    """The WSGI application: Slack's requests at POST /slack/events, health checks at GET /healthz and
+    /readyz (`bot.health`), and one log line per request (`bot.logs`); with OAuth distribution, bolt's
+    adapter also serves GET /slack/install and /slack/oauth_redirect.
 
     Every POST to /slack/events is verified (`SlackGate`) before it is parsed: 401 unsigned, 400
     malformed, each logged in one line; only then does Bolt see it."""
@@ -243,16 +246,16 @@ class WebApp:
         if not secret:
             raise ValueError("WebApp needs the signing secret (SLACK_SIGNING_SECRET) to verify requests")
         self.gate = SlackGate(secret)
+        self.health = Health(services.db)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        return log_request(self._serve, environ, start_response, PARSED_BODY)
+
+    def _serve(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
-        if path == "/healthz" and method in ("GET", "HEAD"):
-            healthy = self.services.db.ping()
-            status = "200 OK" if healthy else "503 Service Unavailable"
-            body = json.dumps({"ok": healthy, "database": "up" if healthy else "down"}).encode()
-            start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-            return [body]
+        if path in PROBES and method in ("GET", "HEAD"):
+            return self.health.answer(path, start_response)
         if path == "/slack/events" and method != "POST":
             body = b"POST Slack requests here.\n"
             start_response("405 Method Not Allowed", [("Content-Type", "text/plain"), ("Allow", "POST")])

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
+import os
 import signal
 import sys
-import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from types import FrameType
 from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
@@ -19,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Config, ConfigError, load_config, load_dotenv_file
 from bot.datarights_cli import add_commands as add_datarights_commands
+from bot.logs import configure as configure_logging
 from bot.services import Services
 from storage.db import Database
 
@@ -95,17 +94,19 @@ def cmd_run(_args: argparse.Namespace) -> int:
     db = _open_database(config, migrate_sqlite=True)
     services = Services(db)
 
-    from bot.ack_first import favour_acks
+    from bot.ack_first import LISTENER_THREADS, favour_acks
     from bot.app import WebApp, create_app, make_client
+    from bot.listeners import ListenerPool
     from bot.oauth import commands as oauth
+    from bot.shutdown import Stop, drain_listeners, serve_until, stop_scheduler
 
     client = make_client(config)
     distribution = oauth.start(config, db) if config.oauth else None
     if distribution is None:
         check_bot_token(client)
-    app = create_app(config, services, client, distribution=distribution)
+    listeners = ListenerPool(LISTENER_THREADS)
+    app = create_app(config, services, client, listener_executor=listeners, distribution=distribution)
     favour_acks()
-    stop = threading.Event()
     from bot.sweep import Sweeper
 
     sweep_target = (
@@ -115,17 +116,16 @@ def cmd_run(_args: argparse.Namespace) -> int:
     )
     sweeper = Sweeper(db, sweep_target, workers=config.sweep_workers)
     scheduler = start_scheduler(sweeper, config.sweep_seconds)
-
-    def _stop(_signum: int, _frame: FrameType | None) -> None:
-        stop.set()
-
+    # On SIGTERM or Ctrl-C: the sweep stops between two DMs (and /readyz says 503) at once; the rest
+    # is done below, outside the handler (see bot/shutdown.py).
+    stop = Stop(sweeper.stopping)
     if config.socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from bot.logs import socket_mode_handler
 
         assert config.app_token is not None
-        handler = SocketModeHandler(app, config.app_token, web_client=client)
-        signal.signal(signal.SIGTERM, _stop)
-        signal.signal(signal.SIGINT, _stop)
+        handler = socket_mode_handler(app, config.app_token, client)
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
         try:
             handler.connect()
         except SlackApiError as error:
@@ -134,35 +134,33 @@ def cmd_run(_args: argparse.Namespace) -> int:
                 "token with connections:write under 'Basic Information' → 'App-Level Tokens'."
             ) from None
         log.info("infoint is running in Socket Mode")
-        stop.wait()
+        stop.requested.wait()
         handler.close()
     else:
         from waitress.server import create_server
 
+        web = WebApp(app, services, config.signing_secret)
+        stop.events.append(web.health.stopping)
         try:
-            server = create_server(
-                WebApp(app, services, config.signing_secret), host="0.0.0.0", port=config.port, threads=8
-            )
+            server = create_server(web, host="0.0.0.0", port=config.port, threads=8)
         except OSError as error:
             raise ConfigError(
                 f"PORT {config.port} can't be used ({error.strerror}): set PORT to a free port."
             ) from None
-
-        def _close(_signum: int, _frame: FrameType | None) -> None:
-            # Let the requests being served finish first: a worker that finishes after the server
-            # closed would wake a loop whose descriptors are gone.
-            server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)
-            server.close()
-
-        signal.signal(signal.SIGTERM, _close)
-        signal.signal(signal.SIGINT, _close)
-        paths = "POST /slack/events, GET /healthz" + (", GET /slack/install" if distribution else "")
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        paths = "POST /slack/events, GET /healthz, /readyz" + (", /slack/install" if distribution else "")
         log.info("infoint is listening on port %s: %s", config.port, paths)
-        with contextlib.suppress(OSError):  # the socket closed by a signal
-            server.run()
-    scheduler.shutdown(wait=True)
+        serve_until(server, stop)
+    drained = drain_listeners(listeners, stop.left() - 1.0)
+    finished = stop_scheduler(scheduler, stop.left()) and drained
     db.dispose()
-    log.info("infoint stopped")
+    log.info(
+        "infoint stopped" if finished else "infoint stopped; what was left is picked up on the next start"
+    )
+    if not finished:  # a thread still waiting on Slack would hold the exit: leave without it
+        logging.shutdown()
+        os._exit(0)
     return 0
 
 
@@ -211,20 +209,11 @@ def start_scheduler(
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.triggers.interval import IntervalTrigger
 
-    from bot.digests import send_due_digests
-
-    def sweep() -> None:
-        now = clock() if clock is not None else datetime.now(UTC)
-        report = sweeper.run(now)
-        if report.dms or report.failed or report.retrying:
-            log.info(report.summary())
-        digests = send_due_digests(sweeper.db, sweeper.workspaces, now)
-        if digests.sent or digests.paused or digests.retrying:
-            log.info(digests.summary())
+    from bot.shutdown import SweepJob
 
     scheduler = BackgroundScheduler(timezone=UTC)
     scheduler.add_job(
-        sweep,
+        SweepJob(sweeper, clock),
         IntervalTrigger(seconds=seconds),
         id="sweep",
         max_instances=1,
@@ -234,6 +223,12 @@ def start_scheduler(
     )
     scheduler.start()
     return scheduler
+
+
+def cmd_doctor(_args: argparse.Namespace) -> int:
+    from bot.doctor import run
+
+    return run(os.environ)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -259,6 +254,10 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     upgrade = db_sub.add_parser("upgrade", help="apply the database migrations")
     upgrade.set_defaults(func=cmd_db_upgrade)
+    doctor = sub.add_parser(
+        "doctor", help="check the configuration, the database, its migrations, Slack and the scopes"
+    )
+    doctor.set_defaults(func=cmd_doctor)
     reseal = db_sub.add_parser(
         "reseal", help="seal every stored token again with the first key of INFOINT_ENCRYPTION_KEY"
     )
@@ -284,11 +283,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
     load_dotenv_file()
     try:
+        configure_logging(os.environ)  # INFOINT_LOG_FORMAT: text (the default) or json
         return int(args.func(args))
     except ConfigError as problem:
         return _fail(str(problem))

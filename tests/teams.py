@@ -63,10 +63,10 @@ def install(slack: FakeSlack, teams: list[str], *, timeout: float = 5) -> Listed
     )
 
 
-def seed(db: Database, teams: list[str], students: int, per_student: int = 1) -> None:
+def seed(db: Database, teams: list[str], students: int, per_student: int = 1, *, now: datetime = NOW) -> None:
     """In each team, ``students`` students (UTC, working every hour, DM known) with ``per_student``
-    requests each, sent 8 days before `NOW`: one follow-up due per request."""
-    start = NOW - timedelta(days=9)
+    requests each, sent 8 days before ``now``: one follow-up due per request."""
+    start = now - timedelta(days=9)
     with db.session() as session:
         session.add_all(WorkspaceRow(team_id=t, created_at=start) for t in teams)
         session.flush()
@@ -109,7 +109,7 @@ def seed(db: Database, teams: list[str], students: int, per_student: int = 1) ->
                 contact_id=contact.id,
                 number=1,
                 channel=core.OutreachChannel.EMAIL.value,
-                sent_at=NOW - timedelta(days=8),
+                sent_at=now - timedelta(days=8),
                 outcome=core.AttemptOutcome.PENDING.value,
             )
             for contact in contacts
@@ -172,12 +172,12 @@ def channel_of(team_id: str) -> str:
     return f"C{team_id[1:]}COHORT"
 
 
-def seed_cohorts(db: Database, slack: FakeSlack, teams: list[str]) -> None:
-    """In each team, a cohort in its own channel (the app invited), created before `NOW` by a mentor
-    in UTC, its students members: this week's digest is due at `NOW`."""
+def seed_cohorts(db: Database, slack: FakeSlack, teams: list[str], *, now: datetime = NOW) -> None:
+    """In each team, a cohort in its own channel (the app invited), created 9 days before ``now`` by
+    a mentor in UTC, its students members: at `NOW`, this week's digest is due."""
     from storage.cohorts import CohortStore
 
-    created = NOW - timedelta(days=9)
+    created = now - timedelta(days=9)
     with db.session() as session:
         for team_id in teams:
             mentor = User(

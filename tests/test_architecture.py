@@ -66,6 +66,11 @@ LAYERS: tuple[tuple[str, Layer], ...] = (
     ("bot.workspaces", ANYTHING),
     ("bot.oauth", ANYTHING),  # OAuth distribution: install pages, sealed tokens, installed workspaces
     ("bot.ack_first", ANYTHING),  # acks first; the work after an ack takes turns
+    ("bot.logs", ANYTHING),  # log lines: text or JSON, the request line, the sweep's line per DM
+    ("bot.health", ANYTHING),  # /healthz, /readyz
+    ("bot.shutdown", ANYTHING),  # `infoint run` stopping gracefully
+    ("bot.doctor", ANYTHING),  # `infoint doctor`
+    ("bot.scopes", ANYTHING),  # the bot scopes of manifest.yml, shipped in the package
     ("bot.demo", ANYTHING),  # `infoint demo`: the app, the fake Slack and the page together
     ("storage", Layer("storage", ("bot.domain", "storage"), None, SLACK)),
     ("handlers", Layer("handlers", None, None, ("storage", "bot.fakeslack"))),

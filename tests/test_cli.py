@@ -8,6 +8,7 @@ a timeout, so a hanging command fails the test instead of hanging the suite.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -21,10 +22,11 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
-from helpers import BOT_TOKEN, clean_env
+from helpers import BOT_TOKEN, clean_env, contact_form
 from slackwire import SIGNING_SECRET, SlackSender
 
 from bot.fakeslack import FakeSlack
@@ -33,6 +35,8 @@ from storage.db import Database, normalise_url
 CLI = [sys.executable, "-m", "bot.cli"]
 APPS_PAGE = "https://api.slack.com/apps"
 TABLES = {"contacts", "users", "interviews", "outreach_attempts", "nudges", "alembic_version"}
+#: Text a user types that no log line may carry.
+SECRET_TEXT = "sk_live_51Hc0ffeeDeadBeef"
 #: How long a command that should stop at once (bad configuration) may take.
 QUICK = 30.0
 
@@ -238,13 +242,29 @@ def _get(url: str) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
+def json_log_lines(text: str) -> list[dict[str, Any]]:
+    """Every line `infoint run` wrote with INFOINT_LOG_FORMAT=json: each must be one JSON object."""
+    entries = []
+    for line in text.splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            pytest.fail(f"a log line that is not JSON: {line!r}\n{text}")
+        assert isinstance(entry, dict) and {"time", "level", "logger", "message"} <= entry.keys(), line
+        entries.append(entry)
+    return entries
+
+
 def test_run_http_mode_serves_slack_and_stops_on_sigterm(tmp_path: Path, fake: FakeSlack, head: str) -> None:
+    """`infoint run` over HTTP, with JSON logs; on SIGTERM it takes no new connection, closes idle
+    ones, finishes what a request started (a DM held 3 s by Slack) and exits 0 within 10 s."""
     port = free_port()
     env = clean_env(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=fake.api_url,
         PORT=str(port),
+        INFOINT_LOG_FORMAT="json",
     )
     base = f"http://127.0.0.1:{port}"
     log_path = tmp_path.parent / f"{tmp_path.name}-run.log"
@@ -257,20 +277,20 @@ def test_run_http_mode_serves_slack_and_stops_on_sigterm(tmp_path: Path, fake: F
 
         try:
             deadline = time.monotonic() + 20
-            health: tuple[int, bytes] | None = None
+            ready: tuple[int, bytes] | None = None
             while time.monotonic() < deadline:
                 if process.poll() is not None:
                     pytest.fail(f"infoint run exited early with {process.returncode}:\n{output()}")
                 try:
-                    health = _get(f"{base}/healthz")
+                    ready = _get(f"{base}/readyz")
                 except OSError:
-                    health = None
-                if health is not None and health[0] == 200:
+                    ready = None
+                if ready is not None and ready[0] == 200:
                     break
                 time.sleep(0.1)
-            assert health is not None and health[0] == 200, f"/healthz never answered 200:\n{output()}"
-            body = json.loads(health[1])
-            assert body["ok"] is True, body
+            assert ready is not None and ready[0] == 200, f"/readyz never answered 200:\n{output()}"
+            assert json.loads(ready[1])["revision"] == head
+            assert _get(f"{base}/healthz") == (200, b'{"ok": true}')
 
             checks = fake.calls_to("auth.test")
             assert checks, fake.describe_calls()
@@ -291,9 +311,26 @@ def test_run_http_mode_serves_slack_and_stops_on_sigterm(tmp_path: Path, fake: F
             assert database.is_file(), "run did not create infoint.db in the working directory"
             assert sqlite_revision(database) == head
 
+            idle = http.client.HTTPConnection("127.0.0.1", port, timeout=5)  # keep-alive, then idle
+            idle.request("GET", "/healthz")
+            assert idle.getresponse().read() == b'{"ok": true}'
+
+            # A contact logged: Slack gets its ack at once; the DM that follows is held 3 s by Slack.
+            fake.delay_response_next("chat.postMessage", 3.0)
+            logged = sender.submit("log_contact", contact_form(name="Ada Lovelace", company=SECRET_TEXT))
+            assert logged.status == 200, logged
             process.send_signal(signal.SIGTERM)
+            signalled = time.monotonic()
+
+            time.sleep(1.0)  # the DM is still held by Slack: the process is finishing it
+            assert process.poll() is None, output()
+            with pytest.raises(OSError):
+                _get(f"{base}/healthz")  # the listening socket is closed: no new connection
+            assert idle.sock is not None and idle.sock.recv(1) == b"", "an idle connection was left open"
+            idle.close()
+
             try:
-                code = process.wait(timeout=10)
+                code = process.wait(timeout=10 - (time.monotonic() - signalled))
             except subprocess.TimeoutExpired:
                 pytest.fail(f"infoint run did not stop within 10 s of SIGTERM:\n{output()}")
             assert code == 0, output()
@@ -302,6 +339,26 @@ def test_run_http_mode_serves_slack_and_stops_on_sigterm(tmp_path: Path, fake: F
             if process.poll() is None:
                 process.kill()
                 process.wait(timeout=10)
+    posts = [c for c in fake.calls_to("chat.postMessage") if c.response and c.response.get("ok")]
+    assert len(posts) == 1 and "Ada Lovelace" in json.dumps(posts[0].args["blocks"]), fake.describe_calls()
+    with sqlite3.connect(tmp_path / "infoint.db") as conn:
+        assert conn.execute("SELECT name FROM contacts").fetchall() == [("Ada Lovelace",)]
+
+    lines = json_log_lines(log_path.read_text(encoding="utf-8"))
+    requests = [line for line in lines if line["logger"] == "infoint.requests"]
+    assert [(r.get("kind"), r.get("action"), r["status"]) for r in requests] == [
+        ("command", "/infoint help", 200),
+        (None, None, 401),
+        ("view_submission", "log_contact", 200),
+    ], requests
+    assert all(
+        r["team_id"] == "T0001" and r["user_id"] == "U0STUDENT" for r in requests if r["status"] == 200
+    )
+    assert all(isinstance(r["duration_ms"], float) for r in requests)
+    assert lines[-1]["message"] == "infoint stopped", lines[-1]
+    everything = log_path.read_text(encoding="utf-8")
+    assert BOT_TOKEN not in everything and SIGNING_SECRET not in everything, "a secret reached the logs"
+    assert SECRET_TEXT not in everything and "Ada Lovelace" not in everything, "typed text reached the logs"
 
 
 def test_run_with_a_refused_bot_token_stops(tmp_path: Path) -> None:
@@ -442,3 +499,72 @@ def test_run_sweeps_on_its_schedule_and_sends_once(tmp_path: Path, fake: FakeSla
                 process.kill()
                 process.wait(timeout=10)
     assert "Traceback" not in log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def test_sigterm_during_a_sweep_finishes_its_dm_and_begins_no_other(tmp_path: Path, fake: FakeSlack) -> None:
+    """Two students are due a follow-up; Slack holds the first DM 3 s. SIGTERM meanwhile: that DM is
+    finished and recorded, the second is not begun (no claim left behind), exit 0 within 10 s; the
+    next sweep sends the second: nothing lost, nothing twice."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.domain import pipeline as core
+    from storage.repository import Repository
+
+    url = f"sqlite:///{tmp_path / 'infoint.db'}"
+    db = Database(url)
+    db.upgrade()
+    now = datetime.now(UTC)
+    always = {"window_days": list(range(7)), "window_start": "00:00", "window_end": "23:59"}
+    with db.session() as session:
+        repo = Repository(session, "T0001")
+        for student in ("U0ALICE", "U0BOB"):
+            user = repo.get_or_create_user(student, now)
+            repo.update_user(user, preferences=always, timezone="UTC", dm_channel="D" + student[1:])
+            contact = repo.add_contact(user, {"name": "Ada", "degree": "first"}, core.Stage.REQUESTED, now)
+            repo.add_attempt(contact, core.OutreachChannel.EMAIL, now - timedelta(days=8))
+    db.dispose()
+
+    env = clean_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake.api_url,
+        PORT=str(free_port()),
+        DATABASE_URL=url,
+        INFOINT_LOG_FORMAT="json",
+    )
+    fake.delay_response_next("chat.postMessage", 3.0)
+    log_path = tmp_path.parent / f"{tmp_path.name}-stop.log"
+    with log_path.open("w+", encoding="utf-8", errors="replace") as log:
+        process = subprocess.Popen([*CLI, "run"], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 20
+            while fake._in_flight == 0:  # the first DM reached Slack, which holds it
+                assert time.monotonic() < deadline and process.poll() is None, log_path.read_text()
+                time.sleep(0.05)
+            process.send_signal(signal.SIGTERM)
+            signalled = time.monotonic()
+            try:
+                code = process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pytest.fail(f"infoint run did not stop within 10 s of SIGTERM:\n{log_path.read_text()}")
+            assert code == 0 and time.monotonic() - signalled < 10, log_path.read_text()
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+    output = log_path.read_text(encoding="utf-8")
+    assert "Traceback" not in output, output
+    posts = fake.calls_to("chat.postMessage")
+    assert len(posts) == 1 and posts[0].response["ok"], fake.describe_calls()
+    first = posts[0].args["channel"]
+    with sqlite3.connect(tmp_path / "infoint.db") as conn:
+        rows = dict(
+            conn.execute("SELECT u.slack_user_id, n.status FROM nudges n JOIN users u ON u.id = n.user_id")
+        )
+    assert rows == {first: "sent", ({"U0ALICE", "U0BOB"} - {first}).pop(): "pending"}, rows
+    dm_lines = [line for line in json_log_lines(output) if line.get("outcome")]
+    assert [(line["user_id"], line["outcome"]) for line in dm_lines] == [(first, "sent")], dm_lines
+
+    swept = run_cli("sweep", cwd=tmp_path, env=env)
+    assert swept.returncode == 0, describe(swept)
+    assert sorted(c.args["channel"] for c in fake.calls_to("chat.postMessage")) == ["U0ALICE", "U0BOB"]

@@ -73,7 +73,10 @@ class TestHealth:
     def test_healthz(self, running_app: RunningApp) -> None:
         with urllib.request.urlopen(running_app.url + "/healthz", timeout=5) as response:
             assert response.status == 200
-            assert json.loads(response.read()) == {"ok": True, "database": "up"}
+            assert json.loads(response.read()) == {"ok": True}
+        with urllib.request.urlopen(running_app.url + "/readyz", timeout=5) as response:
+            assert response.status == 200
+            assert json.loads(response.read())["database"] == "up"
 
     def test_unknown_path_404(self, running_app: RunningApp) -> None:
         with pytest.raises(urllib.error.HTTPError) as missing:
@@ -456,9 +459,12 @@ def test_a_failing_database_gives_a_friendly_answer_not_a_500(slack: FakeSlack, 
         reply = sender.submit("goal", goal_state())
         assert reply.status == 200 and reply.json()["response_action"] == "update"
         assert "Something went wrong" in texts(reply.json())
-        with pytest.raises(urllib.error.HTTPError) as unhealthy:
-            urllib.request.urlopen(f"{served.url}/healthz", timeout=5)
-        assert unhealthy.value.code == 503
+        with urllib.request.urlopen(f"{served.url}/healthz", timeout=5) as alive:
+            assert alive.status == 200  # the process serves: alive, not ready
+        with pytest.raises(urllib.error.HTTPError) as unready:
+            urllib.request.urlopen(f"{served.url}/readyz", timeout=5)
+        assert unready.value.code == 503
+        assert json.loads(unready.value.read())["reason"] == "the database does not answer"
     finally:
         served.close()
         broken.dispose()

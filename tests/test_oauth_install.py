@@ -16,8 +16,8 @@ from oauthworld import CLIENT_ID, TEAM_A, TOKEN_A, OAuthWorld, links, new_key
 from sqlalchemy import func, select
 
 from bot.fakeslack import FakeSlack
-from bot.oauth.flow import BOT_SCOPES
 from bot.oauth.sealing import Sealer
+from bot.scopes import BOT_SCOPES
 from storage.db import Database
 from storage.installs import bots, installations, oauth_states
 from storage.models import Workspace

@@ -5,19 +5,13 @@ each installed workspace with its own token, and never writes a token to its log
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import clean_env
-from oauthworld import CLIENT_ID, CLIENT_SECRET, TEAM_A, TOKEN_A, OAuthWorld, new_key
-from slackwire import SIGNING_SECRET, SlackSender
-from test_cli import CLI, free_port
+from oauthworld import TEAM_A, TOKEN_A, OAuthWorld, new_key
+from runprocess import http_get, infoint_run, run_env
+from slackwire import SlackSender
 
 from bot.domain import pipeline as core
 from bot.fakeslack import FakeSlack
@@ -25,51 +19,6 @@ from storage.db import Database
 from storage.repository import Repository
 
 ALWAYS = {"window_days": list(range(7)), "window_start": "00:00", "window_end": "23:59"}
-
-
-def _get(url: str) -> tuple[int, bytes]:
-    import urllib.error
-    import urllib.request
-
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-
-
-@contextmanager
-def infoint_run(tmp_path: Path, env: dict[str, str]) -> Iterator[Callable[[], str]]:
-    """`infoint run` as a process, until /healthz answers; stopped with SIGTERM (exit 0, no
-    traceback) after the block. Yields what it has logged so far."""
-    port = env["PORT"]
-    log_path = tmp_path.parent / f"{tmp_path.name}-oauth-run.log"
-    with log_path.open("w+", encoding="utf-8", errors="replace") as log:
-        process = subprocess.Popen([*CLI, "run"], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
-
-        def output() -> str:
-            log.flush()
-            return log_path.read_text(encoding="utf-8", errors="replace")
-
-        try:
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline:
-                if process.poll() is not None:
-                    pytest.fail(f"infoint run exited early with {process.returncode}:\n{output()}")
-                try:
-                    if _get(f"http://127.0.0.1:{port}/healthz")[0] == 200:
-                        break
-                except OSError:
-                    pass
-                time.sleep(0.1)
-            yield output
-            process.send_signal(signal.SIGTERM)
-            assert process.wait(timeout=15) == 0, output()
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait(timeout=10)
-        assert "Traceback" not in output(), output()
 
 
 @pytest.fixture
@@ -84,19 +33,6 @@ def installed(tmp_path: Path, slack: FakeSlack) -> tuple[Database, str]:
     return db, key
 
 
-def run_env(db: Database, key: str, slack: FakeSlack) -> dict[str, str]:
-    return clean_env(
-        SLACK_CLIENT_ID=CLIENT_ID,
-        SLACK_CLIENT_SECRET=CLIENT_SECRET,
-        INFOINT_ENCRYPTION_KEY=key,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=slack.api_url,
-        DATABASE_URL=db.url,
-        PORT=str(free_port()),
-        INFOINT_SWEEP_SECONDS="5",
-    )
-
-
 def test_infoint_run_serves_the_install_page_and_each_workspace_with_its_token(
     tmp_path: Path, slack: FakeSlack, installed: tuple[Database, str]
 ) -> None:
@@ -105,7 +41,7 @@ def test_infoint_run_serves_the_install_page_and_each_workspace_with_its_token(
     env = run_env(db, key, slack)
     base = f"http://127.0.0.1:{env['PORT']}"
     with infoint_run(tmp_path, env) as output:
-        status, page = _get(f"{base}/slack/install")
+        status, page = http_get(f"{base}/slack/install")
         assert status == 200 and b"Add to Slack" in page, output()
         sender = SlackSender(f"{base}/slack/events", slack.response_url(""), slack.trigger_id)
         assert sender.command("log", team=TEAM_A, user="UALICE001").status == 200

@@ -113,6 +113,7 @@ def test_infoint_run_in_socket_mode_end_to_end(fake: FakeSlack, tmp_path: Path) 
         SLACK_API_URL=fake.api_url,
         DATABASE_URL=f"sqlite:///{database}",
         INFOINT_SWEEP_SECONDS="3600",
+        INFOINT_LOG_FORMAT="json",
     )
     log_path = tmp_path.parent / f"{tmp_path.name}-socket.log"
     with log_path.open("w+", encoding="utf-8", errors="replace") as log:
@@ -200,3 +201,17 @@ def test_infoint_run_in_socket_mode_end_to_end(fake: FakeSlack, tmp_path: Path) 
             if process.poll() is None:
                 process.kill()
                 process.wait(timeout=10)
+    # One JSON line per request, as over HTTP, naming what was asked, never what was typed.
+    lines = [json.loads(line) for line in log_path.read_text(encoding="utf-8").splitlines()]
+    requests = [
+        (r.get("kind"), r.get("action"), r["status"]) for r in lines if r["logger"] == "infoint.requests"
+    ]
+    assert requests == [
+        ("command", "/infoint help", 200),
+        ("command", "/infoint log", 200),
+        ("view_submission", "log_contact", 200),
+        ("block_actions", "request_sent", 200),
+        ("event", "app_home_opened", 200),
+        ("command", "/infoint help", 200),
+    ], requests
+    assert "Ada Lovelace" not in log_path.read_text(encoding="utf-8")

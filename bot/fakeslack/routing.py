@@ -17,6 +17,17 @@ from bot.fakeslack.methods import check_message
 from bot.fakeslack.state import Call, SlackState
 from bot.fakeslack.wire import Reply, decode_args, error, read_body, str_arg, truthy
 
+TOKEN_ERRORS = frozenset(
+    {
+        "not_authed",
+        "invalid_auth",
+        "not_allowed_token_type",
+        "token_revoked",
+        "account_inactive",
+        "token_expired",
+    }
+)
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -66,6 +77,7 @@ class Router(SlackState):
                 try:
                     arrived = time.monotonic() if held else arrived
                     reply = self._api(method, parts.query, body, headers, arrived, held)
+                    self._add_scopes(reply)
                 finally:
                     if held:
                         with self._lock:
@@ -96,6 +108,13 @@ class Router(SlackState):
                 handler.send_header(name, value)
             handler.end_headers()
             handler.wfile.write(payload)
+
+    def _add_scopes(self, reply: Reply) -> None:
+        """Slack's ``x-oauth-scopes`` header, on every answer to an accepted token."""
+        refused = isinstance(reply.data, dict) and reply.data.get("error") in TOKEN_ERRORS
+        with self._lock:
+            if self.granted_scopes is not None and not refused:
+                reply.headers["x-oauth-scopes"] = ",".join(self.granted_scopes)
 
     def _hold(self, method: str) -> float:
         """Hold the call if `delay_response_next` asked for it: returns the seconds it was held (then

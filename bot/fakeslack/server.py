@@ -6,7 +6,7 @@ import copy
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -220,6 +220,12 @@ class FakeSlack(
             if time.monotonic() >= deadline:
                 raise AssertionError(f"calls still held after {timeout}s")
             time.sleep(0.01)
+
+    def grant_scopes(self, scopes: Iterable[str] | None) -> None:
+        """Answer every call made with the bot token with ``x-oauth-scopes: <scopes, comma-separated>``,
+        as Slack does (None: no such header, the default)."""
+        with self._lock:
+            self.granted_scopes = None if scopes is None else tuple(scopes)
 
     def enforce_rate_limits(
         self,

@@ -126,6 +126,8 @@ class SlackState:
         self._revoked_tokens: dict[str, str] = {}  # bot token -> the error Slack answers with it
         self._team = self.TEAM_ID
         self._token = self.bot_token
+        #: The scopes the bot token was granted, sent as ``x-oauth-scopes`` (None: no such header).
+        self.granted_scopes: tuple[str, ...] | None = None
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         #: Channels a message was posted to (or opened with conversations.open), even if deleted since.
         self._channels_seen: set[str] = set()

@@ -36,21 +36,11 @@ from bot.oauth.pages import (
     unavailable_page,
 )
 from bot.oauth.store import SealedInstallationStore, state_store
+from bot.scopes import BOT_SCOPES
 from storage.db import Database
 from storage.installs import mark_installed
 
 log = logging.getLogger("bot.oauth")
-
-#: The bot scopes an installation asks for: the manifest's (tests/test_oauth_install.py holds them equal).
-BOT_SCOPES = (
-    "commands",
-    "chat:write",
-    "users:read",
-    "im:history",
-    "files:write",
-    "channels:read",
-    "groups:read",
-)
 
 
 class OrgWideInstallRefused(BoltError):

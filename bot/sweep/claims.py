@@ -3,7 +3,7 @@ them; and how long an unconfirmed or refused DM waits before it is looked at aga
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,6 +23,7 @@ class Claim:
     size: int
     attempts: int = 1
     message: dict[str, Any] | None = None
+    about: dict[str, Any] = field(default_factory=dict)  # its line in the log (`bot.logs.dm_fields`)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -8,6 +8,8 @@ due; leases are measured from it plus the real time elapsed since the pass began
 from __future__ import annotations
 
 import logging
+import sys
+import threading
 import time
 import uuid
 from collections import defaultdict
@@ -20,6 +22,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.blocks.nudges import nudge_message
+from bot.logs import dm_fields, log_dm
 from bot.queries.nudges import load_items
 from bot.sweep import dispatch, plan
 from bot.sweep.claims import HOUR, Claim, backoff
@@ -28,6 +31,7 @@ from bot.sweep.slack import (
     TOKEN_REFUSED,
     UNREACHABLE,
     HistoryUnavailable,
+    Outcome,
     Posted,
     RateLimited,
     Refused,
@@ -66,7 +70,7 @@ class Sweeper:
         max_items_per_dm: int = 8,
         max_rate_limited: int = 5,
         unreadable_for: timedelta = timedelta(hours=24),
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], Any] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.db = db
@@ -79,7 +83,8 @@ class Sweeper:
         self.max_items = max_items_per_dm
         self.max_rate_limited = max_rate_limited
         self.unreadable_for = unreadable_for
-        self.sleep = sleep
+        self.stopping = threading.Event()  # set: the pass stops between two DMs (a shutdown)
+        self.sleep = sleep or self.stopping.wait  # a 429's wait ends early on a shutdown
         self.monotonic = monotonic
         self._origin = (datetime.min, 0.0)
 
@@ -139,7 +144,7 @@ class Sweeper:
         """A claim left ``sending`` past its lease (a sweep died, or a post got no answer) is checked
         in the DM's history: delivered → recorded as sent; not there (history read) → pending again,
         sent later in this pass; history unreadable → checked again later."""
-        while True:
+        while not self.stopping.is_set():
             current = self._current()
             taken = self._unit(report, "recover", partial(self._take_expired, current))
             if not taken:
@@ -229,11 +234,13 @@ class Sweeper:
 
     def _deliver(self, now: datetime, report: SweepReport) -> None:
         after = 0
-        while True:
+        while not self.stopping.is_set():
             user_ids = self._unit(report, "find due nudges", partial(self._due_users, now, after))
             if not user_ids:
                 return
             for user_id in user_ids:
+                if self.stopping.is_set():
+                    return
                 self._deliver_to(user_id, now, report)
             after = user_ids[-1]
 
@@ -247,7 +254,11 @@ class Sweeper:
             return
         if self.slack is None:
             raise RuntimeError("a sweep that sends needs a Slack client")
-        self._send(claim, now, report)
+        started, outcome = self.monotonic(), None
+        try:
+            outcome = self._send(claim, now, report)
+        finally:  # a refused token ends its workspace's round (an exception): the DM's line all the same
+            log_dm(log, claim.about, outcome or sys.exc_info()[1], self.monotonic() - started)
 
     def _take(
         self, session: Session, user_id: int, token: str, now: datetime, share: SweepReport
@@ -282,9 +293,10 @@ class Sweeper:
             len(claimed),
             attempts,
             message,
+            dm_fields(user.team_id, user.slack_user_id, claimed),
         )
 
-    def _send(self, claim: Claim, now: datetime, report: SweepReport) -> None:
+    def _send(self, claim: Claim, now: datetime, report: SweepReport) -> Outcome | None:
         """Post the claim's DM while the lease is ours: it is checked and extended in the database
         before each post (fencing), 429s are waited out if the wait fits in the lease."""
         assert self.slack is not None and claim.message is not None
@@ -298,27 +310,28 @@ class Sweeper:
                         "claim %s for %s was taken over: not posting it", claim.token, claim.slack_user
                     )
                     report.lost_leases += claim.size
-                    return
+                    return None
                 claim.held_until = until
             outcome = self.slack.post(claim.slack_user, claim.token, claim.message)
             if isinstance(outcome, Posted):
                 self._sent(claim, outcome, now, report)
-                return
+                return outcome
             if isinstance(outcome, RateLimited):
                 limited += 1
                 if limited <= self.max_rate_limited and outcome.retry_after <= self._longest_wait():
                     self.sleep(outcome.retry_after)
-                    continue
+                    if not self.stopping.is_set():  # else shutting down: the DM is due again later
+                        continue
                 self._release(claim, outcome.retry_after, report)
-                return
+                return outcome
             if isinstance(outcome, Refused):
                 self._failed(claim, now, outcome.error, report)
                 if outcome.error in TOKEN_REFUSED:
                     raise dispatch.WorkspaceRefused(outcome.error)
-                return
+                return outcome
             log.warning("DM to %s got no answer (%s): checking its DM", claim.slack_user, outcome.reason)
             self._settle(claim, report, just_posted=True)
-            return
+            return outcome
 
     @staticmethod
     def _hold(claim: Claim, current: datetime, until: datetime, session: Session, _: SweepReport) -> bool:
@@ -343,7 +356,6 @@ class Sweeper:
             share.items += claim.size
 
         self._unit(report, "record a DM", record)
-        log.info("nudged %s with %d item(s)", claim.slack_user, claim.size)
 
     def _release(self, claim: Claim, retry_after: float, report: SweepReport) -> None:
         due = self._current() + timedelta(seconds=retry_after)
