@@ -6,9 +6,12 @@ page, Slack's consent as a code the fake will accept, the redirect with the stat
 from __future__ import annotations
 
 import dataclasses
+import email.utils
 import html.parser
+import http.cookies
 import urllib.parse
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.fernet import Fernet
@@ -69,15 +72,26 @@ class Browser:
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         reply = self.transport.request("GET", path, b"", headers)
-        cookie = reply.headers.get("set-cookie")
-        if cookie:
-            name, _, rest = cookie.partition("=")
-            value = rest.split(";", 1)[0]
-            if "Max-Age=0" in cookie or "1970" in cookie or not value:
-                self.cookies.pop(name.strip(), None)
-            else:
-                self.cookies[name.strip()] = value
+        header = reply.headers.get("set-cookie")
+        if header:
+            for name, morsel in http.cookies.SimpleCookie(header).items():
+                if cleared(morsel):
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
         return reply
+
+
+def cleared(morsel: http.cookies.Morsel[str]) -> bool:
+    """Whether a Set-Cookie removes its cookie: no value, ``Max-Age`` of zero or less, or ``Expires``
+    in the past. Judged on the attributes, never on the value (a state may hold "1970")."""
+    if not morsel.value:
+        return True
+    if morsel["max-age"]:
+        return int(morsel["max-age"]) <= 0
+    if morsel["expires"]:
+        return email.utils.parsedate_to_datetime(morsel["expires"]) <= datetime.now(UTC)
+    return False
 
 
 @dataclass

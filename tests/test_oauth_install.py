@@ -7,6 +7,7 @@ plays each workspace and answers ``oauth.v2.access`` for the codes a test gives 
 from __future__ import annotations
 
 import urllib.parse
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -101,6 +102,20 @@ class TestInstall:
         assert reply.status == 400
         assert "Slack did not accept this installation" in page_text(reply.body)
         assert stored(db) == NOTHING
+
+    def test_a_state_with_1970_in_it_is_not_taken_for_a_cleared_cookie(
+        self, world: OAuthWorld, db: Database, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # A state is a uuid4; about one in 4,400 holds "1970", the year of a deletion cookie's date.
+        # The browser once dropped such a cookie, and the redirect was judged an invalid link.
+        state = uuid.UUID("0c1970ab-0000-4000-8000-000000000000")
+        monkeypatch.setattr("slack_sdk.oauth.state_store.sqlalchemy.uuid4", lambda: state)
+        browser = world.browser()
+        _, query = world.start(browser)
+        assert query["state"] == str(state)
+        assert browser.cookies["slack-app-oauth-state"] == str(state)
+        reply = browser.get(f"/slack/oauth_redirect?code=never-issued&state={query['state']}")
+        assert "Slack did not accept this installation" in page_text(reply.body)
 
     def test_a_denied_install_stores_nothing(self, world: OAuthWorld, db: Database, slack: FakeSlack) -> None:
         browser = world.browser()
