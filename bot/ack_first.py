@@ -38,8 +38,11 @@ from handlers.context import CHECKED_FIRST
 P = ParamSpec("P")
 T = TypeVar("T")
 
-#: How many listeners may work after their ack at once (the machine's cores, roughly).
-TURNS = 2
+#: How many listeners may work after their ack at once. One: the interpreter lock lets only one
+#: thread run Python at a time anyway, and each listener working beside another is one more thread an
+#: ack's thread has to win the lock from (at 20 concurrent, two turns gave acks a p99 of 36–91 ms,
+#: one turn 24–45 ms; see bench/README.md).
+TURNS = 1
 #: The longest a listener waits for its turn after its ack (seconds).
 PATIENCE = 1.0
 #: Threads for listeners: enough that a request's listener never queues behind others' work.
