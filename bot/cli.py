@@ -38,7 +38,7 @@ def _open_database(config: Config, *, migrate_sqlite: bool) -> Database:
     db = Database(config.database_url)
     if db.dialect == "sqlite" and migrate_sqlite:
         db.upgrade()
-    elif db.current_revision() != db.head_revision():
+    elif db.run(lambda _session: db.current_revision(), what="schema check") != db.head_revision():
         db.dispose()
         raise ConfigError(
             "the database schema is not up to date: run `infoint db upgrade` first "

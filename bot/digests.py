@@ -17,9 +17,11 @@ One pass, as of ``now`` (every sweep: ``infoint sweep`` and the scheduler of ``i
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -43,6 +45,7 @@ from storage.cohorts import CohortStore, schedule_of
 from storage.db import Database
 from storage.models import Cohort, User
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 METADATA_EVENT = "infoint_digest"
@@ -90,10 +93,16 @@ def send_due_digests(
     if workspaces is None:
         return report
     for workspace in workspaces.active():
-        _recover(db, now, batch, report, workspace.team_id)
-        for claim in _claim(db, now, batch, workspace.team_id):
+        _again(db, "recover", partial(_recover, db, now, batch, report, workspace.team_id))
+        for claim in _again(db, "claim", partial(_claim, db, now, batch, workspace.team_id)):
             _post(db, workspace.client, claim, now, report)
     return report
+
+
+def _again(db: Database, what: str, work: Callable[[], T]) -> T:
+    """``work`` run again on a fresh connection if its connection fails (`Database.run`): a claim
+    made by a run whose commit was lost is recovered after its lease, never posted twice."""
+    return db.run(lambda _session: work(), what=f"digests: {what}")
 
 
 def _recover(db: Database, now: datetime, batch: int, report: DigestReport, team_id: str | None) -> None:
