@@ -26,7 +26,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.signature import SignatureVerifier
 
-from bot.ack_first import AckFirst, TurnExecutor, Turns
+from bot.ack_first import ARRIVALS, AckFirst, TurnExecutor, Turns, give_way
 from bot.config import Config
 from bot.failures import on_error
 from bot.health import PROBES, Health
@@ -93,6 +93,7 @@ def create_app(
     keep_tokens_out_of_logs()
     client = client or make_client(config)
     turns = Turns()  # what listeners do after their ack takes turns: no ack waits behind it
+    services.db.before_each_statement(give_way)  # and gives way to the requests being answered
     app = App(
         listener_executor=TurnExecutor(turns, listener_executor),
         client=client,
@@ -249,7 +250,8 @@ class WebApp:
         self.health = Health(services.db)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        return log_request(self._serve, environ, start_response, PARSED_BODY)
+        with ARRIVALS.arriving():  # work after other acks gives way meanwhile (bot/ack_first.py)
+            return log_request(self._serve, environ, start_response, PARSED_BODY)
 
     def _serve(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")

@@ -106,7 +106,6 @@ def cmd_run(_args: argparse.Namespace) -> int:
         check_bot_token(client)
     listeners = ListenerPool(LISTENER_THREADS)
     app = create_app(config, services, client, listener_executor=listeners, distribution=distribution)
-    favour_acks()
     from bot.sweep import Sweeper
 
     sweep_target = (
@@ -119,6 +118,7 @@ def cmd_run(_args: argparse.Namespace) -> int:
     # On SIGTERM or Ctrl-C: the sweep stops between two DMs (and /readyz says 503) at once; the rest
     # is done below, outside the handler (see bot/shutdown.py).
     stop = Stop(sweeper.stopping)
+    favour_acks()  # everything made at start, the collector needn't walk again
     if config.socket_mode:
         from bot.logs import socket_mode_handler
 

@@ -109,6 +109,12 @@ class Database:
                 time.sleep(min(0.05 * 2**attempt, 2.0))
         raise AssertionError("unreachable")
 
+    def before_each_statement(self, hook: Callable[..., None]) -> None:
+        """Call ``hook`` (with SQLAlchemy's ``before_cursor_execute`` arguments) in the thread about
+        to run each SQL statement; once, however often it is asked."""
+        if not event.contains(self.engine, "before_cursor_execute", hook):
+            event.listen(self.engine, "before_cursor_execute", hook)
+
     def ping(self) -> bool:
         try:
             with self.engine.connect() as conn:

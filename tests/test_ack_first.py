@@ -5,6 +5,10 @@ app served by waitress, the fake Slack recording what the app sends, a real data
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -15,6 +19,7 @@ from helpers import STUDENT, RunningApp, contact_form, make_config, texts
 from slackwire import TEAM, ServedApp, SlackSender
 from sqlalchemy import func, select
 
+from bot.ack_first import ARRIVALS, SWITCH_INTERVAL, YOUNG_COLLECTION_AFTER
 from bot.app import WebApp, create_app
 from bot.domain.forms import validate_contact
 from bot.failures import SORRY_AFTER
@@ -166,3 +171,81 @@ def test_a_wrong_log_form_is_refused_in_its_ack_without_the_database(
     assert set(body["errors"]) == {"name", "email"}
     time.sleep(0.2)
     assert slack.calls_to("chat.postMessage") == []
+
+
+def test_a_serving_process_keeps_what_it_made_at_start_out_of_the_collectors_walks(
+    db: Database, slack: FakeSlack
+) -> None:
+    """After ``favour_acks`` (called by ``infoint run`` once started), a full collection no longer
+    walks the objects made at start (the app, its modules, SQLAlchemy's mappers), and a young
+    collection waits for more new objects: the collector's pauses, which stop every ack, stay short.
+    In a fresh interpreter, since the freeze is for the whole process."""
+    probe = (
+        "import gc, json, sys\n"
+        "import os\n"
+        "from helpers import make_config\n"
+        "from bot.ack_first import favour_acks\n"
+        "from bot.app import create_app, make_client\n"
+        "from types import SimpleNamespace\n"
+        "from bot.services import Services\n"
+        "from storage.db import Database\n"
+        "slack = SimpleNamespace(api_url=os.environ['PROBE_API_URL'])\n"
+        "config = make_config(slack, os.environ['PROBE_DATABASE_URL'])\n"
+        "app = create_app(config, Services(Database(config.database_url)), make_client(config))\n"
+        "walked_before = len(gc.get_objects())\n"
+        "favour_acks()\n"
+        "print(json.dumps({'walked_before': walked_before, 'walked_after': len(gc.get_objects()),\n"
+        "    'frozen': gc.get_freeze_count(), 'threshold': gc.get_threshold(),\n"
+        "    'switch': sys.getswitchinterval()}))\n"
+    )
+    tests = Path(__file__).parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tests), str(tests.parent)]),
+           "PROBE_API_URL": slack.api_url,
+           "PROBE_DATABASE_URL": db.engine.url.render_as_string(hide_password=False)}  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["walked_before"] > 50_000  # what a full collection walked before
+    assert seen["frozen"] >= seen["walked_before"] * 0.9
+    assert seen["walked_after"] < seen["walked_before"] * 0.02
+    assert seen["threshold"][0] == YOUNG_COLLECTION_AFTER > 700
+    assert seen["switch"] == pytest.approx(SWITCH_INTERVAL)
+
+
+# Work after an ack gives way to the requests being answered ------------------------------------------
+
+
+def test_work_after_an_ack_waits_at_its_sql_while_a_request_is_being_answered(
+    running_app: RunningApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A log form is acknowledged while another request is still being answered (held open here, as
+    the web app holds it while it answers one); the contact is saved only once that answer is out."""
+    monkeypatch.setattr(ARRIVALS, "limit", 30.0)
+    with ARRIVALS.arriving():
+        reply = running_app.sender.submit("log_contact", contact_form(name="Ada Lovelace"))
+        assert reply.status == 200 and reply.body == b""  # the form's own ack did not wait
+        time.sleep(0.5)
+        assert contacts_saved(running_app) == 0  # its save waits at its first statement
+    running_app.settle()
+    assert contacts_saved(running_app) == 1
+
+
+def test_work_after_an_ack_gives_way_for_a_moment_only(running_app: RunningApp) -> None:
+    """Requests being answered without end (one held open for the whole test) only delay the work after
+    an ack, by at most GIVE_WAY a statement: the contact is saved and the person told."""
+    with ARRIVALS.arriving():
+        running_app.sender.submit("log_contact", contact_form(name="Ada Lovelace"))
+        running_app.settle(timeout=30)
+        assert contacts_saved(running_app) == 1
+
+
+def test_only_work_after_an_ack_gives_way(running_app: RunningApp) -> None:
+    """The sweep, a request on its way to its ack, or any other thread never waits for arrivals."""
+    with ARRIVALS.arriving():
+        assert ARRIVALS.give_way() is False
+        assert contacts_saved(running_app) == 0  # a statement here, in the test's thread: no wait
+
+
+def contacts_saved(app: RunningApp) -> int:
+    with app.services.db.session() as session:
+        return session.scalar(select(func.count()).select_from(Contact)) or 0
