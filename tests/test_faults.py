@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -25,75 +25,23 @@ import pytest
 from helpers import BOT_TOKEN, clean_env
 from slack_sdk import WebClient
 from sqlalchemy import select
+from teams import NOW, dm_of, seed
+from teams import student as student_in
 
-from bot.domain import pipeline as core
 from bot.fakeslack import FakeSlack
 from bot.sweep import METADATA_EVENT, Sweeper, SweepReport
 from storage.db import Database
-from storage.models import Contact, Nudge, OutreachAttempt, User, Workspace
+from storage.models import Nudge
 
 STUDENTS = 60
 PER_STUDENT = 5
 REMINDERS = STUDENTS * PER_STUDENT
-#: Tuesday 10 March 2026, 10:00 UTC: every request was sent 8 days before, so a follow-up is due.
-NOW = datetime(2026, 3, 10, 10, 0, tzinfo=UTC)
-ALWAYS = {"window_days": list(range(7)), "window_start": "00:00", "window_end": "23:59"}
+TEAM = "T0001"
 CLI = [sys.executable, "-m", "bot.cli", "sweep"]
 
 
 def student(n: int) -> str:
-    return f"U{n:05d}"
-
-
-def seed(db: Database) -> None:
-    """60 students (UTC, working every hour, DM channel known), 5 requests each sent 8 days ago."""
-    start = NOW - timedelta(days=9)
-    with db.session() as session:
-        session.add(Workspace(team_id="T0001", created_at=start))
-        session.flush()
-        users = [
-            User(
-                team_id="T0001",
-                slack_user_id=student(n),
-                timezone="UTC",
-                preferences=ALWAYS,
-                dm_channel="D" + student(n)[1:],
-                next_check_at=start,
-                created_at=start,
-            )
-            for n in range(STUDENTS)
-        ]
-        session.add_all(users)
-        session.flush()
-        contacts = [
-            Contact(
-                team_id="T0001",
-                owner_id=user.id,
-                name=f"Contact {user.slack_user_id}-{k}",
-                degree="first",
-                stage=core.Stage.REQUESTED.value,
-                stage_changed_at=start,
-                next_check_at=start,
-                version=1,
-                created_at=start,
-                updated_at=start,
-            )
-            for user in users
-            for k in range(PER_STUDENT)
-        ]
-        session.add_all(contacts)
-        session.flush()
-        session.add_all(
-            OutreachAttempt(
-                team_id="T0001",
-                contact_id=contact.id,
-                number=1,
-                channel=core.OutreachChannel.EMAIL.value,
-                sent_at=NOW - timedelta(days=8),
-                outcome=core.AttemptOutcome.PENDING.value,
-            )
-            for contact in contacts
-        )
+    return student_in(TEAM, n)
 
 
 @dataclass
@@ -113,7 +61,7 @@ def tally(slack: FakeSlack) -> Tally:
     per_reminder: Counter[int] = Counter()
     dms = 0
     for n in range(STUDENTS):
-        for message in slack.messages_in("D" + student(n)[1:]):
+        for message in slack.messages_in(dm_of(student(n))):
             if (message.get("metadata") or {}).get("event_type") != METADATA_EVENT:
                 continue
             dms += 1
@@ -170,7 +118,8 @@ def _all_sent(db: Database) -> bool:
 
 @pytest.fixture
 def seeded(db: Database, slack: FakeSlack) -> Iterator[Database]:
-    seed(db)
+    """60 students (UTC, working every hour, DM channel known), 5 requests each sent 8 days ago."""
+    seed(db, [TEAM], STUDENTS, PER_STUDENT)
     yield db
     slack.wait_idle()
 
