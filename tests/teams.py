@@ -5,6 +5,7 @@ reminder reached whom through which team's token."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -130,7 +131,10 @@ class Tally:
         return sum(count - 1 for count in self.per_reminder.values() if count > 1)
 
 
-def tally(slack: FakeSlack) -> Tally:
+def tally(slack: FakeSlack, channels: Collection[str] | None = None) -> Tally:
+    """What reached the students: the sweep's DMs at the fake Slack (only those in ``channels`` when
+    given), and in how many each reminder appears (each item of a DM is a section with block_id
+    ``nudge:<id>``)."""
     slack.wait_idle()
     counted = Tally()
     teams_of_posts = {
@@ -139,6 +143,8 @@ def tally(slack: FakeSlack) -> Tally:
         if isinstance(c.response, dict) and c.response.get("ok")
     }
     for (channel, ts), message in slack.messages.items():
+        if channels is not None and channel not in channels:
+            continue
         if (message.get("metadata") or {}).get("event_type") != METADATA_EVENT:
             continue
         counted.dms += 1

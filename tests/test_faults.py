@@ -16,7 +16,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -25,11 +24,10 @@ import pytest
 from helpers import BOT_TOKEN, clean_env
 from slack_sdk import WebClient
 from sqlalchemy import select
-from teams import NOW, dm_of, seed
-from teams import student as student_in
+from teams import NOW, Tally, dm_of, seed, student, tally
 
 from bot.fakeslack import FakeSlack
-from bot.sweep import METADATA_EVENT, Sweeper, SweepReport
+from bot.sweep import Sweeper, SweepReport
 from storage.db import Database
 from storage.models import Nudge
 
@@ -40,40 +38,8 @@ TEAM = "T0001"
 CLI = [sys.executable, "-m", "bot.cli", "sweep"]
 
 
-def student(n: int) -> str:
-    return student_in(TEAM, n)
-
-
-@dataclass
-class Tally:
-    dms: int
-    per_reminder: Counter[int]
-
-    @property
-    def duplicated(self) -> int:
-        return sum(count - 1 for count in self.per_reminder.values() if count > 1)
-
-
-def tally(slack: FakeSlack) -> Tally:
-    """What reached the students: the sweep's DMs at the fake Slack, and in how many each reminder
-    appears (each item of a DM is a section with block_id ``nudge:<id>``)."""
-    slack.wait_idle()
-    per_reminder: Counter[int] = Counter()
-    dms = 0
-    for n in range(STUDENTS):
-        for message in slack.messages_in(dm_of(student(n))):
-            if (message.get("metadata") or {}).get("event_type") != METADATA_EVENT:
-                continue
-            dms += 1
-            for block in message.get("blocks") or []:
-                block_id = str(block.get("block_id") or "")
-                if block_id.startswith("nudge:"):
-                    per_reminder[int(block_id.split(":", 1)[1])] += 1
-    return Tally(dms, per_reminder)
-
-
 def assert_exactly_once(db: Database, slack: FakeSlack, label: str, started: float) -> Tally:
-    counted = tally(slack)
+    counted = tally(slack, {dm_of(student(TEAM, n)) for n in range(STUDENTS)})
     with db.session() as session:
         nudges = list(session.scalars(select(Nudge)))
     ids = {n.id for n in nudges}
