@@ -17,8 +17,10 @@ from storage.models import Contact, Nudge, User, Workspace
 UNINSTALLED = select(Workspace.team_id).where(Workspace.uninstalled_at.is_not(None))
 
 SENDING = "sending"
-#: PostgreSQL's advisory lock held by the sweep that is planning (`SweepStore.planning_turn`).
-PLANNING_LOCK = 0x696E666F696E74
+#: PostgreSQL's advisory lock held by the sweep that is planning (`SweepStore.planning_turn`): this
+#: number and the hash of the schema's name, since advisory locks are the whole database's and
+#: another schema (another installation, a parallel test run) has sweeps of its own.
+PLANNING_LOCK = 0x696E666F
 
 
 class SweepStore:
@@ -47,7 +49,8 @@ class SweepStore:
         serialises writers, which gives the same."""
         if not self.locking:
             return True
-        return bool(self.session.scalar(select(func.pg_try_advisory_xact_lock(PLANNING_LOCK))))
+        schema = func.hashtext(func.current_schema())
+        return bool(self.session.scalar(select(func.pg_try_advisory_xact_lock(PLANNING_LOCK, schema))))
 
     def user_to_claim(self, user_id: int) -> User | None:
         """The user, locked for a claim of their reminders; None when another sweep is claiming

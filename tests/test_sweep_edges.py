@@ -4,6 +4,8 @@ claim whose holder outlives its lease, 429s waited out inside the lease."""
 from __future__ import annotations
 
 import os
+import re
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -21,7 +23,7 @@ from helpers import (
     texts,
 )
 from slack_sdk import WebClient
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from bot.app import make_client
 from bot.domain.pipeline import OutreachChannel, Stage
@@ -266,3 +268,28 @@ def test_a_user_another_sweep_is_claiming_and_planning_another_sweep_is_doing_ar
 
     third = sweeper_for(due, slack).run(WHEN)
     assert third.dms == 1 and nudge(due).status == "sent" and len(nudge_dms(slack)) == 1
+
+
+@pytest.mark.skipif(
+    not os.environ.get("INFOINT_TEST_DATABASE_URL", "").startswith("postgres"),
+    reason="PostgreSQL only: the planning lock is PostgreSQL's",
+)
+def test_a_sweep_planning_in_another_schema_does_not_stop_this_one(due: RunningApp, slack: FakeSlack) -> None:
+    """Advisory locks are the whole database's: a sweep of another installation (its own schema on
+    the same server) planning at this moment must not keep this one from planning."""
+    db = due.services.db
+    schema = f"t_other_{uuid.uuid4().hex[:12]}"
+    with db.engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    elsewhere = Database(re.sub(r"search_path%3D\w+", f"search_path%3D{schema}", db.url))
+    other = elsewhere.sessions()
+    try:
+        other.begin()
+        assert SweepStore(other).planning_turn()  # planning there, now
+        swept = sweeper_for(due, slack).run(WHEN)
+        assert swept.planned == 1 and swept.dms == 1 and nudge(due).status == "sent"
+    finally:
+        other.close()
+        elsewhere.dispose()
+        with db.engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
