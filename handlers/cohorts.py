@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from slack_sdk.errors import SlackApiError
 
@@ -27,6 +27,9 @@ from handlers.cohort_payloads import CohortMetadata
 from handlers.context import Invocation
 
 log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 IN_A_CHANNEL = (
     "Cohorts live in channels: type `/infoint cohort …` in the cohort's channel. To start one, create a "
@@ -46,8 +49,16 @@ class CohortSubcommand:
     run: Callable[[Invocation], None]
 
 
-def _refused(call: Invocation, refusal: ActionRefused) -> None:
-    call.ack(notice(esc(str(refusal))))
+def _unless_refused(
+    call: Invocation, ask: Callable[Concatenate[str, str, str, P], T], *args: P.args, **kwargs: P.kwargs
+) -> T | None:
+    """``ask`` (a service call or a read) for the user who typed the command, in its channel: what it
+    returns, or None once the user has been told why it was refused."""
+    try:
+        return ask(call.team_id, call.user_id, call.channel_id, *args, **kwargs)
+    except ActionRefused as refusal:
+        call.ack(notice(esc(str(refusal))))
+        return None
 
 
 # Mentors -------------------------------------------------------------------------------------------
@@ -74,10 +85,8 @@ def create(call: Invocation) -> None:
     origin = effects.origin_of(call.context, call.client, respond=call.respond)
     effects.learn_timezone(origin, call.user_id)  # the digest's default time is the mentor's 09:00
     name = call.args or str(channel.get("name") or "")
-    try:
-        result = call.services.cohorts.create(call.team_id, call.user_id, call.channel_id, name)
-    except ActionRefused as refusal:
-        _refused(call, refusal)
+    result = _unless_refused(call, call.services.cohorts.create, name)
+    if result is None:
         return
     schedule = result.cohort.schedule.describe()
     call.ack(
@@ -94,20 +103,14 @@ def add_mentor(call: Invocation) -> None:
     """``/infoint cohort mentor @name``, or a user picker when no one is named."""
     named = call.mentioned
     if not named:
-        try:
-            info = call.services.cohort_reads.info(
-                call.team_id, call.user_id, call.channel_id, CohortAction.ADD_MENTOR
-            )
-        except ActionRefused as refusal:
-            _refused(call, refusal)
+        info = _unless_refused(call, call.services.cohort_reads.info, CohortAction.ADD_MENTOR)
+        if info is None:
             return
         call.ack()
         call.client.views_open(trigger_id=call.trigger_id, view=mentor_modal(CohortMetadata(info.id).dumps()))
         return
-    try:
-        result = call.services.cohorts.add_mentor(call.team_id, call.user_id, call.channel_id, named[0])
-    except ActionRefused as refusal:
-        _refused(call, refusal)
+    result = _unless_refused(call, call.services.cohorts.add_mentor, named[0])
+    if result is None:
         return
     call.ack(notice(f"✅ <@{named[0]}> now co-mentors *{esc(result.cohort.name)}*."))
     effects.apply(effects.origin_of(call.context, call.client), result.events)
@@ -116,28 +119,22 @@ def add_mentor(call: Invocation) -> None:
 def report(call: Invocation) -> None:
     """``/infoint cohort report [csv]``: the report's first page, or all of it as a CSV file."""
     if call.args.lower().startswith("csv"):
-        try:
-            file = call.services.cohort_reads.report_file(call.team_id, call.user_id, call.channel_id)
-        except ActionRefused as refusal:
-            _refused(call, refusal)
+        file = _unless_refused(call, call.services.cohort_reads.report_file)
+        if file is None:
             return
         call.ack(notice("📎 The report is on its way to your DM with me, as a CSV file."))
         send_file(effects.origin_of(call.context, call.client), file, "The cohort report")
         return
-    try:
-        page = call.services.cohort_reads.report(call.team_id, call.user_id, call.channel_id)
-    except ActionRefused as refusal:
-        _refused(call, refusal)
+    page = _unless_refused(call, call.services.cohort_reads.report)
+    if page is None:
         return
     call.ack(report_message(page))
 
 
 def export(call: Invocation) -> None:
     """``/infoint cohort export``: counts per student per week, as a CSV file in the mentor's DM."""
-    try:
-        file = call.services.cohort_reads.export(call.team_id, call.user_id, call.channel_id)
-    except ActionRefused as refusal:
-        _refused(call, refusal)
+    file = _unless_refused(call, call.services.cohort_reads.export)
+    if file is None:
         return
     call.ack(notice("📎 The weekly counts are on their way to your DM with me, as a CSV file."))
     send_file(effects.origin_of(call.context, call.client), file, "Counts per student per week")
@@ -145,12 +142,8 @@ def export(call: Invocation) -> None:
 
 def settings(call: Invocation) -> None:
     """``/infoint cohort settings``: the targets and the digest's day, time and timezone."""
-    try:
-        info = call.services.cohort_reads.info(
-            call.team_id, call.user_id, call.channel_id, CohortAction.SETTINGS
-        )
-    except ActionRefused as refusal:
-        _refused(call, refusal)
+    info = _unless_refused(call, call.services.cohort_reads.info, CohortAction.SETTINGS)
+    if info is None:
         return
     call.ack()
     call.client.views_open(
@@ -160,10 +153,8 @@ def settings(call: Invocation) -> None:
 
 def close(call: Invocation) -> None:
     """``/infoint cohort close``: the digest stops, students keep their data, the cohort its counts."""
-    try:
-        result = call.services.cohorts.close(call.team_id, call.user_id, call.channel_id)
-    except ActionRefused as refusal:
-        _refused(call, refusal)
+    result = _unless_refused(call, call.services.cohorts.close)
+    if result is None:
         return
     call.ack(notice("🏁 Closed. `/infoint cohort export` still gives you the counts."))
     effects.apply(effects.origin_of(call.context, call.client), result.events)
@@ -174,10 +165,8 @@ def close(call: Invocation) -> None:
 
 def join(call: Invocation) -> None:
     """``/infoint cohort join``: what the mentors will see first, then the student confirms."""
-    try:
-        preview = call.services.cohort_reads.join_preview(call.team_id, call.user_id, call.channel_id)
-    except ActionRefused as refusal:
-        _refused(call, refusal)
+    preview = _unless_refused(call, call.services.cohort_reads.join_preview)
+    if preview is None:
         return
     call.ack()
     metadata = CohortMetadata(preview.cohort.id).dumps()
@@ -186,30 +175,24 @@ def join(call: Invocation) -> None:
 
 def me(call: Invocation) -> None:
     """``/infoint cohort me``: the student's own row, their week, buttons for their state and sharing."""
-    try:
-        mine = call.services.cohort_reads.me(call.team_id, call.user_id, call.channel_id)
-    except ActionRefused as refusal:
-        _refused(call, refusal)
+    mine = _unless_refused(call, call.services.cohort_reads.me)
+    if mine is None:
         return
     call.ack(me_message(mine))
 
 
 def looked(call: Invocation) -> None:
     """``/infoint cohort looked``: which mentor looked at the student's numbers, and when."""
-    try:
-        info, looks = call.services.cohort_reads.who_looked(call.team_id, call.user_id, call.channel_id)
-    except ActionRefused as refusal:
-        _refused(call, refusal)
+    who_looked = _unless_refused(call, call.services.cohort_reads.who_looked)
+    if who_looked is None:
         return
-    call.ack(looks_message(info, looks))
+    call.ack(looks_message(*who_looked))
 
 
 def share(call: Invocation) -> None:
     """``/infoint cohort share``: what the mentors see (counts or stages, one contact, one interview)."""
-    try:
-        choices = call.services.cohort_reads.share_choices(call.team_id, call.user_id, call.channel_id)
-    except ActionRefused as refusal:
-        _refused(call, refusal)
+    choices = _unless_refused(call, call.services.cohort_reads.share_choices)
+    if choices is None:
         return
     call.ack()
     metadata = CohortMetadata(choices.cohort.id).dumps()
@@ -217,10 +200,8 @@ def share(call: Invocation) -> None:
 
 
 def _state(call: Invocation, state: MemberState) -> None:
-    try:
-        result = call.services.cohorts.set_state(call.team_id, call.user_id, call.channel_id, state)
-    except ActionRefused as refusal:
-        _refused(call, refusal)
+    result = _unless_refused(call, call.services.cohorts.set_state, state)
+    if result is None:
         return
     words = {MemberState.PAUSED: "⏸ Paused: you raise no flags until you're back (`/infoint cohort resume`)."}
     call.ack(notice(words.get(state, "▶️ Welcome back: you're active in the cohort again.")))
@@ -236,10 +217,8 @@ def resume(call: Invocation) -> None:
 
 
 def leave(call: Invocation) -> None:
-    try:
-        result = call.services.cohorts.leave(call.team_id, call.user_id, call.channel_id)
-    except ActionRefused as refusal:
-        _refused(call, refusal)
+    result = _unless_refused(call, call.services.cohorts.leave)
+    if result is None:
         return
     call.ack(notice(f"👋 You left *{esc(result.cohort.name)}*. Your own records stay yours."))
     effects.apply(effects.origin_of(call.context, call.client), result.events)
