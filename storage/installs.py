@@ -139,6 +139,14 @@ def installed_teams(session: Session, client_id: str) -> list[tuple[str | None, 
     return [(enterprise, str(team)) for enterprise, team in session.execute(statement)]
 
 
+def uninstalled_teams(session: Session) -> list[str]:
+    """The team id of each workspace marked uninstalled (its tokens deleted), by team id."""
+    statement = (
+        select(Workspace.team_id).where(Workspace.uninstalled_at.is_not(None)).order_by(Workspace.team_id)
+    )
+    return [str(team) for team in session.scalars(statement)]
+
+
 def mark_installed(session: Session, team_id: str, name: str | None, now: datetime) -> None:
     """The workspace (re)installed: it exists, under its current name, and is no longer uninstalled."""
     workspace = session.get(Workspace, team_id)

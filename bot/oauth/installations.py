@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from slack_sdk import WebClient
 
@@ -16,9 +17,19 @@ from bot.oauth.sealing import SealError
 from bot.oauth.store import SealedInstallationStore
 from bot.workspaces import Workspace
 from storage.db import Database
-from storage.installs import installed_teams
+from storage.installs import installed_teams, uninstalled_teams
 
 log = logging.getLogger("bot.oauth")
+
+
+@dataclass(frozen=True)
+class OpenedToken:
+    """An installed workspace's bot token opened from the store: its `Workspace`, or why not (the
+    stored token does not open with the keys given; the reason never names the token)."""
+
+    team_id: str
+    workspace: Workspace | None
+    problem: str | None = None
 
 
 class InstalledWorkspaces:
@@ -33,16 +44,31 @@ class InstalledWorkspaces:
         self.client_for = client_for
 
     def active(self) -> list[Workspace]:
+        found: list[Workspace] = []
+        for opened in self.opened():
+            if opened.workspace is None:
+                log.error("workspace %s is skipped: %s", opened.team_id, opened.problem)
+                continue
+            found.append(opened.workspace)
+        return found
+
+    def opened(self) -> list[OpenedToken]:
+        """Each installed workspace's token, opened (or why it could not be), by team id."""
         with self.db.session() as session:
             teams = installed_teams(session, self.store.client_id)
-        found: list[Workspace] = []
+        found: list[OpenedToken] = []
         for enterprise_id, team_id in teams:
             try:
                 bot = self.store.find_bot(enterprise_id=enterprise_id, team_id=team_id)
             except SealError as error:
-                log.error("workspace %s is skipped: %s", team_id, error)
+                found.append(OpenedToken(team_id, None, str(error)))
                 continue
             if bot is None or not bot.bot_token:
                 continue
-            found.append(Workspace(team_id, self.client_for(bot.bot_token)))
+            found.append(OpenedToken(team_id, Workspace(team_id, self.client_for(bot.bot_token))))
         return found
+
+    def uninstalled(self) -> list[str]:
+        """The team ids of the workspaces marked uninstalled (no token left to open)."""
+        with self.db.session() as session:
+            return uninstalled_teams(session)
