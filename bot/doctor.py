@@ -8,17 +8,23 @@ The checks, in order (a check that depends on a failed one is skipped, and says 
   ``INFOINT_ENCRYPTION_KEY`` and ``SLACK_SIGNING_SECRET`` are present.
 - **database**: ``DATABASE_URL`` answers (a SQLite file must exist: the doctor creates nothing).
 - **migrations**: the schema is at the newest migration of this version.
-- **Slack**: ``auth.test`` through ``SLACK_API_URL`` accepts the bot token (one workspace only).
+- **Slack**: ``auth.test`` through ``SLACK_API_URL`` accepts the bot token. OAuth installs: each
+  installed workspace's bot token, opened from the installation store as the sweep opens it, is
+  asked about with ``auth.test``: one line per workspace (``workspace T…``), a refused token a
+  failure (the workspace must install the app again), a workspace marked uninstalled reported and
+  not asked. Slack's 429s are waited out as its ``Retry-After`` asks, within `DEADLINE` in all.
 - **scopes**: the token's scopes (Slack's ``x-oauth-scopes`` header) include every bot scope of the
-  manifest (`bot.scopes.BOT_SCOPES`).
+  manifest (`bot.scopes.BOT_SCOPES`) (one workspace only).
 
 No token or secret is ever printed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,10 +34,14 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryState
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.config import APPS_PAGE, Config, ConfigError, database_url_from, load_config
+from bot.oauth.distribution import Distribution
+from bot.oauth.installations import OpenedToken
 from bot.scopes import BOT_SCOPES
 from storage.db import Database, normalise_url
 
@@ -39,8 +49,12 @@ OAUTH_VARIABLES = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "INFOINT_ENCRYPTION
 TOKEN_REFUSED = frozenset(
     {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
 )
-#: How long the doctor waits for the database or Slack.
+#: How long the doctor waits for the database or Slack (each call).
 TIMEOUT = 10
+#: OAuth installs: how long the doctor asks Slack about the installed workspaces, in all; those not
+#: asked by then are reported as not asked, and a 429 whose wait would end later is not waited out.
+DEADLINE = 60.0
+REINSTALL = "the workspace must install the app again: someone there opens https://YOUR-HOST/slack/install"
 
 
 @dataclass(frozen=True)
@@ -73,20 +87,20 @@ def examine(env: Mapping[str, str]) -> list[Check]:
     database, db = _database(env)
     checks.append(database)
     try:
-        checks.append(_migrations(db) if db is not None else _skip("migrations", "no database"))
+        migrations = _migrations(db) if db is not None else _skip("migrations", "no database")
+        checks.append(migrations)
+        if oauth:
+            checks += _installed(env, config, db if migrations.status == "ok" else None)
+        elif config is None:
+            checks += [
+                _skip("Slack", "the configuration is incomplete"),
+                _skip("scopes", "no token to ask about"),
+            ]
+        else:
+            checks += _slack(config)
     finally:
         if db is not None:
             db.dispose()
-    if oauth:
-        why = "OAuth installs: each workspace's token is checked when it is used"
-        checks += [_skip("Slack", why), _skip("scopes", why)]
-    elif config is None:
-        checks += [
-            _skip("Slack", "the configuration is incomplete"),
-            _skip("scopes", "no token to ask about"),
-        ]
-    else:
-        checks += _slack(config)
     return checks
 
 
@@ -173,9 +187,9 @@ def _migrations(db: Database) -> Check:
 
 
 def _slack(config: Config) -> list[Check]:
-    quiet = logging.getLogger("infoint.doctor.slack")  # the check's own line says what went wrong
-    quiet.propagate, quiet.disabled = False, True
-    client = WebClient(token=config.bot_token, base_url=config.slack_api_url, timeout=TIMEOUT, logger=quiet)
+    client = WebClient(
+        token=config.bot_token, base_url=config.slack_api_url, timeout=TIMEOUT, logger=_quiet()
+    )
     try:
         response = client.auth_test()
     except SlackApiError as error:
@@ -200,6 +214,132 @@ def _slack(config: Config) -> list[Check]:
         ]
     who = f"{response.get('user') or '?'} in {response.get('team') or '?'} ({response.get('team_id') or '?'})"
     return [Check("Slack", "ok", f"the bot token is accepted: {who}"), _scopes(response.headers)]
+
+
+def _installed(env: Mapping[str, str], config: Config | None, db: Database | None) -> list[Check]:
+    """OAuth installs: the Slack line, one line per workspace (installed, then uninstalled), scopes."""
+    scopes = _skip("scopes", "OAuth installs: each workspace grants the scopes its install link asks for")
+    if config is None:
+        return [_skip("Slack", "the configuration is incomplete"), scopes]
+    if db is None:
+        return [
+            _skip("Slack", "no installed workspaces to read without the database at its newest migration"),
+            scopes,
+        ]
+    config = dataclasses.replace(
+        config,
+        client_id=(env.get("SLACK_CLIENT_ID") or "").strip(),
+        client_secret=(env.get("SLACK_CLIENT_SECRET") or "").strip(),
+    )
+    deadline = time.monotonic() + DEADLINE
+    workspaces = Distribution.of(config, db).workspaces(lambda token: _client(config, token, deadline))
+    installed, uninstalled = workspaces.opened(), workspaces.uninstalled()
+    lines: list[Check] = []
+    unanswered: BaseException | None = None
+    for opened in installed:
+        name = f"workspace {opened.team_id}"
+        if unanswered is not None:
+            lines.append(_skip(name, "not asked: Slack did not answer"))
+        elif time.monotonic() >= deadline:
+            lines.append(_skip(name, f"not asked: the doctor asks Slack for {DEADLINE:.0f} s at most"))
+        else:
+            check, unanswered = _workspace(opened)
+            lines.append(check)
+    lines += [
+        Check(
+            f"workspace {team_id}",
+            "skip",
+            "uninstalled (the app was removed there, or its bot token revoked): not asked; its reminders "
+            "are stopped and its records kept until it installs the app again",
+        )
+        for team_id in uninstalled
+    ]
+    if unanswered is not None:
+        slack = Check(
+            "Slack",
+            "FAIL",
+            f"Slack does not answer at {config.slack_api_url} ({_reason(unanswered)}): check the network, "
+            "or SLACK_API_URL",
+        )
+    elif not installed and not uninstalled:
+        slack = Check(
+            "Slack", "ok", "no workspace has installed the app yet (https://YOUR-HOST/slack/install)"
+        )
+    else:
+        also = f"; {len(uninstalled)} uninstalled" if uninstalled else ""
+        slack = Check(
+            "Slack",
+            "ok",
+            f"{len(installed)} installed workspace(s), each bot token asked about with auth.test, one line "
+            f"each{also}",
+        )
+    return [slack, *lines, scopes]
+
+
+def _workspace(opened: OpenedToken) -> tuple[Check, BaseException | None]:
+    """One installed workspace's line, and whether Slack failed to answer (then the line is a skip)."""
+    name = f"workspace {opened.team_id}"
+    if opened.workspace is None:
+        return Check(
+            name,
+            "FAIL",
+            f"{opened.problem}: put the key that sealed it back in INFOINT_ENCRYPTION_KEY, or {REINSTALL}",
+        ), None
+    try:
+        response = opened.workspace.client.auth_test()
+    except SlackApiError as error:
+        reason = str(error.response.get("error") or f"HTTP {error.response.status_code}")
+        if reason in TOKEN_REFUSED:
+            return Check(name, "FAIL", f"Slack refused its bot token ({reason}): {REINSTALL}"), None
+        return Check(name, "FAIL", f"auth.test failed ({reason}): try again later"), None
+    except (OSError, http.client.HTTPException) as error:
+        return _skip(name, "not asked: Slack did not answer"), error
+    who = f"{response.get('user') or '?'} in {response.get('team') or '?'}"
+    return Check(name, "ok", f"the bot token is accepted: {who}"), None
+
+
+class _RetryWithinDeadline(RateLimitErrorRetryHandler):
+    """A 429 waited out as Slack's ``Retry-After`` asks (as the app's client does), unless the wait
+    would end after the doctor's deadline: then Slack's ``ratelimited`` is the answer."""
+
+    def __init__(self, deadline: float) -> None:
+        super().__init__(max_retry_count=3)
+        self.deadline = deadline
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        asked = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
+        try:
+            wait = int(asked[0] if isinstance(asked, list) else asked or 1)
+        except ValueError:
+            wait = 1
+        return time.monotonic() + wait + 1 < self.deadline
+
+
+def _client(config: Config, token: str, deadline: float) -> WebClient:
+    """A workspace's client for the doctor: its token, `TIMEOUT` per call, 429s and 5xx retried as
+    `bot.app.make_client` retries them (429s within the deadline), and no log lines of its own."""
+    return WebClient(
+        token=token,
+        base_url=config.slack_api_url,
+        timeout=TIMEOUT,
+        logger=_quiet(),
+        retry_handlers=[_RetryWithinDeadline(deadline), ServerErrorRetryHandler(max_retry_count=2)],
+    )
+
+
+def _quiet() -> logging.Logger:
+    quiet = logging.getLogger("infoint.doctor.slack")  # the check's own line says what went wrong
+    quiet.propagate, quiet.disabled = False, True
+    return quiet
 
 
 def _scopes(headers: Mapping[str, Any]) -> Check:
