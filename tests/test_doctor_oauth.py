@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from oauthworld import TEAM_A, TEAM_B, TOKEN_A, TOKEN_B, OAuthWorld, new_key
 from runprocess import run_env
+from test_cli import free_port
 from test_doctor import doctor, statuses
 
 from bot.fakeslack import FakeSlack
@@ -36,10 +37,13 @@ def world(db: Database, slack: FakeSlack) -> Iterator[OAuthWorld]:
     world.close()
 
 
-def run_doctor(tmp_path: Path, world: OAuthWorld) -> tuple[int, dict[str, str], dict[str, str], str]:
-    """``infoint doctor`` over the world's database and fake Slack: its exit code, each check's line,
-    each workspace's line by team id, and all it printed (checked to hold no token or key)."""
-    env = run_env(world.db, world.key, world.slack)
+def run_doctor(
+    tmp_path: Path, world: OAuthWorld, **changed: str
+) -> tuple[int, dict[str, str], dict[str, str], str]:
+    """``infoint doctor`` over the world's database and fake Slack (with the variables ``changed``):
+    its exit code, each check's line, each workspace's line by team id, and all it printed (checked to
+    hold no token or key)."""
+    env = {**run_env(world.db, world.key, world.slack), **changed}
     code, lines, output = doctor(tmp_path, **{name: env[name] for name in env if name != "PORT"})
     workspaces: dict[str, str] = {}
     for line in output.splitlines():
@@ -129,3 +133,24 @@ def test_a_wait_past_the_deadline_is_not_waited(tmp_path: Path, world: OAuthWorl
     assert code == 1, output
     assert workspaces[TEAM_A].startswith("FAIL auth.test failed (ratelimited)"), output
     assert workspaces[TEAM_B].startswith("ok") and workspaces[TEAM_C].startswith("ok"), output
+
+
+def test_tokens_that_do_not_open_with_the_key(tmp_path: Path, world: OAuthWorld, slack: FakeSlack) -> None:
+    before = len(slack.calls_to("auth.test"))
+    code, _, workspaces, output = run_doctor(tmp_path, world, INFOINT_ENCRYPTION_KEY=new_key())
+    assert code == 1, output
+    assert list(workspaces) == [TEAM_A, TEAM_B, TEAM_C], output
+    for line in workspaces.values():
+        assert line.startswith("FAIL a stored token can't be opened with any key of INFOINT_ENCRYPTION_KEY")
+    assert doctors_calls(slack, before) == [], "nothing to ask Slack with"
+
+
+def test_slack_not_answering_is_one_failure(tmp_path: Path, world: OAuthWorld) -> None:
+    nowhere = f"http://127.0.0.1:{free_port()}/api/"
+    code, lines, workspaces, output = run_doctor(tmp_path, world, SLACK_API_URL=nowhere)
+    assert code == 1, output
+    assert lines["Slack"].startswith(f"FAIL Slack: Slack does not answer at {nowhere}"), output
+    assert all(
+        line.startswith("skip skipped (not asked: Slack did not answer)") for line in workspaces.values()
+    )
+    assert "infoint doctor: 1 problem(s) to fix (Slack)" in output, output
