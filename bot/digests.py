@@ -17,11 +17,10 @@ One pass, as of ``now`` (every sweep: ``infoint sweep`` and the scheduler of ``i
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -45,7 +44,6 @@ from storage.cohorts import CohortStore, schedule_of
 from storage.db import Database
 from storage.models import Cohort, User
 
-T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 METADATA_EVENT = "infoint_digest"
@@ -66,6 +64,14 @@ class DigestReport:
     retrying: int = 0
     recovered: int = 0
     mentor_dms: int = 0
+
+    def share(self) -> DigestReport:
+        """An empty report for one unit of work (`Database.run_counted`)."""
+        return DigestReport()
+
+    def add(self, share: DigestReport) -> None:
+        for item in fields(self):
+            setattr(self, item.name, getattr(self, item.name) + getattr(share, item.name))
 
     def summary(self) -> str:
         parts = [f"posted {self.sent} weekly digest(s)", f"{self.mentor_dms} mentor DM(s)"]
@@ -92,29 +98,25 @@ def send_due_digests(
     workspaces = workspaces_of(client)
     if workspaces is None:
         return report
+    # Recovering and claiming are run again on a fresh connection if theirs fails (`Database.run`): a
+    # claim taken by a try whose commit was lost is recovered after its lease, never posted twice.
     for workspace in workspaces.active():
-        _again(db, "recover", partial(_recover, db, now, batch, report, workspace.team_id))
-        for claim in _again(db, "claim", partial(_claim, db, now, batch, workspace.team_id)):
+        team_id = workspace.team_id
+        db.run_counted(partial(_recover, now, batch, team_id), report, what="digests: recover")
+        for claim in db.run(partial(_claim, now, batch, team_id), what="digests: claim"):
             _post(db, workspace.client, claim, now, report)
     return report
 
 
-def _again(db: Database, what: str, work: Callable[[], T]) -> T:
-    """``work`` run again on a fresh connection if its connection fails (`Database.run`): a claim
-    made by a run whose commit was lost is recovered after its lease, never posted twice."""
-    return db.run(lambda _session: work(), what=f"digests: {what}")
-
-
-def _recover(db: Database, now: datetime, batch: int, report: DigestReport, team_id: str | None) -> None:
-    with db.session() as session:
-        for digest in DigestSweep(session).expired_claims(now, batch, team_id):
-            if digest.claim_token and DigestLog(session, digest.team_id).release_digest(
-                digest.claim_token, "lease expired"
-            ):
-                cohort = session.get(Cohort, digest.cohort_id)
-                if cohort is not None and cohort.status == CohortStatus.ACTIVE.value:
-                    cohort.next_digest_at = now
-                report.recovered += 1
+def _recover(now: datetime, batch: int, team_id: str | None, session: Session, share: DigestReport) -> None:
+    for digest in DigestSweep(session).expired_claims(now, batch, team_id):
+        if digest.claim_token and DigestLog(session, digest.team_id).release_digest(
+            digest.claim_token, "lease expired"
+        ):
+            cohort = session.get(Cohort, digest.cohort_id)
+            if cohort is not None and cohort.status == CohortStatus.ACTIVE.value:
+                cohort.next_digest_at = now
+            share.recovered += 1
 
 
 def _sent(session: Session, cohort: Cohort, slot: DigestSlot) -> bool:
@@ -122,24 +124,21 @@ def _sent(session: Session, cohort: Cohort, slot: DigestSlot) -> bool:
     return any(d.week == slot.week and d.status == "sent" for d in digests)
 
 
-def _claim(db: Database, now: datetime, batch: int, team_id: str | None) -> list[_Claim]:
+def _claim(now: datetime, batch: int, team_id: str | None, session: Session) -> list[_Claim]:
     claims: list[_Claim] = []
-    with db.session() as session:
-        for cohort in DigestSweep(session).due(now, batch, team_id):
-            digests, schedule = DigestLog(session, cohort.team_id), schedule_of(cohort)
-            slot = due_digest(now, schedule)
-            if slot is None:
-                digests.schedule_next_digest(cohort, next_digest_at(now, schedule))
-                continue
-            token = digests.claim_digest(cohort, slot, now, LEASE)
-            if token is None:  # sent already, or another process is posting it
-                sent = _sent(session, cohort, slot)
-                digests.schedule_next_digest(
-                    cohort, next_digest_at(now, schedule, True) if sent else now + LEASE
-                )
-                continue
-            digests.schedule_next_digest(cohort, now + LEASE)
-            claims.append(_Claim(cohort.team_id, cohort.id, slot, token))
+    for cohort in DigestSweep(session).due(now, batch, team_id):
+        digests, schedule = DigestLog(session, cohort.team_id), schedule_of(cohort)
+        slot = due_digest(now, schedule)
+        if slot is None:
+            digests.schedule_next_digest(cohort, next_digest_at(now, schedule))
+            continue
+        token = digests.claim_digest(cohort, slot, now, LEASE)
+        if token is None:  # sent already, or another process is posting it
+            sent = _sent(session, cohort, slot)
+            digests.schedule_next_digest(cohort, next_digest_at(now, schedule, True) if sent else now + LEASE)
+            continue
+        digests.schedule_next_digest(cohort, now + LEASE)
+        claims.append(_Claim(cohort.team_id, cohort.id, slot, token))
     return claims
 
 
