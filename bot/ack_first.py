@@ -83,6 +83,11 @@ class Arrivals:
         self._changed = threading.Condition(threading.Lock())
         self._after_ack = threading.local()
 
+    @property
+    def answering(self) -> int:
+        """How many requests are being answered now."""
+        return self._count
+
     @contextmanager
     def arriving(self) -> Iterator[None]:
         """Around answering one request."""

@@ -194,14 +194,17 @@ def socket_mode_handler(app: Any, app_token: str, web_client: Any) -> Any:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
     from slack_bolt.adapter.socket_mode.internals import run_bolt_app, send_response
 
+    from bot.ack_first import ARRIVALS
+
     class LoggedSocketModeHandler(SocketModeHandler):
         def handle(self, client: Any, req: Any) -> None:  # as Bolt's own, plus the line
             started, wall = time.monotonic(), time.time()
             status = 500
             try:
-                response = run_bolt_app(self.app, req)
-                status = response.status
-                send_response(client, req, response, wall)
+                with ARRIVALS.arriving():  # work after other acks gives way meanwhile (bot/ack_first.py)
+                    response = run_bolt_app(self.app, req)
+                    status = response.status
+                    send_response(client, req, response, wall)
             finally:
                 _log_request({"transport": "socket_mode"}, req.payload, status, started)
 

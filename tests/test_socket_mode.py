@@ -11,19 +11,25 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import BOT_TOKEN, PARIS, STUDENT, clean_env, contact_form, elements, texts
+from helpers import BOT_TOKEN, PARIS, STUDENT, clean_env, contact_form, elements, make_config, texts
 from slack_sdk import WebClient
 from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 from slackwire import TEAM, Reply, SlackSender
 
+from bot.ack_first import ARRIVALS
+from bot.app import create_app
 from bot.fakeslack import FakeSlack
+from bot.logs import socket_mode_handler
+from bot.services import Services
+from storage.db import Database
 
 CLI = [sys.executable, "-m", "bot.cli"]
 
@@ -215,3 +221,32 @@ def test_infoint_run_in_socket_mode_end_to_end(fake: FakeSlack, tmp_path: Path) 
         ("command", "/infoint help", 200),
     ], requests
     assert "Ada Lovelace" not in log_path.read_text(encoding="utf-8")
+
+
+def test_a_request_over_socket_mode_is_counted_while_it_is_answered(fake: FakeSlack, db: Database) -> None:
+    """Work after an ack gives way to the requests being answered (bot/ack_first.py): one arriving
+    over Socket Mode counts as one too, from its envelope to its ack, and no longer after."""
+    config = replace(make_config(fake, db.url), app_token=fake.app_token)
+    services = Services(db)
+    app = create_app(config, services)
+    seen: list[int] = []
+
+    def count_arrivals(next: Callable[[], Any]) -> Any:
+        seen.append(ARRIVALS.answering)
+        return next()
+
+    app.use(count_arrivals)
+    handler = socket_mode_handler(app, fake.app_token, WebClient(token=BOT_TOKEN, base_url=fake.api_url))
+    handler.connect()
+    try:
+        server = fake.socket_mode
+        server.wait_connected(timeout=10)
+        envelope = server.send(
+            "slash_commands", Payloads(fake).of_command("help"), accepts_response_payload=True
+        )
+        server.wait_ack(envelope)
+        assert seen == [1]
+        fake.wait_for(f"response_url:cmd-{STUDENT}", timeout=10)
+        assert ARRIVALS.answering == 0
+    finally:
+        handler.close()
