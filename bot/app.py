@@ -30,10 +30,9 @@ from bot.ack_first import ARRIVALS, AckFirst, TurnExecutor, Turns, give_way
 from bot.config import Config
 from bot.failures import on_error
 from bot.health import PROBES, Health
-from bot.logs import log_request
+from bot.logs import keep_tokens_out_of_logs, log_request
 from bot.oauth import revocation
 from bot.oauth.distribution import Distribution
-from bot.oauth.logs import keep_tokens_out_of_logs
 from bot.services import Services
 from bot.shapes import malformed
 from handlers import FORMS_CHECKED_FIRST, register_all

@@ -11,20 +11,24 @@ One pass, as of ``now`` (every sweep: ``infoint sweep`` and the scheduler of ``i
    due yet, or went out, is looked at again when it next is.
 3. Post: the message (its claim in the message metadata), then the thread (details and the chart:
    a failure there leaves the digest sent), then the mentors' DMs. The app removed from the channel
-   or the channel archived pauses the cohort; another error leaves the digest pending for a retry.
+   or the channel archived pauses the cohort; a 429 leaves the digest pending until Slack's
+   Retry-After has passed (never waited out here: the claims behind it in the pass would run down
+   their leases, and the sweep's thread with them); another error leaves it pending for a retry.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.orm import Session
 
 from bot.blocks.chart import digest_chart
@@ -38,6 +42,7 @@ from bot.queries.cohorts import digest_content
 from bot.queries.models import DigestContent
 from bot.sweep import UNREACHABLE
 from bot.sweep.dispatch import workspaces_of
+from bot.sweep.slack import retry_after
 from bot.workspaces import Workspaces
 from storage.cohort_digests import DigestLog, DigestSweep
 from storage.cohort_records import CohortRecords
@@ -45,7 +50,6 @@ from storage.cohorts import CohortStore, schedule_of
 from storage.db import Database
 from storage.models import Cohort, User
 
-T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 METADATA_EVENT = "infoint_digest"
@@ -66,6 +70,14 @@ class DigestReport:
     retrying: int = 0
     recovered: int = 0
     mentor_dms: int = 0
+
+    def share(self) -> DigestReport:
+        """An empty report for one unit of work (`Database.run_counted`)."""
+        return DigestReport()
+
+    def add(self, share: DigestReport) -> None:
+        for item in fields(self):
+            setattr(self, item.name, getattr(self, item.name) + getattr(share, item.name))
 
     def summary(self) -> str:
         parts = [f"posted {self.sent} weekly digest(s)", f"{self.mentor_dms} mentor DM(s)"]
@@ -92,29 +104,26 @@ def send_due_digests(
     workspaces = workspaces_of(client)
     if workspaces is None:
         return report
+    began = time.monotonic()
+    # Recovering and claiming are run again on a fresh connection if theirs fails (`Database.run`): a
+    # claim taken by a try whose commit was lost is recovered after its lease, never posted twice.
     for workspace in workspaces.active():
-        _again(db, "recover", partial(_recover, db, now, batch, report, workspace.team_id))
-        for claim in _again(db, "claim", partial(_claim, db, now, batch, workspace.team_id)):
-            _post(db, workspace.client, claim, now, report)
+        team_id = workspace.team_id
+        db.run_counted(partial(_recover, now, batch, team_id), report, what="digests: recover")
+        for claim in db.run(partial(_claim, now, batch, team_id), what="digests: claim"):
+            _post(db, workspace.client, claim, now, report, began)
     return report
 
 
-def _again(db: Database, what: str, work: Callable[[], T]) -> T:
-    """``work`` run again on a fresh connection if its connection fails (`Database.run`): a claim
-    made by a run whose commit was lost is recovered after its lease, never posted twice."""
-    return db.run(lambda _session: work(), what=f"digests: {what}")
-
-
-def _recover(db: Database, now: datetime, batch: int, report: DigestReport, team_id: str | None) -> None:
-    with db.session() as session:
-        for digest in DigestSweep(session).expired_claims(now, batch, team_id):
-            if digest.claim_token and DigestLog(session, digest.team_id).release_digest(
-                digest.claim_token, "lease expired"
-            ):
-                cohort = session.get(Cohort, digest.cohort_id)
-                if cohort is not None and cohort.status == CohortStatus.ACTIVE.value:
-                    cohort.next_digest_at = now
-                report.recovered += 1
+def _recover(now: datetime, batch: int, team_id: str | None, session: Session, share: DigestReport) -> None:
+    for digest in DigestSweep(session).expired_claims(now, batch, team_id):
+        if digest.claim_token and DigestLog(session, digest.team_id).release_digest(
+            digest.claim_token, "lease expired"
+        ):
+            cohort = session.get(Cohort, digest.cohort_id)
+            if cohort is not None and cohort.status == CohortStatus.ACTIVE.value:
+                cohort.next_digest_at = now
+            share.recovered += 1
 
 
 def _sent(session: Session, cohort: Cohort, slot: DigestSlot) -> bool:
@@ -122,28 +131,28 @@ def _sent(session: Session, cohort: Cohort, slot: DigestSlot) -> bool:
     return any(d.week == slot.week and d.status == "sent" for d in digests)
 
 
-def _claim(db: Database, now: datetime, batch: int, team_id: str | None) -> list[_Claim]:
+def _claim(now: datetime, batch: int, team_id: str | None, session: Session) -> list[_Claim]:
     claims: list[_Claim] = []
-    with db.session() as session:
-        for cohort in DigestSweep(session).due(now, batch, team_id):
-            digests, schedule = DigestLog(session, cohort.team_id), schedule_of(cohort)
-            slot = due_digest(now, schedule)
-            if slot is None:
-                digests.schedule_next_digest(cohort, next_digest_at(now, schedule))
-                continue
-            token = digests.claim_digest(cohort, slot, now, LEASE)
-            if token is None:  # sent already, or another process is posting it
-                sent = _sent(session, cohort, slot)
-                digests.schedule_next_digest(
-                    cohort, next_digest_at(now, schedule, True) if sent else now + LEASE
-                )
-                continue
-            digests.schedule_next_digest(cohort, now + LEASE)
-            claims.append(_Claim(cohort.team_id, cohort.id, slot, token))
+    for cohort in DigestSweep(session).due(now, batch, team_id):
+        digests, schedule = DigestLog(session, cohort.team_id), schedule_of(cohort)
+        slot = due_digest(now, schedule)
+        if slot is None:
+            digests.schedule_next_digest(cohort, next_digest_at(now, schedule))
+            continue
+        token = digests.claim_digest(cohort, slot, now, LEASE)
+        if token is None:  # sent already, or another process is posting it
+            sent = _sent(session, cohort, slot)
+            digests.schedule_next_digest(cohort, next_digest_at(now, schedule, True) if sent else now + LEASE)
+            continue
+        digests.schedule_next_digest(cohort, now + LEASE)
+        claims.append(_Claim(cohort.team_id, cohort.id, slot, token))
     return claims
 
 
-def _post(db: Database, client: WebClient, claim: _Claim, now: datetime, report: DigestReport) -> None:
+def _post(
+    db: Database, client: WebClient, claim: _Claim, now: datetime, report: DigestReport, began: float
+) -> None:
+    """``began``: when the pass began (`time.monotonic`), for a Retry-After counted from the 429."""
     with db.session() as session:
         cohort = CohortStore(session, claim.team_id).get(claim.cohort_id)
         if cohort is None:
@@ -151,13 +160,18 @@ def _post(db: Database, client: WebClient, claim: _Claim, now: datetime, report:
         content = digest_content(session, claim.team_id, cohort, claim.slot, now)
     channel = content.cohort.channel_id
     try:
-        posted = client.chat_postMessage(
+        posted = _answering_429s(client).chat_postMessage(
             channel=channel,
             metadata={"event_type": METADATA_EVENT, "event_payload": {"claim": claim.token}},
             **digest_message(content),
         )
     except SlackApiError as error:
-        _failed(db, claim, str(error.response.get("error") or "error"), now, report)
+        reason = str(error.response.get("error") or "error")
+        if error.response.status_code == 429:  # due again once Retry-After has passed (as a DM is)
+            after_now = time.monotonic() - began + retry_after(error.response.headers)
+            _failed(db, claim, reason, now, report, again_at=now + timedelta(seconds=after_now))
+        else:
+            _failed(db, claim, reason, now, report)
         return
     except OSError as error:
         _failed(db, claim, f"network: {error}", now, report)
@@ -180,7 +194,26 @@ def _post(db: Database, client: WebClient, claim: _Claim, now: datetime, report:
     report.mentor_dms += _mentors(db, client, claim, content, now)
 
 
-def _failed(db: Database, claim: _Claim, reason: str, now: datetime, report: DigestReport) -> None:
+def _answering_429s(client: WebClient) -> WebClient:
+    """The client without slack_sdk's 429 handler, which would wait Retry-After inside the call: a
+    429 on the digest is answered by `_post` (its other retry handlers stay)."""
+    if not isinstance(client, WebClient):
+        return client
+    own = copy.copy(client)
+    own.retry_handlers = [h for h in client.retry_handlers if not isinstance(h, RateLimitErrorRetryHandler)]
+    return own
+
+
+def _failed(
+    db: Database,
+    claim: _Claim,
+    reason: str,
+    now: datetime,
+    report: DigestReport,
+    again_at: datetime | None = None,
+) -> None:
+    """The digest back to pending; its cohort paused if its channel is gone, else due again at
+    ``again_at`` (a 429's Retry-After) or after `RETRY`."""
     with db.session() as session:
         DigestLog(session, claim.team_id).release_digest(claim.token, reason)
         store = CohortStore(session, claim.team_id)
@@ -193,10 +226,15 @@ def _failed(db: Database, claim: _Claim, reason: str, now: datetime, report: Dig
             report.paused += 1
             log.warning("cohort %s/%s paused: %s", claim.team_id, claim.cohort_id, reason)
         else:
-            DigestLog(session, claim.team_id).schedule_next_digest(cohort, now + RETRY)
+            again_at = again_at or now + RETRY
+            DigestLog(session, claim.team_id).schedule_next_digest(cohort, again_at)
             report.retrying += 1
             log.warning(
-                "digest of cohort %s/%s failed (%s); will retry", claim.team_id, claim.cohort_id, reason
+                "digest of cohort %s/%s failed (%s); will retry at %s",
+                claim.team_id,
+                claim.cohort_id,
+                reason,
+                again_at.isoformat(timespec="seconds"),
             )
 
 

@@ -1,6 +1,8 @@
 """Log lines: human-readable text by default, one JSON object per line with ``INFOINT_LOG_FORMAT=json``.
 
-Every line, in either format, has Slack tokens (``xoxb-…``, ``xapp-…``…) masked. The request line
+Every line, in either format, has Slack tokens (``xoxb-…``, ``xapp-…``…) masked, and so do the records
+of slack_sdk's and Bolt's loggers themselves (`keep_tokens_out_of_logs`): one pattern, `TOKEN`, and
+one mask, `mask_tokens`, for both. The request line
 (`log_request`) names the workspace, the user, the kind of request and what was asked (the
 subcommand, the button's ``action_id``, the modal's ``callback_id``, the event's type), the HTTP
 status and the time taken, never what anyone typed: a subcommand is logged only when it is one of
@@ -24,8 +26,11 @@ from bot.config import ConfigError
 
 FORMATS = ("text", "json")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-#: Slack's tokens (bot, user, app-level, refresh, configuration...), wherever they would appear.
-TOKEN = re.compile(r"x(?:ox[a-z]|app)-[A-Za-z0-9-]+")
+#: Slack's tokens, wherever they would appear: bot, user, app-level, refresh, configuration (xoxb-,
+#: xoxp-, xapp-, xoxe-, xoxe.xoxp-…).
+TOKEN = re.compile(r"x(?:ox[a-z]|app)(?:\.[A-Za-z0-9]+)?-[A-Za-z0-9-]+")
+#: The loggers whose records may carry a token (a request's or a response's), masked at the source.
+SLACK_LOGGERS = ("slack_sdk", "slack_sdk.web.base_client", "slack_sdk.oauth", "slack_bolt", "infoint.bolt")
 SLACK_ID = re.compile(r"[A-Z0-9]{1,20}")
 EVENT_TYPE = re.compile(r"[a-z_]{1,60}")
 UNPRINTABLE = re.compile(r"[^\x21-\x7e]")
@@ -38,7 +43,32 @@ StartResponse = Callable[..., Any]
 
 
 def mask_tokens(text: str) -> str:
-    return TOKEN.sub(lambda found: found.group(0)[:5] + "…", text)
+    """Every token in ``text`` cut to its kind: ``xoxb-…``, ``xapp-…``, ``xoxe.xoxp-…``."""
+    return TOKEN.sub(lambda found: found.group(0).split("-", 1)[0] + "-…", text)
+
+
+class MaskTokens(logging.Filter):
+    """A record's message with its tokens masked, for every handler it reaches (caplog's too)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_tokens(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+def keep_tokens_out_of_logs() -> None:
+    """Once per process (idempotent): slack_sdk no longer logs at DEBUG (its dumps of requests and
+    responses, with the bodies and headers that carry tokens), and the records of `SLACK_LOGGERS`
+    are masked."""
+    sdk = logging.getLogger("slack_sdk")
+    if sdk.level < logging.INFO:
+        sdk.setLevel(logging.INFO)
+    for name in SLACK_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, MaskTokens) for f in logger.filters):
+            logger.addFilter(MaskTokens())
 
 
 class TextFormatter(logging.Formatter):

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -22,6 +22,19 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+class Tally(Protocol):
+    """What a pass counts (the sweep's report, the digests'), one unit of work's share at a time."""
+
+    def share(self) -> Self:
+        """An empty share, for one unit of work to count into."""
+        ...
+
+    def add(self, share: Self) -> None: ...
+
+
+R = TypeVar("R", bound=Tally)
 
 
 def connection_failed(error: BaseException) -> bool:
@@ -108,6 +121,19 @@ class Database:
                 log.warning("%s: the database connection failed (%s); trying again", what, reason)
                 time.sleep(min(0.05 * 2**attempt, 2.0))
         raise AssertionError("unreachable")
+
+    def run_counted(self, work: Callable[[Session, R], T], report: R, *, what: str) -> T:
+        """`run`, ``work`` counting into a share of ``report`` that is added to it once the unit of
+        work has committed: a try rolled back (its connection failed) counts nothing, and what the
+        last try counted is counted once."""
+
+        def attempt(session: Session) -> tuple[T, R]:
+            share = report.share()
+            return work(session, share), share
+
+        result, share = self.run(attempt, what=what)
+        report.add(share)
+        return result
 
     def before_each_statement(self, hook: Callable[..., None]) -> None:
         """Call ``hook`` (with SQLAlchemy's ``before_cursor_execute`` arguments) in the thread about

@@ -8,6 +8,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -94,6 +95,33 @@ def test_the_digest_goes_out_once_across_two_concurrent_sweeps(world: CohortWorl
     # Again, later that day, and next week's is not early: nothing more.
     assert world.digest(due + timedelta(hours=5)).sent == 0
     assert world.cohort().next_digest_at == utc(3, 16, 8)
+    assert len(world.digests_posted()) == 1
+
+
+@pytest.mark.parametrize("retry_after", [3, 20 * 60], ids=["short", "past-the-fixed-retry"])
+def test_a_rate_limited_digest_is_not_tried_again_before_retry_after(
+    world: CohortWorld, slack: FakeSlack, retry_after: int
+) -> None:
+    """Slack answers the digest's post with 429: the digest stays pending and its cohort is due again
+    once Retry-After has passed, not after a fixed delay, nor waited out inside the client (which
+    would hold the sweep's thread and the leases of the digests claimed with it)."""
+    world.create()
+    world.join(STUDENT)
+    due = utc(3, 9, 8)
+    slack.fail_next("chat.postMessage", status=429, retry_after=retry_after)
+    started = time.monotonic()
+    first = world.digest(due)
+    assert time.monotonic() - started < min(retry_after, 30), "the 429 was waited out"
+    assert (first.sent, first.retrying) == (0, 1)
+    [logged] = rows(world.app, CohortDigest)
+    assert (logged.status, logged.error) == ("pending", "ratelimited")
+    again = world.cohort().next_digest_at
+    assert again is not None
+    assert due + timedelta(seconds=retry_after) <= again < due + timedelta(seconds=retry_after + 30)
+    tries = len(slack.calls_to("chat.postMessage"))
+    assert world.digest(again - timedelta(seconds=1)).sent == 0
+    assert len(slack.calls_to("chat.postMessage")) == tries, "tried again before Retry-After"
+    assert world.digest(again).sent == 1
     assert len(world.digests_posted()) == 1
 
 

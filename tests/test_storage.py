@@ -216,3 +216,29 @@ def test_a_unit_of_work_is_run_again_when_the_connection_fails(db: Database) -> 
     with pytest.raises(ValueError):
         db.run(broken)
     assert len(calls) == 1
+
+
+class Count:
+    def __init__(self) -> None:
+        self.n = 0
+
+    def share(self) -> Count:
+        return Count()
+
+    def add(self, share: Count) -> None:
+        self.n += share.n
+
+
+def test_what_a_unit_of_work_counts_is_counted_once_it_has_committed(db: Database) -> None:
+    """The sweep's and the digests' reports: a try whose connection failed counted for nothing."""
+    report, tries = Count(), []
+
+    def work(session: object, share: Count) -> str:
+        tries.append(1)
+        share.n += 2
+        if len(tries) < 2:
+            raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+        return "done"
+
+    assert db.run_counted(work, report, what="count") == "done"
+    assert (len(tries), report.n) == (2, 2)

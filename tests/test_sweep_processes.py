@@ -102,8 +102,8 @@ def test_two_infoint_run_processes_send_each_reminder_and_digest_once(
             60,
             logs,
         )
-        # A digest refused by a 429 is retried 15 minutes later: they go out once the limit is lifted,
-        # both processes looking for them on each sweep.
+        # A digest refused by a 429 is due again once its Retry-After has passed: they go out once the
+        # limit is lifted, both processes looking for them on each sweep.
         slack.limit_method("chat.postMessage", per_minute=60_000)
         with db.session() as session:
             session.execute(update(Cohort).values(next_digest_at=datetime.now(UTC) - timedelta(seconds=1)))

@@ -53,6 +53,10 @@ class SweepReport:
             parts.append(f"{len(self.refused_workspaces)} workspace(s) refused our token: {names}")
         return "; ".join(parts)
 
+    def share(self) -> SweepReport:
+        """An empty report for one unit of work (`Database.run_counted`)."""
+        return SweepReport(at=self.at)
+
     def add(self, other: SweepReport) -> None:
         """Count what ``other`` (one unit of work's share) did into this report."""
         for item in fields(self):

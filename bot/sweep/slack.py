@@ -91,7 +91,7 @@ class SweepSlack:
         except SlackApiError as error:
             status = int(error.response.status_code or 200)
             if status == 429:
-                return RateLimited(_retry_after(error.response.headers))
+                return RateLimited(retry_after(error.response.headers))
             if status >= 500:
                 return Unknown(f"HTTP {status}")
             return Refused(str(error.response.get("error") or f"HTTP {status}"))
@@ -122,7 +122,7 @@ class SweepSlack:
         return None
 
 
-def _retry_after(headers: Any) -> float:
+def retry_after(headers: Any) -> float:
     """Retry-After in seconds (Slack sends whole seconds); 1 when missing or unreadable."""
     for name, value in dict(headers or {}).items():
         if str(name).lower() == "retry-after":

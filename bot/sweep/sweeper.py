@@ -129,14 +129,7 @@ class Sweeper:
     def _unit(self, report: SweepReport, what: str, work: Callable[[Session, SweepReport], T]) -> T:
         """``work`` as one unit of work, retried on a fresh connection if the connection fails; what
         it counts reaches ``report`` only once it has committed."""
-
-        def attempt(session: Session) -> tuple[T, SweepReport]:
-            share = SweepReport(at=report.at)
-            return work(session, share), share
-
-        result, share = self.db.run(attempt, what=f"sweep: {what}")
-        report.add(share)
-        return result
+        return self.db.run_counted(work, report, what=f"sweep: {what}")
 
     # 1. Recover: claims whose lease ran out -----------------------------------------------------------
 
