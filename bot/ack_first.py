@@ -230,11 +230,11 @@ def favour_acks() -> None:
     more often (see the module), and keep the garbage collector's pauses short.
 
     Every thread stops while the collector runs, acks included. Left as it is, the collector of a
-    serving process ran about 65 full collections of 60–120 ms in one benchmark run (1,600 requests),
+    serving process ran 63–66 full collections of about 70 ms (up to 149 ms) in one benchmark run,
     most of each spent walking the objects made at start (the modules, SQLAlchemy's mappers, Bolt's
     app), which live as long as the process. So those objects are moved out of its sight
     (:func:`gc.freeze`), and a young collection waits for :data:`YOUNG_COLLECTION_AFTER` new objects
-    instead of 700: in the same run, about 105 young collections of 3 ms and no full one
+    instead of 700: in the same run, about 100 young collections of 3 ms and no full one
     (bench/README.md, "Ack latency"). Garbage is still collected; less often, and what each
     collection walks is what the requests made.
     """
