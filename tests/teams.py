@@ -9,6 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from hours import ALWAYS
 from slack_sdk import WebClient
 from sqlalchemy import select
 
@@ -22,7 +23,6 @@ from storage.models import Workspace as WorkspaceRow
 
 #: Tuesday 10 March 2026, 10:00 UTC: every request was sent 8 days before, so a follow-up is due.
 NOW = datetime(2026, 3, 10, 10, 0, tzinfo=UTC)
-ALWAYS = {"window_days": list(range(7)), "window_start": "00:00", "window_end": "23:59"}
 
 
 def team(n: int) -> str:
@@ -64,9 +64,17 @@ def install(slack: FakeSlack, teams: list[str], *, timeout: float = 5) -> Listed
     )
 
 
-def seed(db: Database, teams: list[str], students: int, per_student: int = 1, *, now: datetime = NOW) -> None:
-    """In each team, ``students`` students (UTC, working every hour, DM known) with ``per_student``
-    requests each, sent 8 days before ``now``: one follow-up due per request."""
+def seed(
+    db: Database,
+    teams: list[str],
+    students: int,
+    per_student: int = 1,
+    *,
+    now: datetime = NOW,
+    timezone: str = "UTC",
+) -> None:
+    """In each team, ``students`` students (in ``timezone``, working every hour, DM known) with
+    ``per_student`` requests each, sent 8 days before ``now``: one follow-up due per request."""
     start = now - timedelta(days=9)
     with db.session() as session:
         session.add_all(WorkspaceRow(team_id=t, created_at=start) for t in teams)
@@ -75,7 +83,7 @@ def seed(db: Database, teams: list[str], students: int, per_student: int = 1, *,
             User(
                 team_id=t,
                 slack_user_id=student(t, n),
-                timezone="UTC",
+                timezone=timezone,
                 preferences=ALWAYS,
                 dm_channel=dm_of(student(t, n)),
                 next_check_at=start,

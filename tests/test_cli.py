@@ -27,6 +27,7 @@ from typing import Any
 import psycopg
 import pytest
 from helpers import BOT_TOKEN, clean_env, contact_form
+from hours import ALWAYS, awake_zone
 from slackwire import SIGNING_SECRET, SlackSender
 
 from bot.fakeslack import FakeSlack
@@ -465,11 +466,10 @@ def test_run_sweeps_on_its_schedule_and_sends_once(tmp_path: Path, fake: FakeSla
     db = Database(url)
     db.upgrade()
     now = datetime.now(UTC)
-    always = {"window_days": list(range(7)), "window_start": "00:00", "window_end": "23:59"}
     with db.session() as session:
         repo = Repository(session, "T0001")
         user = repo.get_or_create_user("U0STUDENT", now)
-        repo.update_user(user, preferences=always, timezone="UTC", dm_channel="D0STUDENT")
+        repo.update_user(user, preferences=ALWAYS, timezone=awake_zone(now), dm_channel="D0STUDENT")
         contact = repo.add_contact(user, {"name": "Ada", "degree": "first"}, core.Stage.REQUESTED, now)
         repo.add_attempt(contact, core.OutreachChannel.EMAIL, now - timedelta(days=8))
     db.dispose()
@@ -514,12 +514,11 @@ def test_sigterm_during_a_sweep_finishes_its_dm_and_begins_no_other(tmp_path: Pa
     db = Database(url)
     db.upgrade()
     now = datetime.now(UTC)
-    always = {"window_days": list(range(7)), "window_start": "00:00", "window_end": "23:59"}
     with db.session() as session:
         repo = Repository(session, "T0001")
         for student in ("U0ALICE", "U0BOB"):
             user = repo.get_or_create_user(student, now)
-            repo.update_user(user, preferences=always, timezone="UTC", dm_channel="D" + student[1:])
+            repo.update_user(user, preferences=ALWAYS, timezone=awake_zone(now), dm_channel="D" + student[1:])
             contact = repo.add_contact(user, {"name": "Ada", "degree": "first"}, core.Stage.REQUESTED, now)
             repo.add_attempt(contact, core.OutreachChannel.EMAIL, now - timedelta(days=8))
     db.dispose()

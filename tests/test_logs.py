@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from helpers import BOT_TOKEN, STUDENT, RunningApp, contact_form, log_contact, sweeper
+from hours import ALWAYS, awake_zone
 
 from bot.config import ConfigError
 from bot.domain import pipeline as core
@@ -131,11 +132,10 @@ def test_a_forged_path_cannot_forge_a_line(running_app: RunningApp, json_lines: 
 def _due_follow_up(app: RunningApp) -> None:
     """A contact written to 8 days ago with no reply: a follow-up is due now, at any hour."""
     now = datetime.now(UTC)
-    always = {"window_days": list(range(7)), "window_start": "00:00", "window_end": "23:59"}
     with app.services.db.session() as session:
         repo = Repository(session, "T0001")
         user = repo.get_or_create_user(STUDENT, now)
-        repo.update_user(user, preferences=always, timezone="UTC", dm_channel="D0STUDENT")
+        repo.update_user(user, preferences=ALWAYS, timezone=awake_zone(now), dm_channel="D0STUDENT")
         contact = repo.add_contact(user, {"name": SECRET, "degree": "first"}, core.Stage.REQUESTED, now)
         repo.add_attempt(contact, core.OutreachChannel.EMAIL, now - timedelta(days=8))
 

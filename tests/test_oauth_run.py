@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hours import ALWAYS, awake_zone
 from oauthworld import TEAM_A, TOKEN_A, OAuthWorld, new_key
 from runprocess import http_get, infoint_run, run_env
 from slackwire import SlackSender
@@ -17,8 +18,6 @@ from bot.domain import pipeline as core
 from bot.fakeslack import FakeSlack
 from storage.db import Database
 from storage.repository import Repository
-
-ALWAYS = {"window_days": list(range(7)), "window_start": "00:00", "window_end": "23:59"}
 
 
 @pytest.fixture
@@ -62,7 +61,7 @@ def test_infoint_run_sweeps_each_installed_workspace_with_its_token(
     with db.session() as session:  # a follow-up due now in workspace A
         repo = Repository(session, TEAM_A)
         user = repo.get_or_create_user("UALICE001", now)
-        repo.update_user(user, preferences=ALWAYS, timezone="UTC", dm_channel="DALICE001")
+        repo.update_user(user, preferences=ALWAYS, timezone=awake_zone(now), dm_channel="DALICE001")
         contact = repo.add_contact(user, {"name": "Ada", "degree": "first"}, core.Stage.REQUESTED, now)
         repo.add_attempt(contact, core.OutreachChannel.EMAIL, now - timedelta(days=8))
     db.dispose()

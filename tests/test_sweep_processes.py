@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hours import awake_zone
 from oauthworld import OAuthWorld, new_key
 from runprocess import infoint_runs, run_env
 from slackwire import SlackSender
@@ -49,7 +50,7 @@ def test_two_infoint_run_processes_send_each_reminder_and_digest_once(
         pytest.skip("PostgreSQL only (SQLite is one file on one machine): set INFOINT_TEST_DATABASE_URL")
     started = time.monotonic()
     now = datetime.now(UTC)  # `infoint run` sweeps on the real clock: follow-ups due now
-    seed(db, TEAMS, STUDENTS, PER_STUDENT, now=now)
+    seed(db, TEAMS, STUDENTS, PER_STUDENT, now=now, timezone=awake_zone(now))
     seed_cohorts(db, slack, TEAMS, now=now)
     with db.session() as session:  # each digest held back until the reminders are out (see below)
         session.execute(
