@@ -189,7 +189,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         if config.oauth and not args.dry_run:
             client = oauth.sweep_workspaces(config, oauth.start(config, db))
         report = Sweeper(db, client, workers=config.sweep_workers).run(now, dry_run=args.dry_run)
-        digests = send_due_digests(db, client, now)  # none on a dry run (no client)
+        # None on a dry run (no client); the workspaces side by side, as many at once as the sweep.
+        digests = send_due_digests(db, client, now, workers=config.sweep_workers)
     finally:
         db.dispose()
     for line in report.previews:

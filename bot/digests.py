@@ -2,7 +2,12 @@
 processes sweep, with the details and the chart in its thread; then each mentor's DM of the
 students who need attention.
 
-One pass, as of ``now`` (every sweep: ``infoint sweep`` and the scheduler of ``infoint run``):
+One pass, as of ``now`` (every sweep: ``infoint sweep`` and the scheduler of ``infoint run``),
+serves the workspaces side by side, up to ``workers`` at once (a bounded pool, as the sweep's
+delivery: `bot.sweep.dispatch`), each with its own client, its own database sessions and its own
+share of the report, so a workspace whose Slack is slow or failing holds up no other. A workspace
+that fails does not stop the others; the first error is raised once they have all finished. In each
+workspace, one after another:
 
 1. Recover: a claim whose lease ran out (its process died) goes back to pending.
 2. Claim: the cohorts whose ``next_digest_at`` has come (rows locked with SKIP LOCKED on
@@ -14,13 +19,19 @@ One pass, as of ``now`` (every sweep: ``infoint sweep`` and the scheduler of ``i
    or the channel archived pauses the cohort; a 429 leaves the digest pending until Slack's
    Retry-After has passed (never waited out here: the claims behind it in the pass would run down
    their leases, and the sweep's thread with them); another error leaves it pending for a retry.
+
+A stop requested (``stopping``: a shutdown) is looked at before each workspace and between two
+digests: the digest being posted is finished and recorded, a workspace not begun claims nothing,
+and claims taken but not begun go back to pending, due at the next sweep.
 """
 
 from __future__ import annotations
 
 import copy
 import logging
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from functools import partial
@@ -34,6 +45,7 @@ from sqlalchemy.orm import Session
 from bot.blocks.chart import digest_chart
 from bot.blocks.cohort_digest import digest_message, digest_thread
 from bot.blocks.cohort_dms import attention_message
+from bot.config import DEFAULT_SWEEP_WORKERS
 from bot.domain.cohort_digest import DigestSlot, due_digest, next_digest_at
 from bot.domain.cohort_weekly import Measure
 from bot.domain.cohorts import CohortEvent, CohortStatus, status_after
@@ -43,7 +55,7 @@ from bot.queries.models import DigestContent
 from bot.sweep import UNREACHABLE
 from bot.sweep.dispatch import workspaces_of
 from bot.sweep.slack import retry_after
-from bot.workspaces import Workspaces
+from bot.workspaces import Workspace, Workspaces
 from storage.cohort_digests import DigestLog, DigestSweep
 from storage.cohort_records import CohortRecords
 from storage.cohorts import CohortStore, schedule_of
@@ -96,23 +108,70 @@ class _Claim:
 
 
 def send_due_digests(
-    db: Database, client: WebClient | Workspaces | None, now: datetime, batch: int = 50
+    db: Database,
+    client: WebClient | Workspaces | None,
+    now: datetime,
+    batch: int = 50,
+    *,
+    workers: int = DEFAULT_SWEEP_WORKERS,
+    stopping: threading.Event | None = None,
 ) -> DigestReport:
     """Post every digest due at ``now`` (none without a client: a dry run sends nothing); with
-    `Workspaces`, each workspace's cohorts with that workspace's client."""
+    `Workspaces`, each workspace's cohorts with that workspace's client, up to ``workers`` workspaces
+    at once. Once ``stopping`` is set, no further digest is begun."""
     report = DigestReport()
     workspaces = workspaces_of(client)
     if workspaces is None:
         return report
-    began = time.monotonic()
-    # Recovering and claiming are run again on a fresh connection if theirs fails (`Database.run`): a
-    # claim taken by a try whose commit was lost is recovered after its lease, never posted twice.
-    for workspace in workspaces.active():
-        team_id = workspace.team_id
-        db.run_counted(partial(_recover, now, batch, team_id), report, what="digests: recover")
-        for claim in db.run(partial(_claim, now, batch, team_id), what="digests: claim"):
-            _post(db, workspace.client, claim, now, report, began)
+    digest_pass = _DigestPass(db, now, batch, time.monotonic(), stopping or threading.Event())
+    active = workspaces.active()
+    size = max(1, min(workers, len(active)))
+    if size == 1:
+        results = [digest_pass.serve(workspace) for workspace in active]
+    else:
+        with ThreadPoolExecutor(max_workers=size, thread_name_prefix="digests") as pool:
+            results = list(pool.map(digest_pass.serve, active))
+    errors = []
+    for share, error in results:
+        report.add(share)
+        if error is not None:
+            errors.append(error)
+    if errors:
+        raise errors[0]
     return report
+
+
+@dataclass(frozen=True)
+class _DigestPass:
+    """One pass's settings, shared read-only by its workers. ``began``: when the pass began
+    (`time.monotonic`), for a Retry-After counted from the 429."""
+
+    db: Database
+    now: datetime
+    batch: int
+    began: float
+    stopping: threading.Event
+
+    def serve(self, workspace: Workspace) -> tuple[DigestReport, Exception | None]:
+        """One workspace's digests, in one worker: what they did, and the error that ended them."""
+        share, db, now, team_id = DigestReport(), self.db, self.now, workspace.team_id
+        try:
+            if self.stopping.is_set():
+                return share, None
+            # Recovering and claiming are run again on a fresh connection if theirs fails
+            # (`Database.run`): a claim taken by a try whose commit was lost is recovered after its
+            # lease, never posted twice.
+            db.run_counted(partial(_recover, now, self.batch, team_id), share, what="digests: recover")
+            claims = db.run(partial(_claim, now, self.batch, team_id), what="digests: claim")
+            for n, claim in enumerate(claims):
+                if self.stopping.is_set():
+                    db.run(partial(_let_go, now, claims[n:]), what="digests: stop")
+                    break
+                _post(db, workspace.client, claim, now, share, self.began)
+        except Exception as error:  # raised once the other workspaces are done
+            log.exception("the digests of workspace %s failed", team_id or "(all teams)")
+            return share, error
+        return share, None
 
 
 def _recover(now: datetime, batch: int, team_id: str | None, session: Session, share: DigestReport) -> None:
@@ -124,6 +183,16 @@ def _recover(now: datetime, batch: int, team_id: str | None, session: Session, s
             if cohort is not None and cohort.status == CohortStatus.ACTIVE.value:
                 cohort.next_digest_at = now
             share.recovered += 1
+
+
+def _let_go(now: datetime, claims: list[_Claim], session: Session) -> None:
+    """Claims a stop left unposted: back to pending, their cohorts due at the next sweep."""
+    for claim in claims:
+        digests = DigestLog(session, claim.team_id)
+        digests.release_digest(claim.token, "stopped before posting")
+        cohort = CohortStore(session, claim.team_id).get(claim.cohort_id)
+        if cohort is not None and cohort.status == CohortStatus.ACTIVE.value:
+            digests.schedule_next_digest(cohort, now)
 
 
 def _sent(session: Session, cohort: Cohort, slot: DigestSlot) -> bool:

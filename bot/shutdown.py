@@ -38,7 +38,7 @@ POLL_SECONDS = 0.2
 
 class SweepJob:
     """The scheduler's job: one pass of the sweep (as of ``clock()``), then the cohorts' digests.
-    `stop` asks the pass to end between two DMs and waits for it."""
+    `stop` asks the pass to end between two DMs (or two digests) and waits for it."""
 
     def __init__(self, sweeper: Sweeper, clock: Callable[[], datetime] | None = None) -> None:
         self.sweeper = sweeper
@@ -67,7 +67,10 @@ class SweepJob:
             log.info(report.summary())
         if self.sweeper.stopping.is_set():
             return  # the digests wait for the next process
-        digests = send_due_digests(self.sweeper.db, self.sweeper.workspaces, now)
+        sweeper = self.sweeper
+        digests = send_due_digests(
+            sweeper.db, sweeper.workspaces, now, workers=sweeper.workers, stopping=sweeper.stopping
+        )
         if digests.sent or digests.paused or digests.retrying:
             log.info(digests.summary())
 

@@ -69,6 +69,28 @@ def test_a_limit_for_one_team_and_a_method_tier(slack: FakeSlack) -> None:
     a.users_info(user="U1")
 
 
+def test_a_hold_for_one_team_holds_only_its_calls(slack: FakeSlack) -> None:
+    slack.add_team("T0AAA", "xoxb-aaa")
+    slack.add_team("T0BBB", "xoxb-bbb")
+    a, b = client(slack, "xoxb-aaa"), client(slack, "xoxb-bbb")
+    slack.delay_response_next("auth.test", 0.2, team="T0AAA")
+    assert b.auth_test()["team_id"] == "T0BBB"  # not the held team: answered at once
+    assert a.auth_test()["team_id"] == "T0AAA"
+    assert a.auth_test()["ok"]  # the team's one hold is used up
+    assert [(c.team, c.delayed) for c in slack.calls_to("auth.test")] == [
+        ("T0BBB", 0.0),
+        ("T0AAA", pytest.approx(0.2)),
+        ("T0AAA", 0.0),
+    ]
+    slack.delay_response_next("auth.test", 0.1)  # any team's
+    slack.delay_response_next("auth.test", 0.2, team="T0AAA")
+    a.auth_test()  # the team's own hold first
+    b.auth_test()  # then the one for any team
+    a.auth_test()
+    held = [c.delayed for c in slack.calls_to("auth.test")[3:]]
+    assert held == [pytest.approx(0.2), pytest.approx(0.1), 0.0]
+
+
 def test_reset_forgets_the_teams(slack: FakeSlack) -> None:
     slack.add_team("T0AAA", "xoxb-aaa")
     slack.reset()

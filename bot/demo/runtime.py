@@ -140,7 +140,7 @@ class Demo:
             self.settle()
             now = self.clock()
             report = self.sweeper.run(now)
-            send_due_digests(self.db, self.sweeper.client, now)
+            send_due_digests(self.db, self.sweeper.client, now, workers=self.sweeper.workers)
             return report
 
     def move_clock(self, move: str) -> ClockMove:

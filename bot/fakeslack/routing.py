@@ -73,7 +73,7 @@ class Router(SlackState):
             path = parts.path
             if path.startswith("/api/"):
                 method = path[len("/api/") :]
-                held = self._hold(method)
+                held = self._hold(method, headers.get("authorization", ""))
                 try:
                     arrived = time.monotonic() if held else arrived
                     reply = self._api(method, parts.query, body, headers, arrived, held)
@@ -116,11 +116,14 @@ class Router(SlackState):
             if self.granted_scopes is not None and not refused:
                 reply.headers["x-oauth-scopes"] = ",".join(self.granted_scopes)
 
-    def _hold(self, method: str) -> float:
-        """Hold the call if `delay_response_next` asked for it: returns the seconds it was held (then
-        it counts as in flight until the caller has carried it out), or 0."""
+    def _hold(self, method: str, auth: str) -> float:
+        """Hold the call if `delay_response_next` asked for it (for the team of the bearer token in
+        ``auth``, or for any): returns the seconds it was held (then it counts as in flight until the
+        caller has carried it out), or 0."""
         with self._lock:
-            queue = self._delays.get(method)
+            team = self._team_tokens.get(auth.partition(" ")[2].strip(), "")
+            queues = (self._delays.get(key) for key in dict.fromkeys(((team, method), ("", method))))
+            queue = next((q for q in queues if q), None)
             if not queue:
                 return 0.0
             seconds = queue.popleft()

@@ -197,18 +197,19 @@ class FakeSlack(
         with self._lock:
             self._drops[method] = self._drops.get(method, 0) + times
 
-    def delay_response_next(self, method: str, seconds: float, times: int = 1) -> None:
+    def delay_response_next(self, method: str, seconds: float, times: int = 1, *, team: str = "") -> None:
         """Simulate a call that hangs, then lands: each of the next ``times`` calls to ``method`` is
         held ``seconds`` before the fake carries it out (a posted message appears only then) and
         answers, to a client that may have given up by then (its timeout: ``TimeoutError``).
 
-        ``method`` is an API method. The `Call` is recorded when it is carried out, with ``delayed``
-        set; a held call may also be failed or dropped by `fail_next` / `drop_response_next`.
-        `wait_idle` waits until no call is held."""
+        ``method`` is an API method; with ``team``, only calls made with that team's bot token are
+        held (its holds are used before those of every team). The `Call` is recorded when it is
+        carried out, with ``delayed`` set; a held call may also be failed or dropped by `fail_next`
+        / `drop_response_next`. `wait_idle` waits until no call is held."""
         if times < 1 or seconds < 0:
             raise ValueError("times must be at least 1 and seconds not negative")
         with self._lock:
-            self._delays.setdefault(method, deque()).extend([float(seconds)] * times)
+            self._delays.setdefault((team, method), deque()).extend([float(seconds)] * times)
 
     def wait_idle(self, timeout: float = 10.0) -> None:
         """Wait until no call is held by `delay_response_next` (every late call has landed)."""

@@ -85,7 +85,7 @@ class SlackState:
     _calls: list[Call]
     _failures: dict[str, deque[Failure]]
     _drops: dict[str, int]  # method -> how many answers drop_response_next() drops
-    _delays: dict[str, deque[float]]  # method -> the holds delay_response_next() queued, in order
+    _delays: dict[tuple[str, str], deque[float]]  # (team or "", method) -> holds queued, in order
     _in_flight: int  # requests being held by a delay
     _methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]]
     #: When set (epoch seconds), message timestamps follow this clock instead of a fixed sequence.
