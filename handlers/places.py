@@ -17,7 +17,7 @@ from bot.blocks.home import home_view
 from bot.blocks.kit import esc, notice
 from bot.blocks.nudges import nudge_message
 from bot.domain.ids import Surface
-from bot.queries.models import ContactCard, ContactNews
+from bot.queries.models import ContactCard, ContactNews, HomeScreen
 from handlers import whose
 
 if TYPE_CHECKING:
@@ -25,12 +25,20 @@ if TYPE_CHECKING:
     from handlers.origins import Place
 
 
-def publish_home(origin: Origin, user: str | None = None, news: str = "", opened: bool = False) -> None:
+def publish_home(
+    origin: Origin,
+    user: str | None = None,
+    news: str = "",
+    opened: bool = False,
+    screen: HomeScreen | None = None,
+) -> None:
     """Publish the App Home of ``user`` (by default, whoever acted), with ``news`` (safe mrkdwn) on top;
-    ``opened``: they are looking (a mentor's looking at a cohort is logged)."""
+    ``opened``: they are looking (a mentor's looking at a cohort is logged); ``screen``: the Home
+    just read, if it was."""
     user = user or origin.user_id
     services = origin.services
-    screen = services.queries.home.screen(origin.team_id, user, services.clock())
+    if screen is None:
+        screen = services.queries.home.screen(origin.team_id, user, services.clock())
     cohorts = services.cohort_reads.home(origin.team_id, user, looking=opened)
     origin.client.views_publish(user_id=user, view=home_view(screen, news, cohorts))
 
@@ -130,14 +138,19 @@ def ask_route(origin: Origin, contact_id: int) -> bool:
 def offer_card(origin: Origin, contact_id: int, news: ContactNews) -> bool:
     """A contact worth showing after what the student did (just logged, said yes, interview missed):
     on the Home they acted from, as an ephemeral answer where they clicked, else a DM."""
-    card = origin.services.queries.contacts.card(origin.team_id, origin.user_id, contact_id)
+    services = origin.services
+    if origin.home:
+        # The card and the Home from one reading of the contacts and their next steps.
+        home = services.queries.home
+        screen, card = home.screen_and_card(origin.team_id, origin.user_id, services.clock(), contact_id)
+        if card is None:
+            return False
+        publish_home(origin, news=headline(news, card), screen=screen)
+        return True
+    card = services.queries.contacts.card(origin.team_id, origin.user_id, contact_id)
     if card is None:
         return False
-    text = headline(news, card)
-    if origin.home:
-        publish_home(origin, news=text)
-        return True
-    _card_in_place(origin, card, text, replace=False)
+    _card_in_place(origin, card, headline(news, card), replace=False)
     return False
 
 

@@ -3,6 +3,7 @@ the targets picked for it, or help after two quiet weeks)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -30,13 +31,46 @@ def _bounds(week: date, user: User) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=7)
 
 
-def week_progress(session: Session, user: User, now: datetime, week: date | None = None) -> WeekProgress:
-    """``week`` (by default the one ``now`` falls in) against the user's weekly goals."""
+def week_progress(
+    session: Session,
+    user: User,
+    now: datetime,
+    week: date | None = None,
+    contacts: Sequence[Contact] | None = None,
+) -> WeekProgress:
+    """``week`` (by default the one ``now`` falls in) against the user's weekly goals. ``contacts``:
+    all of the user's contacts, already loaded with their attempts and interviews (the week is then
+    counted from them, with no query)."""
     settings = nudge_settings(user.preferences, user.timezone)
     tz = zone(user.timezone)
     this_week = week_start(now, tz)
     week = week or this_week
     start, end = _bounds(week, user)
+    if contacts is None:
+        requests, interviews = _week_counts(session, user, start, end)
+    else:
+        requests, interviews = _counted(contacts, start, end)
+    chosen = rules.choices(user.preferences, week)
+    today = now.astimezone(tz).date()
+    return WeekProgress(
+        week=day_label(start, tz, today),
+        requests_sent=requests,
+        requests_goal=settings.weekly_requests,
+        interviews=interviews,
+        interviews_goal=settings.weekly_interviews,
+        skipped=chosen.skipped,
+        paused=chosen.paused,
+        next_week=day_label(end, tz, today),
+        current=week == this_week,
+    )
+
+
+# An interview counts towards the week's goal once booked, and still once held.
+_COUNTED = (core.InterviewStatus.SCHEDULED.value, core.InterviewStatus.DONE.value)
+
+
+def _week_counts(session: Session, user: User, start: datetime, end: datetime) -> tuple[int, int]:
+    """First requests sent and interviews (booked or held) in [start, end), by query."""
     mine = (Contact.team_id == user.team_id, Contact.owner_id == user.id)
     requests = session.scalar(
         select(func.count())
@@ -53,26 +87,18 @@ def week_progress(session: Session, user: User, now: datetime, week: date | None
         select(func.count())
         .select_from(Interview)
         .join(Contact, Interview.contact_id == Contact.id)
-        .where(
-            *mine,
-            Interview.status.in_([core.InterviewStatus.SCHEDULED.value, core.InterviewStatus.DONE.value]),
-            Interview.starts_at >= start,
-            Interview.starts_at < end,
-        )
+        .where(*mine, Interview.status.in_(_COUNTED), Interview.starts_at >= start, Interview.starts_at < end)
     )
-    chosen = rules.choices(user.preferences, week)
-    today = now.astimezone(tz).date()
-    return WeekProgress(
-        week=day_label(start, tz, today),
-        requests_sent=requests or 0,
-        requests_goal=settings.weekly_requests,
-        interviews=interviews or 0,
-        interviews_goal=settings.weekly_interviews,
-        skipped=chosen.skipped,
-        paused=chosen.paused,
-        next_week=day_label(end, tz, today),
-        current=week == this_week,
+    return requests or 0, interviews or 0
+
+
+def _counted(contacts: Sequence[Contact], start: datetime, end: datetime) -> tuple[int, int]:
+    """The same counts, from contacts loaded with their attempts and interviews."""
+    requests = sum(1 for c in contacts for a in c.attempts if a.number == 1 and start <= a.sent_at < end)
+    interviews = sum(
+        1 for c in contacts for i in c.interviews if i.status in _COUNTED and start <= i.starts_at < end
     )
+    return requests, interviews
 
 
 def last_move(session: Session, user: User) -> datetime | None:

@@ -101,11 +101,9 @@ class ContactService:
                 repo.add_interview(contact, data.interview_at, 20, core.InterviewFormat.VIDEO, "", now)
             session.refresh(contact)
             card = with_step(session, owner, contact, now)
-        events = (
-            ContactCardOffered(card.id, ContactNews.SAVED),
-            UserSeen(slack_user_id),
-            HomeStale(slack_user_id),
-        )
+            # Their timezone is worth learning only if it isn't known yet (the row is loaded here).
+            seen = () if owner.timezone else (UserSeen(slack_user_id),)
+        events = (ContactCardOffered(card.id, ContactNews.SAVED), *seen, HomeStale(slack_user_id))
         return ContactResult(card, events)
 
     def request_sent(
