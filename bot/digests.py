@@ -31,7 +31,6 @@ import copy
 import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from functools import partial
@@ -53,7 +52,7 @@ from bot.domain.window import MONTHS
 from bot.queries.cohorts import digest_content
 from bot.queries.models import DigestContent
 from bot.sweep import UNREACHABLE
-from bot.sweep.dispatch import workspaces_of
+from bot.sweep.dispatch import side_by_side, workspaces_of
 from bot.sweep.slack import retry_after
 from bot.workspaces import Workspace, Workspaces
 from storage.cohort_digests import DigestLog, DigestSweep
@@ -124,20 +123,7 @@ def send_due_digests(
     if workspaces is None:
         return report
     digest_pass = _DigestPass(db, now, batch, time.monotonic(), stopping or threading.Event())
-    active = workspaces.active()
-    size = max(1, min(workers, len(active)))
-    if size == 1:
-        results = [digest_pass.serve(workspace) for workspace in active]
-    else:
-        with ThreadPoolExecutor(max_workers=size, thread_name_prefix="digests") as pool:
-            results = list(pool.map(digest_pass.serve, active))
-    errors = []
-    for share, error in results:
-        report.add(share)
-        if error is not None:
-            errors.append(error)
-    if errors:
-        raise errors[0]
+    side_by_side(digest_pass.serve, workspaces.active(), workers, report, name="digests")
     return report
 
 

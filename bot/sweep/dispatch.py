@@ -16,19 +16,24 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.config import DEFAULT_SWEEP_WORKERS
 from bot.sweep.report import SweepReport
 from bot.sweep.slack import SweepSlack
 from bot.workspaces import SingleWorkspace, Workspace, Workspaces
+from storage.db import Tally
 
 if TYPE_CHECKING:
     from bot.sweep.sweeper import Sweeper
 
 log = logging.getLogger("bot.sweep")
+
+U = TypeVar("U")
+R = TypeVar("R", bound=Tally)
 
 #: Workspaces delivered to at once (``INFOINT_SWEEP_WORKERS``). A worker is mostly waiting (on
 #: Slack, or on a workspace's Retry-After), so more workers than cores is the point.
@@ -68,12 +73,27 @@ def deliver(sweeper: Sweeper, now: datetime, report: SweepReport) -> None:
         sweeper.round(now, report)
         return
     couriers = [courier(sweeper, workspace) for workspace in sweeper.workspaces.active()]
-    workers = max(1, min(sweeper.workers, len(couriers)))
-    if workers == 1:
-        results = [_round(one, now, report.at) for one in couriers]
+    side_by_side(lambda one: _round(one, now, report.at), couriers, sweeper.workers, report, name="sweep")
+
+
+def side_by_side(
+    serve: Callable[[U], tuple[R, Exception | None]],
+    units: Sequence[U],
+    workers: int,
+    report: R,
+    *,
+    name: str,
+) -> None:
+    """``serve`` each of ``units`` (a workspace's work), up to ``workers`` at once in a pool whose
+    threads are named after ``name`` (in this thread when one is enough), each returning its share
+    of the report and the error that ended it; the shares are added to ``report``, and the first
+    error is raised once every unit has finished. The sweep's delivery and the weekly digests."""
+    size = max(1, min(workers, len(units)))
+    if size == 1:
+        results = [serve(unit) for unit in units]
     else:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sweep") as pool:
-            results = list(pool.map(lambda one: _round(one, now, report.at), couriers))
+        with ThreadPoolExecutor(max_workers=size, thread_name_prefix=name) as pool:
+            results = list(pool.map(serve, units))
     errors = []
     for share, error in results:
         report.add(share)
