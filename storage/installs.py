@@ -31,6 +31,9 @@ from sqlalchemy.orm import Session
 
 from storage.models import Base, Workspace
 
+#: The team ids of the workspaces marked uninstalled (`mark_uninstalled`): nothing is sent there.
+UNINSTALLED = select(Workspace.team_id).where(Workspace.uninstalled_at.is_not(None))
+
 installations = Table(
     "slack_installations",
     Base.metadata,
@@ -124,14 +127,13 @@ def replace_token(session: Session, token: StoredToken, sealed: str) -> None:
 def installed_teams(session: Session, client_id: str) -> list[tuple[str | None, str]]:
     """(enterprise id, team id) of each workspace where this app has a bot token and that is not
     marked uninstalled, by team id."""
-    uninstalled = select(Workspace.team_id).where(Workspace.uninstalled_at.is_not(None))
     statement = (
         select(bots.c.enterprise_id, bots.c.team_id)
         .where(
             bots.c.client_id == client_id,
             bots.c.bot_token.is_not(None),
             bots.c.team_id.is_not(None),
-            bots.c.team_id.not_in(uninstalled),
+            bots.c.team_id.not_in(UNINSTALLED),
         )
         .group_by(bots.c.enterprise_id, bots.c.team_id)
         .order_by(bots.c.team_id)
@@ -141,10 +143,7 @@ def installed_teams(session: Session, client_id: str) -> list[tuple[str | None, 
 
 def uninstalled_teams(session: Session) -> list[str]:
     """The team id of each workspace marked uninstalled (its tokens deleted), by team id."""
-    statement = (
-        select(Workspace.team_id).where(Workspace.uninstalled_at.is_not(None)).order_by(Workspace.team_id)
-    )
-    return [str(team) for team in session.scalars(statement)]
+    return [str(team) for team in session.scalars(UNINSTALLED.order_by(Workspace.team_id))]
 
 
 def mark_installed(session: Session, team_id: str, name: str | None, now: datetime) -> None:

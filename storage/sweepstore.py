@@ -11,10 +11,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import Contact, Nudge, User, Workspace
-
-#: The workspaces that uninstalled the app (`storage.installs.mark_uninstalled`): nothing is sent there.
-UNINSTALLED = select(Workspace.team_id).where(Workspace.uninstalled_at.is_not(None))
+from storage.installs import UNINSTALLED
+from storage.models import Contact, Nudge, User
 
 SENDING = "sending"
 #: PostgreSQL's advisory lock held by the sweep that is planning (`SweepStore.planning_turn`): this
