@@ -43,6 +43,7 @@ from bot.config import APPS_PAGE, Config, ConfigError, database_url_from, load_c
 from bot.oauth.distribution import Distribution
 from bot.oauth.installations import OpenedToken
 from bot.scopes import BOT_SCOPES
+from bot.sweep.slack import retry_after
 from storage.db import Database, normalise_url
 
 OAUTH_VARIABLES = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "INFOINT_ENCRYPTION_KEY", "SLACK_SIGNING_SECRET")
@@ -316,12 +317,7 @@ class _RetryWithinDeadline(RateLimitErrorRetryHandler):
     ) -> bool:
         if response is None or response.status_code != 429:
             return False
-        asked = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
-        try:
-            wait = int(asked[0] if isinstance(asked, list) else asked or 1)
-        except ValueError:
-            wait = 1
-        return time.monotonic() + wait + 1 < self.deadline
+        return time.monotonic() + retry_after(response.headers) + 1 < self.deadline
 
 
 def _client(config: Config, token: str, deadline: float) -> WebClient:
