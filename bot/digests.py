@@ -162,23 +162,28 @@ class _DigestPass:
 
 def _recover(now: datetime, batch: int, team_id: str | None, session: Session, share: DigestReport) -> None:
     for digest in DigestSweep(session).expired_claims(now, batch, team_id):
-        if digest.claim_token and DigestLog(session, digest.team_id).release_digest(
-            digest.claim_token, "lease expired"
+        if digest.claim_token and _release(
+            session, digest.team_id, digest.cohort_id, digest.claim_token, "lease expired", now
         ):
-            cohort = session.get(Cohort, digest.cohort_id)
-            if cohort is not None and cohort.status == CohortStatus.ACTIVE.value:
-                cohort.next_digest_at = now
             share.recovered += 1
 
 
 def _let_go(now: datetime, claims: list[_Claim], session: Session) -> None:
     """Claims a stop left unposted: back to pending, their cohorts due at the next sweep."""
     for claim in claims:
-        digests = DigestLog(session, claim.team_id)
-        digests.release_digest(claim.token, "stopped before posting")
-        cohort = CohortStore(session, claim.team_id).get(claim.cohort_id)
-        if cohort is not None and cohort.status == CohortStatus.ACTIVE.value:
-            digests.schedule_next_digest(cohort, now)
+        _release(session, claim.team_id, claim.cohort_id, claim.token, "stopped before posting", now)
+
+
+def _release(session: Session, team_id: str, cohort_id: int, token: str, reason: str, now: datetime) -> bool:
+    """A claim not posted goes back to pending, and its cohort, if still active, is due at ``now``:
+    False when the claim was no longer held (another process recovered it, and did the same)."""
+    digests = DigestLog(session, team_id)
+    if not digests.release_digest(token, reason):
+        return False
+    cohort = CohortStore(session, team_id).get(cohort_id)
+    if cohort is not None and cohort.status == CohortStatus.ACTIVE.value:
+        digests.schedule_next_digest(cohort, now)
+    return True
 
 
 def _sent(session: Session, cohort: Cohort, slot: DigestSlot) -> bool:
