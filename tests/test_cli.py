@@ -27,7 +27,7 @@ from typing import Any
 import psycopg
 import pytest
 from helpers import BOT_TOKEN, clean_env, contact_form
-from hours import ALWAYS, awake_zone
+from hours import follow_up_due_now
 from slackwire import SIGNING_SECRET, SlackSender
 
 from bot.fakeslack import FakeSlack
@@ -457,21 +457,14 @@ def test_run_against_an_unmigrated_postgres_asks_for_db_upgrade(
 
 def test_run_sweeps_on_its_schedule_and_sends_once(tmp_path: Path, fake: FakeSlack) -> None:
     """`infoint run` sweeps every INFOINT_SWEEP_SECONDS: a follow-up due now arrives once."""
-    from datetime import UTC, datetime, timedelta
-
-    from bot.domain import pipeline as core
-    from storage.repository import Repository
+    from datetime import UTC, datetime
 
     url = f"sqlite:///{tmp_path / 'infoint.db'}"
     db = Database(url)
     db.upgrade()
     now = datetime.now(UTC)
     with db.session() as session:
-        repo = Repository(session, "T0001")
-        user = repo.get_or_create_user("U0STUDENT", now)
-        repo.update_user(user, preferences=ALWAYS, timezone=awake_zone(now), dm_channel="D0STUDENT")
-        contact = repo.add_contact(user, {"name": "Ada", "degree": "first"}, core.Stage.REQUESTED, now)
-        repo.add_attempt(contact, core.OutreachChannel.EMAIL, now - timedelta(days=8))
+        follow_up_due_now(session, "T0001", "U0STUDENT", now)
     db.dispose()
 
     env = clean_env(
@@ -505,22 +498,15 @@ def test_sigterm_during_a_sweep_finishes_its_dm_and_begins_no_other(tmp_path: Pa
     """Two students are due a follow-up; Slack holds the first DM 3 s. SIGTERM meanwhile: that DM is
     finished and recorded, the second is not begun (no claim left behind), exit 0 within 10 s; the
     next sweep sends the second: nothing lost, nothing twice."""
-    from datetime import UTC, datetime, timedelta
-
-    from bot.domain import pipeline as core
-    from storage.repository import Repository
+    from datetime import UTC, datetime
 
     url = f"sqlite:///{tmp_path / 'infoint.db'}"
     db = Database(url)
     db.upgrade()
     now = datetime.now(UTC)
     with db.session() as session:
-        repo = Repository(session, "T0001")
         for student in ("U0ALICE", "U0BOB"):
-            user = repo.get_or_create_user(student, now)
-            repo.update_user(user, preferences=ALWAYS, timezone=awake_zone(now), dm_channel="D" + student[1:])
-            contact = repo.add_contact(user, {"name": "Ada", "degree": "first"}, core.Stage.REQUESTED, now)
-            repo.add_attempt(contact, core.OutreachChannel.EMAIL, now - timedelta(days=8))
+            follow_up_due_now(session, "T0001", student, now)
     db.dispose()
 
     env = clean_env(

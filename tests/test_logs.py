@@ -9,19 +9,17 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from helpers import BOT_TOKEN, STUDENT, RunningApp, contact_form, log_contact, sweeper
-from hours import ALWAYS, awake_zone
+from hours import follow_up_due_now
 
 from bot.config import ConfigError
-from bot.domain import pipeline as core
 from bot.fakeslack import FakeSlack
 from bot.logs import JsonFormatter, TextFormatter, configure, log_format
 from storage.models import Nudge
-from storage.repository import Repository
 
 SECRET = "sk_live_51Hc0ffeeDeadBeef"
 ENV_TOKEN = "xoxb-1111-2222-envsecret"
@@ -133,11 +131,7 @@ def _due_follow_up(app: RunningApp) -> None:
     """A contact written to 8 days ago with no reply: a follow-up is due now, at any hour."""
     now = datetime.now(UTC)
     with app.services.db.session() as session:
-        repo = Repository(session, "T0001")
-        user = repo.get_or_create_user(STUDENT, now)
-        repo.update_user(user, preferences=ALWAYS, timezone=awake_zone(now), dm_channel="D0STUDENT")
-        contact = repo.add_contact(user, {"name": SECRET, "degree": "first"}, core.Stage.REQUESTED, now)
-        repo.add_attempt(contact, core.OutreachChannel.EMAIL, now - timedelta(days=8))
+        follow_up_due_now(session, "T0001", STUDENT, now, name=SECRET)
 
 
 def test_the_sweep_logs_each_dm(running_app: RunningApp, slack: FakeSlack, json_lines: Lines) -> None:

@@ -5,19 +5,17 @@ each installed workspace with its own token, and never writes a token to its log
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hours import ALWAYS, awake_zone
+from hours import follow_up_due_now
 from oauthworld import TEAM_A, TOKEN_A, OAuthWorld, new_key
 from runprocess import http_get, infoint_run, run_env
 from slackwire import SlackSender
 
-from bot.domain import pipeline as core
 from bot.fakeslack import FakeSlack
 from storage.db import Database
-from storage.repository import Repository
 
 
 @pytest.fixture
@@ -59,11 +57,7 @@ def test_infoint_run_sweeps_each_installed_workspace_with_its_token(
     db, key = installed
     now = datetime.now(UTC)
     with db.session() as session:  # a follow-up due now in workspace A
-        repo = Repository(session, TEAM_A)
-        user = repo.get_or_create_user("UALICE001", now)
-        repo.update_user(user, preferences=ALWAYS, timezone=awake_zone(now), dm_channel="DALICE001")
-        contact = repo.add_contact(user, {"name": "Ada", "degree": "first"}, core.Stage.REQUESTED, now)
-        repo.add_attempt(contact, core.OutreachChannel.EMAIL, now - timedelta(days=8))
+        follow_up_due_now(session, TEAM_A, "UALICE001", now)
     db.dispose()
     env = run_env(db, key, slack)
     with infoint_run(tmp_path, env) as output:
