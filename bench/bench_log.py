@@ -34,8 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from seed import pg_create_schema, pg_drop_schema  # noqa: E402
 from slack_bolt import BoltContext  # noqa: E402
-from sqlalchemy import event, text  # noqa: E402
+from sqlalchemy import event  # noqa: E402
 
 from bot.domain.forms import ContactInput, Standing  # noqa: E402
 from bot.domain.pipeline import Degree, OutreachChannel  # noqa: E402
@@ -44,7 +45,7 @@ from handlers import effects  # noqa: E402
 from handlers.contacts import log_contact  # noqa: E402
 from handlers.context import CHECKED_FIRST, SERVICES, TEAM_ID, USER_ID  # noqa: E402
 from handlers.origins import FormMetadata  # noqa: E402
-from storage.db import Database, normalise_url  # noqa: E402
+from storage.db import Database  # noqa: E402
 
 TEAM, USER = "T0BENCH", "U0BENCH"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -79,12 +80,7 @@ def schema_url(url: str, workdir: str) -> tuple[str, str | None]:
             sys.exit(f"{path} exists: name a new file, or --url sqlite for a temporary one")
         return url, None
     schema = f"bench_log_{uuid.uuid4().hex[:8]}"
-    admin = Database(url)
-    with admin.engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    admin.dispose()
-    separator = "&" if "?" in url else "?"
-    return normalise_url(url) + f"{separator}options=-csearch_path%3D{schema}", schema
+    return pg_create_schema(url, schema), schema
 
 
 def seed(services: Services, contacts: int) -> None:
@@ -175,10 +171,7 @@ def main() -> None:
         db.dispose()
         workdir.cleanup()
         if schema and not args.keep:
-            admin = Database(args.url)
-            with admin.engine.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+            pg_drop_schema(args.url, schema)
 
 
 if __name__ == "__main__":
